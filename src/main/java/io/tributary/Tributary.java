@@ -1,0 +1,95 @@
+package io.tributary;
+
+import io.tributary.logging.LogContext;
+import io.vertx.core.Deployable;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.launcher.application.HookContext;
+import io.vertx.launcher.application.VertxApplication;
+import io.vertx.launcher.application.VertxApplicationHooks;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.function.Supplier;
+
+/** The entry point: {@code java -jar tributary.jar}. Vert.x with Prometheus metrics, deploying {@link MainVerticle}. */
+public final class Tributary implements VertxApplicationHooks {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Tributary.class);
+
+  public static void main(String[] args) {
+    int code = new VertxApplication(args, new Tributary()).launch();
+    if (code != 0) {
+      System.exit(code);
+    }
+    onSignal("TERM");
+    onSignal("INT");
+  }
+
+  /**
+   * SIGTERM / SIGINT run the ordered shutdown while everything is still up, then exit. (The JVM would otherwise
+   * start every shutdown hook at once, among them the embedded PostgreSQL's own, which would stop the database
+   * under the verticles still using it.)
+   */
+  private static void onSignal(String name) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+        Thread stopper = new Thread(() -> {
+          shutdownGracefully();
+          System.exit(0);
+        }, "tributary-shutdown");
+        stopper.start();
+      });
+    } catch (IllegalArgumentException unsupported) {
+      LOG.debug("Signal {} cannot be handled here; shutdown hooks apply", name);
+    }
+  }
+
+  private static void shutdownGracefully() {
+    MainVerticle app = MainVerticle.running();
+    if (app != null) {
+      try {
+        app.shutdown().toCompletionStage().toCompletableFuture().get(5, java.util.concurrent.TimeUnit.MINUTES);
+      } catch (Exception e) {
+        LOG.warn("Graceful shutdown did not complete: {}", e.toString());
+      }
+    }
+  }
+
+  /** A Vert.x builder with the metrics Tributary publishes at /metrics (also used by the tests). */
+  public static VertxBuilder vertxBuilder(VertxOptions options) {
+    LogContext.init(); // context-local log fields must exist before the Vert.x instance
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
+      .setEnabled(true)
+      .setJvmMetricsEnabled(true)
+      .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true))
+      .addLabels(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE);
+    return Vertx.builder().with(options.setMetricsOptions(metrics)).withMetrics(new MicrometerMetricsFactory());
+  }
+
+  @Override
+  public VertxBuilder createVertxBuilder(VertxOptions options) {
+    return vertxBuilder(options);
+  }
+
+  @Override
+  public Supplier<? extends Deployable> verticleSupplier() {
+    return MainVerticle::new;
+  }
+
+  /** SIGTERM (or any JVM exit): stop in order within the grace period before Vert.x closes what is left. */
+  @Override
+  public void beforeStoppingVertx(HookContext context) {
+    shutdownGracefully();
+  }
+
+  @Override
+  public void afterFailureToDeployVerticle(HookContext context, Throwable t) {
+    LOG.error("Tributary could not start: {}", t.getMessage());
+  }
+}

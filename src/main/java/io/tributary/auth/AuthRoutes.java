@@ -1,0 +1,98 @@
+package io.tributary.auth;
+
+import io.tributary.bus.ApiException;
+import io.tributary.bus.ErrorCode;
+import io.tributary.http.Caller;
+import io.tributary.http.ContractValidation;
+import io.tributary.http.Json;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.pgclient.PgException;
+
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Login, user creation (admin) and the public keys that verify tokens. */
+public final class AuthRoutes {
+
+  private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]{1,255}$");
+  private static final Set<String> ROLES = Set.of(Caller.VIEWER, Caller.ANALYST, Caller.ADMIN);
+  private static final Set<String> TIERS = Set.of("free", "premium");
+
+  private final Vertx vertx;
+  private final UserRepository users;
+  private final Tokens tokens;
+  private final JsonObject jwks;
+
+  public AuthRoutes(Vertx vertx, UserRepository users, Tokens tokens, JsonObject jwks) {
+    this.vertx = vertx;
+    this.users = users;
+    this.tokens = tokens;
+    this.jwks = jwks;
+  }
+
+  /** Routes that need no token. */
+  public void mountPublic(Router router, ContractValidation contract) {
+    router.post("/api/v1/auth/login").handler(contract.jsonBody("login")).handler(this::login);
+    router.get("/.well-known/jwks.json").handler(ctx -> Json.ok(ctx, jwks));
+  }
+
+  /** Routes behind the token check. */
+  public void mountProtected(Router router, ContractValidation contract) {
+    router.post("/api/v1/users").handler(Caller.requireRole(Caller.ADMIN)).handler(contract.jsonBody("createUser"))
+      .handler(this::createUser);
+  }
+
+  private void login(RoutingContext ctx) {
+    JsonObject body = Json.body(ctx);
+    String email = Json.requiredString(body, "email", 320);
+    String password = Json.requiredString(body, "password", 1024);
+    users.findByEmail(email)
+      .compose(user -> vertx.executeBlocking(() -> {
+        boolean ok = Passwords.verify(user == null ? Passwords.decoyHash() : user.getString("password_hash"), password);
+        return ok && user != null ? user : null;
+      }, false))
+      .compose(user -> user == null
+        ? Future.failedFuture(new ApiException(ErrorCode.INVALID_CREDENTIALS, "Email or password is wrong"))
+        : Future.succeededFuture(tokens.issue(user)))
+      .onSuccess(token -> Json.ok(ctx, token))
+      .onFailure(ctx::fail);
+  }
+
+  private void createUser(RoutingContext ctx) {
+    JsonObject body = Json.body(ctx);
+    String email = Json.requiredString(body, "email", 320);
+    if (!EMAIL.matcher(email).matches()) {
+      throw new ApiException(ErrorCode.VALIDATION_FAILED, "email is not a valid address",
+        new JsonObject().put("field", "email"));
+    }
+    String password = Json.requiredString(body, "password", 1024);
+    if (password.length() < 8) {
+      throw new ApiException(ErrorCode.VALIDATION_FAILED, "password must have at least 8 characters",
+        new JsonObject().put("field", "password"));
+    }
+    String role = oneOf(body, "role", ROLES, Caller.VIEWER);
+    String tier = oneOf(body, "tier", TIERS, "free");
+    vertx.executeBlocking(() -> Passwords.hash(password), false)
+      .compose(hash -> users.insert(email, hash, role, tier))
+      .recover(err -> Future.failedFuture(err instanceof PgException pg && "23505".equals(pg.getSqlState())
+        ? new ApiException(ErrorCode.EMAIL_EXISTS, "A user with this email already exists") : err))
+      .onSuccess(user -> Json.created(ctx, user))
+      .onFailure(ctx::fail);
+  }
+
+  private static String oneOf(JsonObject body, String field, Set<String> allowed, String fallback) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return fallback;
+    }
+    if (value instanceof String s && allowed.contains(s)) {
+      return s;
+    }
+    throw new ApiException(ErrorCode.VALIDATION_FAILED, field + " must be one of " + allowed.stream().sorted().toList(),
+      new JsonObject().put("field", field));
+  }
+}

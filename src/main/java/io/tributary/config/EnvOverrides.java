@@ -1,0 +1,105 @@
+package io.tributary.config;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The environment variables that override {@code conf/config.json}, each mapped to the dotted path of the
+ * key it replaces. The value is converted to the type of the default (number, boolean or text). README's
+ * configuration table lists the same names.
+ */
+public final class EnvOverrides {
+
+  /** Environment variable name to dotted config path. */
+  public static final Map<String, String> NAMES = names();
+
+  private EnvOverrides() {
+  }
+
+  private static Map<String, String> names() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("TRIBUTARY_DATA_DIR", "data_dir");
+    m.put("TRIBUTARY_HTTP_HOST", "http.host");
+    m.put("TRIBUTARY_HTTP_PORT", "http.port");
+    m.put("TRIBUTARY_HTTP_INSTANCES", "http.instances");
+    m.put("TRIBUTARY_MAX_UPLOAD_BYTES", "http.max_upload_bytes");
+    m.put("TRIBUTARY_ADMIN_EMAIL", "admin.email");
+    m.put("TRIBUTARY_ADMIN_PASSWORD", "admin.password");
+    m.put("TRIBUTARY_JWT_ISSUER", "auth.issuer");
+    m.put("TRIBUTARY_JWT_TTL_HOURS", "auth.token_ttl_hours");
+    m.put("TRIBUTARY_JWT_PRIVATE_KEY_FILE", "auth.private_key_file");
+    m.put("TRIBUTARY_JWT_PUBLIC_KEY_FILE", "auth.public_key_file");
+    m.put("TRIBUTARY_PG_URL", "postgres.url");
+    m.put("TRIBUTARY_PG_POOL_SIZE", "postgres.pool_size");
+    m.put("TRIBUTARY_REDIS_URL", "redis.url");
+    m.put("TRIBUTARY_KAFKA_BOOTSTRAP", "kafka.bootstrap");
+    m.put("TRIBUTARY_KAFKA_EMBEDDED_PORT", "kafka.embedded_port");
+    m.put("TRIBUTARY_MAX_CONCURRENT_JOBS", "ingest.max_concurrent_jobs");
+    m.put("TRIBUTARY_JOB_LEASE_SECONDS", "ingest.job_lease_seconds");
+    m.put("TRIBUTARY_TRANSFORM_INSTANCES", "transform.instances");
+    m.put("TRIBUTARY_PROFILE_MEMORY_LIMIT", "profile.memory_limit");
+    m.put("TRIBUTARY_PROFILE_THREADS", "profile.threads");
+    m.put("TRIBUTARY_QUERY_INSTANCES", "query.instances");
+    m.put("TRIBUTARY_QUERY_MEMORY_LIMIT", "query.memory_limit");
+    m.put("TRIBUTARY_QUERY_THREADS", "query.threads");
+    m.put("TRIBUTARY_QUERY_TIMEOUT_MS", "query.timeout_ms");
+    m.put("TRIBUTARY_QUERY_MAX_LIMIT", "query.max_limit");
+    m.put("TRIBUTARY_QUERY_CACHE_TTL_SECONDS", "query.cache_ttl_seconds");
+    m.put("TRIBUTARY_RATE_LIMIT_FREE", "rate_limit.free_per_hour");
+    m.put("TRIBUTARY_RATE_LIMIT_PREMIUM", "rate_limit.premium_per_hour");
+    m.put("TRIBUTARY_RATE_LIMIT_FAIL_OPEN", "rate_limit.fail_open");
+    m.put("TRIBUTARY_LLM_BASE_URL", "llm.base_url");
+    m.put("TRIBUTARY_LLM_MODEL", "llm.model");
+    m.put("TRIBUTARY_LLM_API_KEY", "llm.api_key");
+    m.put("TRIBUTARY_SHUTDOWN_GRACE_SECONDS", "shutdown.grace_seconds");
+    m.put("TRIBUTARY_STREAM_FLUSH_RECORDS", "stream.flush_records");
+    m.put("TRIBUTARY_STREAM_FLUSH_MS", "stream.flush_ms");
+    m.put("TRIBUTARY_STREAM_WRITER_THREADS", "stream.writer_threads");
+    return Map.copyOf(m);
+  }
+
+  /** Returns {@code config} with every set variable of {@link #NAMES} applied (in place). */
+  public static JsonObject apply(JsonObject config, Map<String, String> env) {
+    NAMES.forEach((name, path) -> {
+      String value = env.get(name);
+      if (value != null && !value.isBlank()) {
+        set(config, path, value.trim());
+      }
+    });
+    return config;
+  }
+
+  private static void set(JsonObject config, String path, String value) {
+    String[] parts = path.split("\\.");
+    JsonObject node = config;
+    for (int i = 0; i < parts.length - 1; i++) {
+      JsonObject child = node.getJsonObject(parts[i]);
+      if (child == null) {
+        child = new JsonObject();
+        node.put(parts[i], child);
+      }
+      node = child;
+    }
+    String key = parts[parts.length - 1];
+    node.put(key, convert(node.getValue(key), value, path));
+  }
+
+  private static Object convert(Object defaultValue, String value, String path) {
+    try {
+      if (defaultValue instanceof Integer) {
+        return Integer.parseInt(value);
+      }
+      if (defaultValue instanceof Number) {
+        return Long.parseLong(value);
+      }
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("Configuration " + path + " expects a whole number, got '" + value + "'");
+    }
+    if (defaultValue instanceof Boolean) {
+      return Boolean.parseBoolean(value);
+    }
+    return value;
+  }
+}

@@ -1,0 +1,148 @@
+package io.tributary.dataset;
+
+import io.tributary.bus.ApiException;
+import io.tributary.bus.ErrorCode;
+import io.tributary.http.Caller;
+import io.tributary.http.Json;
+import io.tributary.lake.LakePaths;
+import io.tributary.lake.ParquetMerge;
+import io.tributary.ingest.UploadRoutes;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.nio.file.Path;
+import java.util.UUID;
+
+/** Dataset listing, metadata, Parquet download and profile; all scoped to the caller (others' answer 404). */
+public final class DatasetRoutes {
+
+  private static final int MAX_PAGE = 500;
+
+  private final DatasetRepository repository;
+  private final Path dataDir;
+
+  private final Vertx vertx;
+  private final long fileGraceMs;
+
+  /** @param fileGraceMs how long the files of a deleted dataset stay for queries already reading them */
+  public DatasetRoutes(Vertx vertx, DatasetRepository repository, Path dataDir, long fileGraceMs) {
+    this.vertx = vertx;
+    this.repository = repository;
+    this.dataDir = dataDir;
+    this.fileGraceMs = fileGraceMs;
+  }
+
+  public void mount(Router router) {
+    router.get("/api/v1/data/datasets").handler(this::list);
+    router.get("/api/v1/data/datasets/:dataset_id").handler(this::get);
+    router.delete("/api/v1/data/datasets/:dataset_id").handler(Caller.requireRole(Caller.ANALYST, Caller.ADMIN))
+      .handler(this::delete);
+    router.get("/api/v1/data/datasets/:dataset_id/download").handler(this::download);
+    router.get("/api/v1/data/profile/:dataset_id").handler(this::profile);
+  }
+
+  private void list(RoutingContext ctx) {
+    int limit = intParam(ctx, "limit", 50, 1, MAX_PAGE);
+    int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+    repository.list(Caller.of(ctx).id(), limit, offset).onSuccess(rows -> {
+      boolean more = rows.size() > limit;
+      JsonArray items = more ? new JsonArray(rows.getList().subList(0, limit)) : rows;
+      Json.ok(ctx, new JsonObject().put("items", items).put("next_offset", more ? offset + limit : null));
+    }).onFailure(ctx::fail);
+  }
+
+  private void get(RoutingContext ctx) {
+    UUID id = UploadRoutes.uuid(ctx.pathParam("dataset_id"), "Dataset");
+    repository.find(id, Caller.of(ctx).id()).onSuccess(dataset -> {
+      if (dataset == null) {
+        ctx.fail(ApiException.notFound("Dataset"));
+      } else {
+        dataset.remove("file_path");
+        Json.ok(ctx, dataset);
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  private void delete(RoutingContext ctx) {
+    UUID id = UploadRoutes.uuid(ctx.pathParam("dataset_id"), "Dataset");
+    Caller caller = Caller.of(ctx);
+    repository.delete(id, caller.id()).onSuccess(outcome -> {
+      switch (outcome) {
+        case NOT_FOUND -> ctx.fail(ApiException.notFound("Dataset"));
+        case BUSY -> ctx.fail(new ApiException(ErrorCode.CONFLICT,
+          "An upload of this dataset is still being processed; delete it when the job ends"));
+        default -> {
+          String folder = dataDir.resolve(LakePaths.datasetDir(caller.id().toString(), id.toString())).toString();
+          vertx.setTimer(fileGraceMs, t -> vertx.fileSystem().deleteRecursive(folder).onFailure(e -> { }));
+          ctx.response().setStatusCode(204).end();
+        }
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  private void download(RoutingContext ctx) {
+    UUID id = UploadRoutes.uuid(ctx.pathParam("dataset_id"), "Dataset");
+    repository.find(id, Caller.of(ctx).id()).onSuccess(dataset -> {
+      if (dataset == null) {
+        ctx.fail(ApiException.notFound("Dataset"));
+      } else if (!"ready".equals(dataset.getString("status"))) {
+        ctx.fail(new ApiException(ErrorCode.NOT_READY, "The dataset is still being processed"));
+      } else if ("stream".equals(dataset.getString("kind"))) {
+        downloadStream(ctx, dataset);
+      } else {
+        send(ctx, dataset, dataDir.resolve(dataset.getString("file_path")).toString()).onFailure(ctx::fail);
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  /** A stream dataset's parts merged into one Parquet file (by DuckDB, on a worker) for the download. */
+  private void downloadStream(RoutingContext ctx, JsonObject dataset) {
+    Path merged = dataDir.resolve("tmp").resolve("download-" + UUID.randomUUID() + ".parquet");
+    repository.parts(UUID.fromString(dataset.getString("dataset_id")))
+      .compose(parts -> vertx.executeBlocking(() -> ParquetMerge.merge(parts.stream().map(dataDir::resolve).toList(),
+        merged), false))
+      .compose(rows -> send(ctx, dataset, merged.toString()))
+      .onComplete(done -> vertx.fileSystem().delete(merged.toString()).onFailure(e -> { }))
+      .onFailure(ctx::fail);
+  }
+
+  private static io.vertx.core.Future<Void> send(RoutingContext ctx, JsonObject dataset, String file) {
+    return ctx.response()
+      .putHeader("Content-Type", "application/octet-stream")
+      .putHeader("Content-Disposition", "attachment; filename=\"" + dataset.getString("name") + ".parquet\"")
+      .sendFile(file);
+  }
+
+  private void profile(RoutingContext ctx) {
+    UUID id = UploadRoutes.uuid(ctx.pathParam("dataset_id"), "Dataset");
+    repository.profile(id, Caller.of(ctx).id()).onSuccess(found -> {
+      if (found == null) {
+        ctx.fail(ApiException.notFound("Dataset"));
+      } else if (found.getJsonObject("profile") == null) {
+        ctx.fail(new ApiException(ErrorCode.NOT_READY, "The dataset is still being processed; its profile follows"));
+      } else {
+        Json.ok(ctx, new JsonObject().put("dataset_id", id.toString()).mergeIn(found.getJsonObject("profile")));
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  private static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {
+    String raw = ctx.queryParams().get(name);
+    if (raw == null || raw.isEmpty()) {
+      return fallback;
+    }
+    try {
+      int value = Integer.parseInt(raw);
+      if (value >= min && value <= max) {
+        return value;
+      }
+    } catch (NumberFormatException ignored) {
+      // fall through to the error
+    }
+    throw new ApiException(ErrorCode.VALIDATION_FAILED, name + " must be a whole number between " + min + " and " + max,
+      new JsonObject().put("field", name));
+  }
+}

@@ -1,0 +1,38 @@
+package io.tributary.fanout;
+
+import io.micrometer.core.instrument.Timer;
+import io.tributary.metrics.Metrics;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Live fan-out meters: {@code tributary_fanout_latency_seconds} (from the producer's send, the Kafka record time,
+ * to the write to a socket) and {@code tributary_stream_sockets_open}; messages sent and dropped are
+ * {@code tributary_socket_messages_total{outcome}}.
+ */
+final class FanoutMetrics {
+
+  private static final AtomicInteger STREAM_SOCKETS =
+    Metrics.registry().gauge("tributary_stream_sockets_open", new AtomicInteger());
+  private static final Timer LATENCY = Timer.builder("tributary_fanout_latency").publishPercentileHistogram()
+    .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
+    .description("From the producer's send to the write to a socket").register(Metrics.registry());
+
+  private FanoutMetrics() {
+  }
+
+  static void delivered(StreamUpdate update) {
+    long ms = System.currentTimeMillis() - update.timestampMs();
+    LATENCY.record(Math.max(0, ms), TimeUnit.MILLISECONDS);
+  }
+
+  static void socketOpened() {
+    STREAM_SOCKETS.incrementAndGet();
+  }
+
+  static void socketClosed() {
+    STREAM_SOCKETS.decrementAndGet();
+  }
+}

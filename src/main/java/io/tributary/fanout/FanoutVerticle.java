@@ -1,0 +1,73 @@
+package io.tributary.fanout;
+
+import io.tributary.bus.JobEvents;
+import io.tributary.db.Database;
+import io.tributary.stream.StreamContract;
+import io.tributary.stream.StreamRepository;
+import io.tributary.kafka.KafkaSettings;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns job events into socket messages on each owner's event-bus address ({@link JobEvents#userAddress}):
+ * progress from the {@code jobs.progress} publications, completion and failure from the
+ * {@code data.processing.complete} Kafka topic (consumed by every process in a group of its own, from the
+ * latest offset, so each process reaches its own sockets). Every HttpServerVerticle instance forwards a
+ * user's address to that user's sockets. Also relays the records of every running stream to their live
+ * sockets ({@link StreamRelay}).
+ */
+public final class FanoutVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FanoutVerticle.class);
+  private KafkaConsumer<String, String> consumer;
+  private StreamRelay relay;
+
+  @Override
+  public Future<?> start() {
+    relay = new StreamRelay(vertx, new StreamRepository(Database.pool(vertx, config().getJsonObject("postgres"))),
+      config().getJsonObject("kafka"), config().getString("node_id"));
+    vertx.eventBus().consumer(StreamContract.CHANGED, msg -> relay.reload());
+    vertx.setPeriodic(5_000, id -> relay.reload());
+    vertx.eventBus().<JsonObject>consumer(JobEvents.PROGRESS, msg -> forward(JobEvents.TYPE_PROGRESS, msg.body()));
+    JsonObject kafka = config().getJsonObject("kafka");
+    consumer = KafkaConsumer.create(vertx,
+      KafkaSettings.staticConsumer(kafka, "tributary-fanout-" + config().getString("node_id"), "latest",
+        "fanout-" + config().getString("node_id")));
+    consumer.handler(this::onCompletion);
+    consumer.exceptionHandler(err -> LOG.warn("Fan-out consumer error: {}", err.getMessage()));
+    return consumer.subscribe(kafka.getJsonObject("topics").getString("processing_complete"))
+      .compose(v -> relay.reload());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return Future.join(consumer.close(), relay.close());
+  }
+
+  private void onCompletion(KafkaConsumerRecord<String, String> record) {
+    try {
+      JsonObject event = new JsonObject(record.value());
+      JsonObject payload = event.getJsonObject("payload");
+      String type = "completed".equals(payload.getString("status")) ? JobEvents.TYPE_COMPLETED : JobEvents.TYPE_FAILED;
+      forward(type, payload);
+    } catch (RuntimeException e) {
+      LOG.warn("Skipping malformed completion event at offset {}: {}", record.offset(), e.getMessage());
+    }
+    consumer.commit();
+  }
+
+  private void forward(String type, JsonObject event) {
+    String owner = event.getString("owner_id");
+    if (owner == null) {
+      return;
+    }
+    JsonObject data = event.copy();
+    data.remove("owner_id");
+    vertx.eventBus().publish(JobEvents.userAddress(owner), JobEvents.socketMessage(type, data));
+  }
+}

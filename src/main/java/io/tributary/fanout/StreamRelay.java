@@ -1,0 +1,93 @@
+package io.tributary.fanout;
+
+import io.tributary.kafka.KafkaSettings;
+import io.tributary.stream.StreamRepository;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.common.PartitionInfo;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads every partition of the topics of all running streams (assigned by hand: no consumer group, no rebalance
+ * delay; new partitions start at their end: live delivery is from now on, the dataset is the durable copy) and
+ * publishes each record on the event-bus address of every stream of its topic, for the HttpServerVerticle
+ * instances to forward.
+ */
+final class StreamRelay {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StreamRelay.class);
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+
+  private final Vertx vertx;
+  private final StreamRepository streams;
+  private final KafkaConsumer<String, byte[]> consumer;
+  private Map<String, List<String>> streamsByTopic = new HashMap<>();
+  private Set<TopicPartition> assigned = new HashSet<>();
+
+  StreamRelay(Vertx vertx, StreamRepository streams, JsonObject kafka, String nodeId) {
+    this.vertx = vertx;
+    this.streams = streams;
+    // every process needs every partition of every stream topic: assigned by hand, no group and no rebalancing
+    Map<String, String> config = KafkaSettings.consumer(kafka, "tributary-fanout-streams-" + nodeId, "latest");
+    config.remove("group.id");
+    config.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+    config.put("enable.auto.commit", "false");
+    config.put("isolation.level", "read_uncommitted");
+    config.put("fetch.max.wait.ms", "10");
+    this.consumer = KafkaConsumer.create(vertx, config);
+    consumer.exceptionHandler(err -> LOG.warn("Live stream relay error: {}", err.getMessage()));
+    consumer.handler(this::relay);
+  }
+
+  /** Follows the topics of the running streams (call on start, on changes and periodically). */
+  Future<Void> reload() {
+    return streams.running().compose(running -> {
+      Map<String, List<String>> byTopic = new HashMap<>();
+      running.forEach(s -> byTopic.computeIfAbsent(s.getString("topic"), t -> new ArrayList<>())
+        .add(s.getString("stream_id")));
+      streamsByTopic = byTopic;
+      List<Future<List<PartitionInfo>>> partitions = new ArrayList<>();
+      byTopic.keySet().forEach(topic -> partitions.add(consumer.partitionsFor(topic)));
+      return Future.all(partitions).compose(all -> {
+        Set<TopicPartition> wanted = new HashSet<>();
+        partitions.forEach(f -> f.result().forEach(p -> wanted.add(new TopicPartition(p.getTopic(), p.getPartition()))));
+        if (wanted.equals(assigned)) {
+          return Future.succeededFuture();
+        }
+        assigned = wanted;
+        return wanted.isEmpty() ? consumer.unsubscribe() : consumer.assign(wanted);
+      });
+    }).otherwise(err -> {
+      LOG.warn("Live stream relay: running streams not loaded: {}", err.getMessage());
+      return null;
+    });
+  }
+
+  Future<Void> close() {
+    return consumer.close();
+  }
+
+  private void relay(KafkaConsumerRecord<String, byte[]> record) {
+    List<String> ids = streamsByTopic.get(record.topic());
+    if (ids == null) {
+      return;
+    }
+    StreamUpdate update = new StreamUpdate(record.value(), record.timestamp());
+    for (String id : ids) {
+      vertx.eventBus().publish(StreamUpdate.address(id), update, LOCAL);
+    }
+  }
+}

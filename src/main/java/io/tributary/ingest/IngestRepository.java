@@ -1,0 +1,368 @@
+package io.tributary.ingest;
+
+import io.tributary.bus.ApiException;
+import io.tributary.bus.ErrorCode;
+import io.tributary.bus.JobEvents;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+
+/** Jobs, their datasets and the outbox rows that announce them: every state change of an ingestion job. */
+public final class IngestRepository {
+
+  static final String INSERT_DATASET =
+    "INSERT INTO datasets (id, owner_id, name, status, source_type) VALUES ($1, $2, $3, 'pending', $4)";
+  static final String INSERT_JOB =
+    "INSERT INTO jobs (id, owner_id, dataset_id, status, source_type, skip_bad_rows, staging_path, "
+      + "original_filename, upload_bytes, replaces) VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7, $8, $9)";
+  static final String FIND_LIVE_DATASET =
+    "SELECT id, status FROM datasets WHERE owner_id = $1 AND name = $2 AND status <> 'failed' FOR UPDATE";
+  static final String INSERT_OUTBOX =
+    "INSERT INTO outbox (aggregate_type, aggregate_id, event_type, topic, payload) VALUES ('job', $1, $2, $3, $4)";
+  static final String FIND_JOB =
+    "SELECT * FROM jobs WHERE id = $1 AND owner_id = $2";
+  static final String CLAIM_JOB =
+    "UPDATE jobs SET status = 'processing', attempts = attempts + 1, started_at = coalesce(started_at, now()), "
+      + "lease_until = now() + make_interval(secs => $2), worker_id = $3, progress = 0, updated_at = now() "
+      + "WHERE id = $1 AND status = 'queued' RETURNING *";
+  static final String UPDATE_PROGRESS =
+    "UPDATE jobs SET progress = $2, lease_until = now() + make_interval(secs => $3), updated_at = now() "
+      + "WHERE id = $1 AND status = 'processing' AND progress < $2";
+  static final String RENEW_LEASES =
+    "UPDATE jobs SET lease_until = now() + make_interval(secs => $2) WHERE id = ANY($1) AND status = 'processing'";
+  /** Ready, with its new file; a new version when it was ready before. Returns the file it replaces (or null). */
+  static final String COMPLETE_DATASET =
+    "UPDATE datasets d SET status = 'ready', row_count = $2, column_count = $3, size_bytes = $4, schema = $5, "
+      + "file_path = $6, source_type = $7, updated_at = now(), "
+      + "version = CASE WHEN old.status = 'ready' THEN d.version + 1 ELSE d.version END "
+      + "FROM (SELECT status, file_path FROM datasets WHERE id = $1 FOR UPDATE) old "
+      + "WHERE d.id = $1 RETURNING CASE WHEN old.file_path IS DISTINCT FROM $6 THEN old.file_path END AS replaced";
+  static final String INSERT_PROFILE =
+    "INSERT INTO profiles (dataset_id, profile) VALUES ($1, $2) "
+      + "ON CONFLICT (dataset_id) DO UPDATE SET profile = EXCLUDED.profile, created_at = now()";
+  static final String COMPLETE_JOB =
+    "UPDATE jobs SET status = 'completed', progress = 100, row_count = $2, rows_rejected = $3, error = NULL, "
+      + "finished_at = now(), lease_until = NULL, updated_at = now() "
+      + "WHERE id = $1 AND status = 'processing' RETURNING *";
+  static final String FAIL_JOB =
+    "UPDATE jobs SET status = 'failed', error = $2, finished_at = now(), lease_until = NULL, updated_at = now() "
+      + "WHERE id = $1 AND status IN ('queued', 'processing') RETURNING *";
+  /** Only a dataset that never became ready fails with its job; a failed new version leaves the old one. */
+  static final String FAIL_DATASET =
+    "UPDATE datasets SET status = 'failed', updated_at = now() WHERE id = $1 AND status = 'pending'";
+  static final String ORPHANED_JOBS =
+    "SELECT * FROM jobs WHERE status = 'processing' AND (lease_until < now() OR worker_id = $1) "
+      + "ORDER BY created_at LIMIT 100 FOR UPDATE SKIP LOCKED";
+  static final String STALE_QUEUED =
+    "SELECT id, dataset_id, owner_id FROM jobs j WHERE status = 'queued' AND updated_at < now() - make_interval(secs => $1) "
+      + "AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.aggregate_id = j.id AND o.published_at IS NULL) "
+      + "ORDER BY created_at LIMIT 100 FOR UPDATE SKIP LOCKED";
+  static final String TOUCH_JOB = "UPDATE jobs SET updated_at = now() WHERE id = $1";
+  static final String HAND_BACK =
+    "UPDATE jobs SET status = 'queued', attempts = greatest(attempts - 1, 0), lease_until = NULL, worker_id = NULL, "
+      + "progress = 0, updated_at = now() WHERE worker_id = $1 AND status = 'processing' "
+      + "RETURNING id, dataset_id, owner_id";
+  static final String REQUEUE_JOB =
+    "UPDATE jobs SET status = 'queued', lease_until = NULL, worker_id = NULL, updated_at = now() WHERE id = $1";
+
+  static final String ACTIVE_STAGING = "SELECT staging_path FROM jobs WHERE status IN ('queued', 'processing')";
+  static final String LIVE_FILES = "SELECT file_path FROM datasets WHERE file_path IS NOT NULL UNION ALL "
+    + "SELECT file_path FROM stream_parts UNION ALL "
+    + "SELECT 'datasets/' || owner_id || '/' || dataset_id || '/' || id || '.parquet' FROM jobs "
+    + "WHERE status IN ('queued', 'processing')";
+
+  private final Pool pool;
+  private final String ingestionTopic;
+  private final String completeTopic;
+
+  public IngestRepository(Pool pool, JsonObject kafkaTopics) {
+    this.pool = pool;
+    this.ingestionTopic = kafkaTopics.getString("ingestion", JobEvents.TOPIC_INGESTION);
+    this.completeTopic = kafkaTopics.getString("processing_complete", JobEvents.TOPIC_COMPLETE);
+  }
+
+  /**
+   * The upload transaction: dataset (pending), job (queued) and its {@code data.ingestion} outbox row. With
+   * {@code replace}, an existing live dataset of that name gets the job instead (its new version appears when
+   * the job completes); a name that is taken without {@code replace}, or a dataset with an upload still in
+   * flight, fails with 409. Returns the upload as stored (its dataset id may be the existing one).
+   */
+  public Future<Upload> createJob(Upload upload) {
+    return pool.withTransaction(conn -> target(conn, upload)
+      .compose(stored -> conn.preparedQuery(INSERT_JOB).execute(Tuple.from(List.of(stored.jobId(), stored.ownerId(),
+          stored.datasetId(), stored.sourceType(), stored.skipBadRows(), stored.stagingPath(),
+          stored.originalFilename() == null ? "" : stored.originalFilename(), stored.sizeBytes(), stored.replace())))
+        .recover(err -> Future.failedFuture(isUniqueViolation(err, "jobs_one_active_per_dataset")
+          ? new ApiException(ErrorCode.CONFLICT, "An upload of this dataset is still being processed; try again when it ends",
+          new JsonObject().put("field", "name")) : err))
+        .compose(r -> outbox(conn, stored.jobId(), "job.queued", ingestionTopic, new JsonObject()
+          .put("job_id", stored.jobId().toString()).put("dataset_id", stored.datasetId().toString())
+          .put("owner_id", stored.ownerId().toString())))
+        .map(stored)));
+  }
+
+  /** The dataset an upload goes to: the existing one (replace) or a new pending one. */
+  private Future<Upload> target(SqlConnection conn, Upload upload) {
+    Future<Row> existing = upload.replace()
+      ? conn.preparedQuery(FIND_LIVE_DATASET).execute(Tuple.of(upload.ownerId(), upload.name()))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next())
+      : Future.succeededFuture(null);
+    return existing.compose(row -> {
+      if (row == null) {
+        return conn.preparedQuery(INSERT_DATASET)
+          .execute(Tuple.of(upload.datasetId(), upload.ownerId(), upload.name(), upload.sourceType()))
+          .map(upload.withReplace(false))
+          .recover(err -> Future.failedFuture(isUniqueViolation(err, "datasets_owner_name_key")
+            ? new ApiException(ErrorCode.DATASET_EXISTS, "You already have a dataset named " + upload.name()
+            + "; choose another name, or send replace=true to upload a new version of it",
+            new JsonObject().put("field", "name")) : err));
+      }
+      if ("pending".equals(row.getString("status"))) {
+        return Future.failedFuture(new ApiException(ErrorCode.CONFLICT,
+          "The first upload of this dataset is still being processed; try again when it ends",
+          new JsonObject().put("field", "name")));
+      }
+      return Future.succeededFuture(upload.withDataset(row.getUUID("id")));
+    });
+  }
+
+  private static boolean isUniqueViolation(Throwable err, String constraint) {
+    return err instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())
+      && (constraint == null || constraint.equals(pg.getConstraint()));
+  }
+
+  /** Staged uploads that jobs still need. */
+  public Future<java.util.Set<String>> activeStaging() {
+    return pool.query(ACTIVE_STAGING).execute().map(rows -> {
+      java.util.Set<String> paths = new java.util.HashSet<>();
+      rows.forEach(r -> paths.add(r.getString(0)));
+      return paths;
+    });
+  }
+
+  /** Lake paths that must stay: every dataset's current file and the output of every active job. */
+  public Future<java.util.Set<String>> liveFiles() {
+    return pool.query(LIVE_FILES).execute().map(rows -> {
+      java.util.Set<String> live = new java.util.HashSet<>();
+      rows.forEach(r -> live.add(r.getString(0)));
+      return live;
+    });
+  }
+
+  /** The caller's job, or null. */
+  public Future<JsonObject> findJob(UUID jobId, UUID ownerId) {
+    return pool.preparedQuery(FIND_JOB).execute(Tuple.of(jobId, ownerId))
+      .map(rows -> rows.size() == 0 ? null : Jobs.toJson(rows.iterator().next()));
+  }
+
+  /** Moves a queued job to processing under this worker's lease; null when it was not queued (duplicate event). */
+  public Future<JsonObject> claim(UUID jobId, int leaseSeconds, String workerId) {
+    return pool.preparedQuery(CLAIM_JOB).execute(Tuple.of(jobId, leaseSeconds, workerId))
+      .map(rows -> rows.size() == 0 ? null : Jobs.toInternalJson(rows.iterator().next()));
+  }
+
+  public Future<Void> progress(UUID jobId, int progress, int leaseSeconds) {
+    return pool.preparedQuery(UPDATE_PROGRESS).execute(Tuple.of(jobId, progress, leaseSeconds)).mapEmpty();
+  }
+
+  public Future<Void> renewLeases(List<UUID> jobIds, int leaseSeconds) {
+    return pool.preparedQuery(RENEW_LEASES).execute(Tuple.of(jobIds.toArray(new UUID[0]), leaseSeconds)).mapEmpty();
+  }
+
+  /**
+   * One transaction: dataset ready with its schema (a new version when it was ready before), profile stored,
+   * job completed, completion event in the outbox. Returns the completed job (with {@code replaced_file}, the
+   * lake path of the version it replaced, or null), or null when the job was no longer processing.
+   */
+  public Future<JsonObject> complete(JsonObject job, JsonObject result, JsonObject profile, String filePath) {
+    UUID jobId = UUID.fromString(job.getString("job_id"));
+    UUID datasetId = UUID.fromString(job.getString("dataset_id"));
+    JsonArray columns = result.getJsonArray("columns");
+    return pool.withTransaction(conn -> conn.preparedQuery(COMPLETE_JOB)
+      .execute(Tuple.of(jobId, result.getLong("row_count"), result.getLong("rows_rejected")))
+      .compose(rows -> {
+        if (rows.size() == 0) {
+          return Future.succeededFuture(null);
+        }
+        JsonObject done = Jobs.toJson(rows.iterator().next());
+        return conn.preparedQuery(COMPLETE_DATASET).execute(Tuple.from(List.of(datasetId,
+            result.getLong("row_count"), columns.size(), result.getLong("size_bytes"), columns, filePath,
+            job.getString("source_type"))))
+          .compose(r -> {
+            String replaced = r.size() == 0 ? null : r.iterator().next().getString("replaced");
+            return conn.preparedQuery(INSERT_PROFILE).execute(Tuple.of(datasetId, profile))
+              .compose(x -> outbox(conn, jobId, JobEvents.TYPE_COMPLETED, completeTopic, completion(job, done)))
+              .map(x -> done.copy().put("replaced_file", replaced));
+          });
+      }));
+  }
+
+  /** One transaction: job failed with its reason, dataset failed, failure event in the outbox. */
+  public Future<JsonObject> fail(JsonObject job, String reason) {
+    UUID jobId = UUID.fromString(job.getString("job_id"));
+    return pool.withTransaction(conn -> conn.preparedQuery(FAIL_JOB).execute(Tuple.of(jobId, reason))
+      .compose(rows -> {
+        if (rows.size() == 0) {
+          return Future.succeededFuture(null);
+        }
+        JsonObject failed = Jobs.toJson(rows.iterator().next());
+        return conn.preparedQuery(FAIL_DATASET).execute(Tuple.of(UUID.fromString(job.getString("dataset_id"))))
+          .compose(r -> outbox(conn, jobId, JobEvents.TYPE_FAILED, completeTopic, completion(job, failed)))
+          .map(failed);
+      }));
+  }
+
+  /**
+   * Jobs left in processing by a dead worker (its lease ran out, or {@code workerId} names this process's
+   * previous life, at start; pass null otherwise):
+   * requeued with a fresh {@code data.ingestion} event while attempts remain and the staged upload exists,
+   * failed with a reason otherwise. Returns how many were recovered.
+   */
+  public Future<Integer> recoverOrphans(String workerId, int maxAttempts,
+                                       Function<String, Future<Boolean>> stagedFileExists) {
+    return pool.withTransaction(conn -> conn.preparedQuery(ORPHANED_JOBS).execute(Tuple.of(workerId))
+      .compose(rows -> {
+        List<JsonObject> jobs = new ArrayList<>();
+        rows.forEach(row -> jobs.add(Jobs.toInternalJson(row)));
+        Future<Void> chain = Future.succeededFuture();
+        for (JsonObject job : jobs) {
+          chain = chain.compose(v -> recover(conn, job, maxAttempts, stagedFileExists));
+        }
+        return chain.map(jobs.size());
+      }));
+  }
+
+  /**
+   * A graceful stop: every job this process is processing goes back to the queue (the attempt does not count),
+   * announced again through the outbox so any process takes it up. Returns how many.
+   */
+  public Future<Integer> handBack(String workerId) {
+    return pool.withTransaction(conn -> conn.preparedQuery(HAND_BACK).execute(Tuple.of(workerId)).compose(rows -> {
+      Future<Void> chain = Future.succeededFuture();
+      int n = 0;
+      for (Row row : rows) {
+        UUID jobId = row.getUUID("id");
+        JsonObject payload = new JsonObject().put("job_id", jobId.toString())
+          .put("dataset_id", row.getUUID("dataset_id").toString()).put("owner_id", row.getUUID("owner_id").toString())
+          .put("requeued", true);
+        chain = chain.compose(v -> outbox(conn, jobId, "job.queued", ingestionTopic, payload));
+        n++;
+      }
+      int count = n;
+      return chain.map(count);
+    }));
+  }
+
+  /**
+   * Queued jobs whose {@code data.ingestion} event was published long ago but never claimed (a safety net: the
+   * claim is idempotent, so a second event is harmless). Returns how many were announced again.
+   */
+  public Future<Integer> reannounceStale(int olderThanSeconds) {
+    return pool.withTransaction(conn -> conn.preparedQuery(STALE_QUEUED).execute(Tuple.of(olderThanSeconds))
+      .compose(rows -> {
+        Future<Void> chain = Future.succeededFuture();
+        int n = 0;
+        for (Row row : rows) {
+          UUID jobId = row.getUUID("id");
+          JsonObject payload = new JsonObject().put("job_id", jobId.toString())
+            .put("dataset_id", row.getUUID("dataset_id").toString()).put("owner_id", row.getUUID("owner_id").toString())
+            .put("requeued", true);
+          chain = chain.compose(v -> conn.preparedQuery(TOUCH_JOB).execute(Tuple.of(jobId)))
+            .compose(v -> outbox(conn, jobId, "job.queued", ingestionTopic, payload));
+          n++;
+        }
+        int count = n;
+        return chain.map(count);
+      }));
+  }
+
+  private Future<Void> recover(SqlConnection conn, JsonObject job, int maxAttempts,
+                               Function<String, Future<Boolean>> stagedFileExists) {
+    return stagedFileExists.apply(job.getString("staging_path")).compose(exists -> {
+      String reason = null;
+      if (job.getInteger("attempts") >= maxAttempts) {
+        reason = "Processing was interrupted " + job.getInteger("attempts") + " times (server restart or crash); giving up";
+      } else if (!exists) {
+        reason = "Processing was interrupted and the uploaded file is no longer available; upload it again";
+      }
+      return recover(conn, job, reason);
+    });
+  }
+
+  private Future<Void> recover(SqlConnection conn, JsonObject job, String reason) {
+    UUID jobId = UUID.fromString(job.getString("job_id"));
+    if (reason == null) {
+      return conn.preparedQuery(REQUEUE_JOB).execute(Tuple.of(jobId))
+        .compose(r -> outbox(conn, jobId, "job.queued", ingestionTopic, new JsonObject()
+          .put("job_id", jobId.toString()).put("dataset_id", job.getString("dataset_id"))
+          .put("owner_id", job.getString("owner_id")).put("requeued", true)));
+    }
+    String why = reason;
+    return conn.preparedQuery(FAIL_JOB).execute(Tuple.of(jobId, why))
+      .compose(r -> conn.preparedQuery(FAIL_DATASET).execute(Tuple.of(UUID.fromString(job.getString("dataset_id")))))
+      .compose(r -> outbox(conn, jobId, JobEvents.TYPE_FAILED, completeTopic, completion(job,
+        new JsonObject().put("status", "failed").put("progress", job.getInteger("progress")).put("error", why))));
+  }
+
+  private static JsonObject completion(JsonObject job, JsonObject state) {
+    return new JsonObject()
+      .put("job_id", job.getString("job_id"))
+      .put("dataset_id", job.getString("dataset_id"))
+      .put("owner_id", job.getString("owner_id"))
+      .put("status", state.getString("status"))
+      .put("progress", state.getInteger("progress"))
+      .put("row_count", state.getLong("row_count"))
+      .put("rows_rejected", state.getLong("rows_rejected"))
+      .put("error", state.getString("error"));
+  }
+
+  private static Future<Void> outbox(SqlConnection conn, UUID aggregateId, String type, String topic, JsonObject payload) {
+    return conn.preparedQuery(INSERT_OUTBOX).execute(Tuple.of(aggregateId, type, topic, payload)).mapEmpty();
+  }
+
+  /** Row mapping of the jobs table. */
+  static final class Jobs {
+    private Jobs() {
+    }
+
+    /** What a client sees of a job. */
+    static JsonObject toJson(Row row) {
+      return new JsonObject()
+        .put("job_id", row.getUUID("id").toString())
+        .put("dataset_id", row.getUUID("dataset_id").toString())
+        .put("status", row.getString("status"))
+        .put("progress", row.getInteger("progress"))
+        .put("error", row.getString("error"))
+        .put("source_type", row.getString("source_type"))
+        .put("row_count", row.getLong("row_count"))
+        .put("rows_rejected", row.getLong("rows_rejected"))
+        .put("created_at", instant(row, "created_at"))
+        .put("started_at", instant(row, "started_at"))
+        .put("finished_at", instant(row, "finished_at"));
+    }
+
+    /** Everything the pipeline needs to run a job. */
+    static JsonObject toInternalJson(Row row) {
+      return toJson(row)
+        .put("owner_id", row.getUUID("owner_id").toString())
+        .put("skip_bad_rows", row.getBoolean("skip_bad_rows"))
+        .put("staging_path", row.getString("staging_path"))
+        .put("replaces", row.getBoolean("replaces"))
+        .put("attempts", row.getInteger("attempts"));
+    }
+
+    private static String instant(Row row, String column) {
+      var value = row.getOffsetDateTime(column);
+      return value == null ? null : value.toInstant().toString();
+    }
+  }
+}

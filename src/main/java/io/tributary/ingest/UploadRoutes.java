@@ -1,0 +1,141 @@
+package io.tributary.ingest;
+
+import io.tributary.bus.ApiException;
+import io.tributary.bus.ErrorCode;
+import io.tributary.bus.JobEvents;
+import io.tributary.http.Caller;
+import io.tributary.http.Json;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.nio.file.Path;
+import java.util.UUID;
+
+/** {@code POST /api/v1/data/upload} (stream to staging, one transaction, 202) and {@code GET /api/v1/data/job/{id}}. */
+public final class UploadRoutes {
+
+  /** Path of the upload route; its request stays paused until the receiver reads it. */
+  public static final String UPLOAD_PATH = "/api/v1/data/upload";
+  private static final int SNIFF_BYTES = 8192;
+
+  private final Vertx vertx;
+  private final IngestRepository repository;
+  private final UploadReceiver receiver;
+  private final Path stagingDir;
+  private final long maxBytes;
+
+  public UploadRoutes(Vertx vertx, IngestRepository repository, Path stagingDir, long maxBytes) {
+    this.vertx = vertx;
+    this.repository = repository;
+    this.receiver = new UploadReceiver(vertx, maxBytes);
+    this.stagingDir = stagingDir;
+    this.maxBytes = maxBytes;
+  }
+
+  public void mount(Router router) {
+    router.post(UPLOAD_PATH).handler(Caller.requireRole(Caller.ANALYST, Caller.ADMIN)).handler(this::upload);
+    router.get("/api/v1/data/job/:job_id").handler(this::job);
+  }
+
+  private void upload(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    String contentType = request.getHeader("Content-Type");
+    if (contentType == null || !contentType.toLowerCase().startsWith("multipart/form-data")) {
+      ctx.response().putHeader("Connection", "close");
+      throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+        "Send the file as multipart/form-data with a 'file' part");
+    }
+    String length = request.getHeader("Content-Length");
+    if (length != null && parseLong(length) > maxBytes + 64 * 1024) {
+      ctx.response().putHeader("Connection", "close");
+      throw UploadReceiver.tooLarge(maxBytes);
+    }
+    Caller caller = Caller.of(ctx);
+    UUID jobId = UUID.randomUUID();
+    String staging = stagingDir.resolve(jobId.toString()).toString();
+    receiver.receive(request, staging)
+      .compose(received -> accept(request, caller, jobId, staging, received))
+      .onSuccess(upload -> {
+        vertx.eventBus().publish(JobEvents.OUTBOX_WAKEUP, null);
+        ctx.response().putHeader("Location", "/api/v1/data/job/" + upload.jobId());
+        Json.send(ctx, 202, new JsonObject()
+          .put("job_id", upload.jobId().toString())
+          .put("dataset_id", upload.datasetId().toString())
+          .put("name", upload.name())
+          .put("source_type", upload.sourceType())
+          .put("replace", upload.replace())
+          .put("status", "queued"));
+      })
+      .onFailure(err -> vertx.fileSystem().delete(staging).onComplete(x -> ctx.fail(err)));
+  }
+
+  private Future<Upload> accept(HttpServerRequest request, Caller caller, UUID jobId, String staging,
+                                UploadReceiver.Received received) {
+    if (!received.hasFile()) {
+      return Future.failedFuture(new ApiException(ErrorCode.VALIDATION_FAILED,
+        "The multipart body has no 'file' part", new JsonObject().put("field", "file")));
+    }
+    if (received.bytes() == 0) {
+      return Future.failedFuture(new ApiException(ErrorCode.EMPTY_FILE, "The uploaded file is empty"));
+    }
+    String onError = request.getFormAttribute("on_error");
+    if (onError != null && !onError.isEmpty() && !onError.equals("fail") && !onError.equals("skip")) {
+      return Future.failedFuture(new ApiException(ErrorCode.VALIDATION_FAILED, "on_error must be fail or skip",
+        new JsonObject().put("field", "on_error")));
+    }
+    String replace = request.getFormAttribute("replace");
+    if (replace != null && !replace.isEmpty() && !replace.equals("true") && !replace.equals("false")) {
+      return Future.failedFuture(new ApiException(ErrorCode.VALIDATION_FAILED, "replace must be true or false",
+        new JsonObject().put("field", "replace")));
+    }
+    return head(staging).compose(head -> {
+      String type = UploadValidator.sourceType(request.getFormAttribute("source_type"), received.filename(), head);
+      UploadValidator.checkContent(type, head);
+      String name = UploadValidator.datasetName(request.getFormAttribute("name"), received.filename());
+      Upload upload = new Upload(jobId, UUID.randomUUID(), caller.id(), name, type, "skip".equals(onError),
+        staging, received.filename(), received.bytes(), "true".equals(replace));
+      return repository.createJob(upload);
+    });
+  }
+
+  private Future<Buffer> head(String file) {
+    return vertx.fileSystem().open(file, new OpenOptions().setRead(true))
+      .compose(f -> f.read(Buffer.buffer(SNIFF_BYTES), 0, 0, SNIFF_BYTES).eventually(f::close));
+  }
+
+  private void job(RoutingContext ctx) {
+    UUID id = uuid(ctx.pathParam("job_id"), "Job");
+    repository.findJob(id, Caller.of(ctx).id())
+      .onSuccess(job -> {
+        if (job == null) {
+          ctx.fail(ApiException.notFound("Job"));
+        } else {
+          Json.ok(ctx, job);
+        }
+      })
+      .onFailure(ctx::fail);
+  }
+
+  /** A path id; a malformed one is simply not found. */
+  public static UUID uuid(String value, String what) {
+    try {
+      return UUID.fromString(value);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw ApiException.notFound(what);
+    }
+  }
+
+  private static long parseLong(String value) {
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+}

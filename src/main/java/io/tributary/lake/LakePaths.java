@@ -1,0 +1,27 @@
+package io.tributary.lake;
+
+/**
+ * Where datasets live in the lake, relative to the data directory: {@code datasets/<owner>/<dataset>/<job>.parquet}.
+ * One folder per owner (a user's query sandbox may read that folder only), one per dataset, one file per
+ * version (named by the job that wrote it).
+ */
+public final class LakePaths {
+
+  private LakePaths() {
+  }
+
+  /** The folder of all of an owner's datasets. */
+  public static String ownerDir(String ownerId) {
+    return "datasets/" + ownerId;
+  }
+
+  /** The folder of one dataset (every version of it). */
+  public static String datasetDir(String ownerId, String datasetId) {
+    return ownerDir(ownerId) + "/" + datasetId;
+  }
+
+  /** The Parquet file a job writes for its dataset. */
+  public static String datasetFile(String ownerId, String datasetId, String jobId) {
+    return datasetDir(ownerId, datasetId) + "/" + jobId + ".parquet";
+  }
+}

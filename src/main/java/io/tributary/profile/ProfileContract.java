@@ -1,0 +1,17 @@
+package io.tributary.profile;
+
+/**
+ * Event-bus contract of the profile worker.
+ *
+ * <p>{@link #COMPUTE} request: {@code {file, columns:[{name, type}]}}; reply: the profile
+ * {@code {row_count, column_count, duplicate_rows, quality_score, columns:[...], issues:[...]}} (see
+ * {@link DatasetProfiler}).
+ */
+public final class ProfileContract {
+
+  /** Request/reply: profile one Parquet file. */
+  public static final String COMPUTE = "profile.compute";
+
+  private ProfileContract() {
+  }
+}

@@ -1,0 +1,52 @@
+package io.tributary.profile;
+
+import io.tributary.bus.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** Worker verticle: profiles a dataset's Parquet file with {@link DatasetProfiler} (DuckDB, exact statistics). */
+public final class ProfileVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProfileVerticle.class);
+  private DatasetProfiler profiler;
+
+  @Override
+  public Future<?> start() {
+    JsonObject cfg = config().getJsonObject("profile");
+    Path temp = Path.of(config().getString("data_dir"), "tmp", "profile");
+    profiler = new DatasetProfiler(new ProfilerSettings(cfg.getString("memory_limit", "1GB"),
+      cfg.getInteger("threads", 2), temp));
+    vertx.eventBus().<JsonObject>consumer(ProfileContract.COMPUTE, this::compute);
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    profiler.close();
+    return Future.succeededFuture();
+  }
+
+  private void compute(Message<JsonObject> msg) {
+    JsonObject body = msg.body();
+    List<ProfileColumn> columns = body.getJsonArray("columns").stream()
+      .map(JsonObject.class::cast)
+      .map(c -> new ProfileColumn(c.getString("name"), c.getString("type")))
+      .toList();
+    try {
+      long started = System.nanoTime();
+      JsonObject profile = profiler.profile(Path.of(body.getString("file")), columns);
+      LOG.info("Profiled {} in {} ms", body.getString("file"), (System.nanoTime() - started) / 1_000_000);
+      msg.reply(profile);
+    } catch (Exception e) {
+      LOG.error("Profiling {} failed", body.getString("file"), e);
+      msg.fail(ErrorCode.INTERNAL_ERROR.busCode(), "profiling failed");
+    }
+  }
+}

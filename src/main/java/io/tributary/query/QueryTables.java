@@ -1,0 +1,75 @@
+package io.tributary.query;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+
+import java.nio.file.Path;
+import java.util.UUID;
+
+/** The caller's ready datasets as query tables: {@code [{name, files, version, dataset_id}]}. */
+public final class QueryTables {
+
+  static final String SELECT = "SELECT d.id, d.name, d.version, d.file_path, "
+    + "(SELECT array_agg(p.file_path ORDER BY p.created_at, p.id) FROM stream_parts p WHERE p.dataset_id = d.id) AS parts "
+    + "FROM datasets d ";
+  static final String READY = SELECT + "WHERE d.owner_id = $1 AND d.status = 'ready' ORDER BY d.name";
+
+  private final Pool pool;
+  private final Path dataDir;
+
+  public QueryTables(Pool pool, Path dataDir) {
+    this.pool = pool;
+    this.dataDir = dataDir;
+  }
+
+  static final String READY_NAMED = SELECT + "WHERE d.owner_id = $1 AND d.status = 'ready' AND d.name = ANY($2) "
+    + "ORDER BY d.name";
+
+  /** All of the owner's ready datasets. */
+  public Future<JsonArray> of(UUID ownerId) {
+    return pool.preparedQuery(READY).execute(Tuple.of(ownerId)).map(this::tables);
+  }
+
+  /**
+   * The owner's ready datasets whose names occur in the SQL text (every word of it is a candidate, so this is
+   * a superset of the tables it reads): one indexed lookup of a few rows per query, fresh from PostgreSQL.
+   */
+  public Future<JsonArray> mentionedIn(UUID ownerId, String sql) {
+    String[] names = SqlText.identifiers(sql).stream().map(n -> n.toLowerCase(java.util.Locale.ROOT))
+      .distinct().toArray(String[]::new);
+    return pool.preparedQuery(READY_NAMED).execute(Tuple.tuple().addUUID(ownerId).addArrayOfString(names))
+      .map(this::tables);
+  }
+
+  private JsonArray tables(io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row> rows) {
+    JsonArray tables = new JsonArray();
+    rows.forEach(row -> {
+      JsonArray files = new JsonArray();
+      String[] parts = row.getArrayOfStrings("parts");
+      if (parts != null && parts.length > 0) {
+        for (String part : parts) {
+          files.add(dataDir.resolve(part).toString());
+        }
+      } else if (row.getString("file_path") != null) {
+        files.add(dataDir.resolve(row.getString("file_path")).toString());
+      }
+      if (!files.isEmpty()) {
+        tables.add(new JsonObject()
+          .put("name", row.getString("name"))
+          .put("files", files)
+          .put("version", row.getInteger("version"))
+          .put("dataset_id", row.getUUID("id").toString()));
+      }
+    });
+    return tables;
+  }
+
+
+  /** The folder that holds every dataset of the owner (the query sandbox may read only below it). */
+  public String userDir(UUID ownerId) {
+    return dataDir.resolve("datasets").resolve(ownerId.toString()).toString();
+  }
+}

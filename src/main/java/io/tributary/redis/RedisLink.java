@@ -1,0 +1,131 @@
+package io.tributary.redis;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * One long-lived, pipelined Redis connection for one event loop (each HttpServerVerticle instance has its own):
+ * every command goes out at once on it, however many are in flight, instead of queueing for a pooled
+ * connection. While Redis is unreachable, commands fail at once (callers apply their documented fallback)
+ * and the link reconnects in the background with a growing pause (0.25 s to 5 s).
+ */
+public final class RedisLink {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RedisLink.class);
+  private static final long MAX_BACKOFF_MS = 5_000;
+
+  private final Vertx vertx;
+  private final Redis client;
+  private final String url;
+  private RedisConnection connection;
+  private boolean connecting;
+  private boolean closed;
+  private long backoffMs = 250;
+
+  public RedisLink(Vertx vertx, String url) {
+    this.vertx = vertx;
+    this.url = url;
+    this.client = Redis.createClient(vertx, new RedisOptions().setConnectionString(url).setMaxWaitingHandlers(4096)
+      .setMaxPoolSize(1).setMaxPoolWaiting(64));
+  }
+
+  /** Connects; fails when Redis cannot be reached now (the start of the server reports it). */
+  public Future<Void> start() {
+    return connect().mapEmpty();
+  }
+
+  /** Sends one command, or fails at once while Redis is unreachable. */
+  public Future<Response> send(Request request) {
+    RedisConnection c = connection;
+    if (c == null) {
+      reconnectSoon();
+      return Future.failedFuture("Redis is unreachable at " + safe(url));
+    }
+    return c.send(request);
+  }
+
+  /** Sends commands pipelined in one round trip, or fails at once while Redis is unreachable. */
+  public Future<List<Response>> batch(List<Request> requests) {
+    RedisConnection c = connection;
+    if (c == null) {
+      reconnectSoon();
+      return Future.failedFuture("Redis is unreachable at " + safe(url));
+    }
+    return c.batch(requests);
+  }
+
+  /** Whether the link is connected right now. */
+  public boolean connected() {
+    return connection != null;
+  }
+
+  public Future<Void> close() {
+    closed = true;
+    RedisConnection c = connection;
+    connection = null;
+    Future<Void> done = c == null ? Future.succeededFuture() : c.close().otherwiseEmpty();
+    return done.onComplete(x -> client.close());
+  }
+
+  private Future<RedisConnection> connect() {
+    connecting = true;
+    return client.connect()
+      .onSuccess(c -> {
+        connecting = false;
+        backoffMs = 250;
+        if (closed) {
+          c.close();
+          return;
+        }
+        if (connection == null && !closed) {
+          LOG.info("Connected to Redis at {}", safe(url));
+        }
+        connection = c;
+        c.exceptionHandler(err -> lost(c, err.getMessage()));
+        c.endHandler(v -> lost(c, "connection closed"));
+      })
+      .onFailure(err -> {
+        connecting = false;
+        reconnectLater();
+      });
+  }
+
+  private void lost(RedisConnection c, String why) {
+    if (connection == c) {
+      connection = null;
+      LOG.warn("Lost the Redis connection ({}); reconnecting", why);
+      reconnectLater();
+    }
+  }
+
+  private void reconnectSoon() {
+    if (!connecting && !closed) {
+      connecting = true;
+      vertx.setTimer(1, id -> connect());
+    }
+  }
+
+  private void reconnectLater() {
+    if (closed) {
+      return;
+    }
+    connecting = true;
+    long delay = backoffMs;
+    backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+    vertx.setTimer(delay, id -> connect());
+  }
+
+  private static String safe(String url) {
+    return url == null ? null : url.replaceAll("(://[^:/@]*:)[^@]*@", "$1****@");
+  }
+}

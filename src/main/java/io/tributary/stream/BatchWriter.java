@@ -1,0 +1,131 @@
+package io.tributary.stream;
+
+import io.tributary.transform.ParquetCodecs;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.apache.avro.NameValidator;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.LocalOutputFile;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Turns one micro-batch of a stream into one Parquet part file (parquet-avro, snappy): every record that parses
+ * as a JSON object becomes a row; the others are returned as dead letters with their reason. Column types are
+ * the stream's schema widened by this batch; the part holds the columns this batch has, each with its widened
+ * type. The file appears under its final name only when complete. Blocking: run it on a worker.
+ */
+final class BatchWriter {
+
+  /** One record of a batch: its raw value and where it came from. */
+  record Input(byte[] value, int partition, long offset) {
+  }
+
+  /** A record that could not become a row. */
+  record DeadLetter(Input input, String reason) {
+  }
+
+  /** What a batch produced (no file when every record was a dead letter). */
+  record Result(Path file, long rows, long sizeBytes, StreamSchema schema, StreamProfile stats, List<DeadLetter> dead) {
+  }
+
+  private BatchWriter() {
+  }
+
+  static Result write(List<Input> inputs, StreamSchema current, Path partsDir) throws IOException {
+    List<Map<String, Object>> rows = new ArrayList<>(inputs.size());
+    List<DeadLetter> dead = new ArrayList<>();
+    StreamSchema batch = new StreamSchema();
+    for (Input in : inputs) {
+      try {
+        Map<String, Object> row = RecordParser.parse(in.value());
+        row.forEach((name, value) -> {
+          String type = StreamSchema.typeOf(value);
+          if (type != null) {
+            batch.accept(name, type);
+          } else if (batch.type(name) == null && current.type(name) == null) {
+            batch.accept(name, StreamSchema.VARCHAR); // only nulls so far: text until a value says otherwise
+          }
+        });
+        rows.add(row);
+      } catch (RecordParser.BadRecord bad) {
+        dead.add(new DeadLetter(in, bad.getMessage()));
+      }
+    }
+    StreamSchema merged = StreamSchema.fromJson(current.toJson());
+    merged.merge(batch);
+    StreamProfile stats = new StreamProfile();
+    stats.rows = rows.size();
+    if (rows.isEmpty()) {
+      return new Result(null, 0, 0, merged, stats, dead);
+    }
+    // the part's columns: those this batch has, typed as the widened stream schema says
+    LinkedHashMap<String, String> columns = new LinkedHashMap<>();
+    merged.columns().forEach((name, type) -> {
+      if (batch.type(name) != null) {
+        columns.put(name, type);
+        stats.columns.put(name, new ColumnStats(type));
+      }
+    });
+    Files.createDirectories(partsDir);
+    Path file = partsDir.resolve(UUID.randomUUID() + ".parquet");
+    Path temp = partsDir.resolve(file.getFileName() + ".tmp");
+    List<String> names = new ArrayList<>(columns.keySet());
+    List<ColumnStats> columnStats = names.stream().map(stats.columns::get).toList();
+    Schema schema = avroSchema(columns);
+    try (ParquetWriter<GenericRecord> writer = AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(temp))
+      .withSchema(schema)
+      .withDataModel(GenericData.get())
+      .withConf(new PlainParquetConfiguration())
+      .withCodecFactory(ParquetCodecs.INSTANCE)
+      .withCompressionCodec(CompressionCodecName.SNAPPY)
+      .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+      .build()) {
+      GenericData.Record record = new GenericData.Record(schema);
+      for (Map<String, Object> row : rows) {
+        for (int i = 0; i < names.size(); i++) {
+          Object value = StreamSchema.convert(row.get(names.get(i)), columns.get(names.get(i)));
+          record.put(i, value);
+          if (value != null) {
+            columnStats.get(i).add(value);
+          }
+        }
+        writer.write(record);
+      }
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(temp);
+      throw e;
+    }
+    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+    return new Result(file, rows.size(), Files.size(file), merged, stats, dead);
+  }
+
+  /** Nullable fields named exactly as the JSON keys (Avro's name validation is off for this schema only). */
+  private static Schema avroSchema(Map<String, String> columns) {
+    JsonArray fields = new JsonArray();
+    columns.forEach((name, type) -> fields.add(new JsonObject().put("name", name)
+      .put("type", new JsonArray().add("null").add(switch (type) {
+        case StreamSchema.BIGINT -> "long";
+        case StreamSchema.DOUBLE -> "double";
+        case StreamSchema.BOOLEAN -> "boolean";
+        default -> new JsonObject().put("type", "string").put("avro.java.string", "String");
+      })).putNull("default")));
+    String json = new JsonObject().put("type", "record").put("name", "row").put("fields", fields).encode();
+    return new Schema.Parser(NameValidator.NO_VALIDATION).parse(json);
+  }
+}

@@ -1,0 +1,89 @@
+package io.tributary.stream;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Parses one Kafka record value: it must be a single JSON object (UTF-8). Values become Long (integers that fit),
+ * Double (numbers with a fraction or exponent), Boolean, String, or {@link RawJson} for objects and arrays (their
+ * compact JSON text); integers beyond 64 bits are kept as their digits (a String). Anything else is a bad record
+ * with a reason for the dead-letter topic.
+ */
+final class RecordParser {
+
+  private static final JsonFactory FACTORY = JsonFactory.builder()
+    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(100).maxStringLength(8 << 20).build())
+    .build();
+
+  /** A record that cannot become a row; the message says why. */
+  static final class BadRecord extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    BadRecord(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** The JSON text of a nested object or array. */
+  record RawJson(String text) {
+    @Override
+    public String toString() {
+      return text;
+    }
+  }
+
+  private RecordParser() {
+  }
+
+  static Map<String, Object> parse(byte[] value) throws BadRecord {
+    if (value == null || value.length == 0) {
+      throw new BadRecord("empty record value");
+    }
+    try (JsonParser p = FACTORY.createParser(value)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new BadRecord("the record is not a JSON object");
+      }
+      Map<String, Object> row = new LinkedHashMap<>();
+      for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+        String name = p.currentName();
+        row.put(name, value(p, p.nextToken()));
+      }
+      if (p.nextToken() != null) {
+        throw new BadRecord("content after the JSON object");
+      }
+      return row;
+    } catch (JsonProcessingException e) {
+      throw new BadRecord("invalid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new BadRecord("unreadable record: " + e.getMessage());
+    }
+  }
+
+  private static Object value(JsonParser p, JsonToken t) throws IOException {
+    return switch (t) {
+      case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? p.getText() : p.getLongValue();
+      case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+      case VALUE_TRUE -> Boolean.TRUE;
+      case VALUE_FALSE -> Boolean.FALSE;
+      case VALUE_STRING -> p.getText();
+      case VALUE_NULL -> null;
+      case START_OBJECT, START_ARRAY -> {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+          g.copyCurrentStructure(p);
+        }
+        yield new RawJson(out.toString());
+      }
+      default -> throw new JsonProcessingException("unexpected token " + t) { };
+    };
+  }
+}

@@ -1,0 +1,106 @@
+package io.tributary.stream;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The columns of a stream's dataset, in first-seen order, with their widened types. JSON values type as in
+ * uploads: integers BIGINT, numbers with a fraction DOUBLE, true/false BOOLEAN, strings VARCHAR, objects and
+ * arrays VARCHAR (their JSON text). Types only widen (BIGINT + DOUBLE → DOUBLE, anything else mixed →
+ * VARCHAR), and columns are only added: old part files read back with NULLs for the columns they lack.
+ */
+final class StreamSchema {
+
+  static final String BIGINT = "BIGINT";
+  static final String DOUBLE = "DOUBLE";
+  static final String BOOLEAN = "BOOLEAN";
+  static final String VARCHAR = "VARCHAR";
+
+  private final LinkedHashMap<String, String> columns = new LinkedHashMap<>();
+
+  /** From the dataset's {@code schema} column ({@code [{name, type}]}); null or empty gives an empty schema. */
+  static StreamSchema fromJson(JsonArray schema) {
+    StreamSchema s = new StreamSchema();
+    if (schema != null) {
+      for (Object o : schema) {
+        JsonObject c = (JsonObject) o;
+        s.columns.put(c.getString("name"), c.getString("type"));
+      }
+    }
+    return s;
+  }
+
+  JsonArray toJson() {
+    JsonArray out = new JsonArray();
+    columns.forEach((name, type) -> out.add(new JsonObject().put("name", name).put("type", type)));
+    return out;
+  }
+
+  /** Widens (or adds) a column for a value's type. */
+  void accept(String name, String type) {
+    columns.merge(name, type, StreamSchema::widen);
+  }
+
+  /** Widens with every column of another schema. */
+  void merge(StreamSchema other) {
+    other.columns.forEach(this::accept);
+  }
+
+  Map<String, String> columns() {
+    return columns;
+  }
+
+  String type(String name) {
+    return columns.get(name);
+  }
+
+  static String widen(String a, String b) {
+    if (a == null) {
+      return b;
+    }
+    if (b == null || a.equals(b)) {
+      return a;
+    }
+    if (numeric(a) && numeric(b)) {
+      return DOUBLE;
+    }
+    return VARCHAR;
+  }
+
+  static boolean numeric(String type) {
+    return BIGINT.equals(type) || DOUBLE.equals(type);
+  }
+
+  /** The type of one parsed JSON value (see {@link RecordParser}); null for JSON null. */
+  static String typeOf(Object value) {
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof Long) {
+      return BIGINT;
+    }
+    if (value instanceof Double) {
+      return DOUBLE;
+    }
+    if (value instanceof Boolean) {
+      return BOOLEAN;
+    }
+    return VARCHAR;
+  }
+
+  /** A parsed value converted to a column type (numbers and booleans become their JSON text in VARCHAR). */
+  static Object convert(Object value, String type) {
+    if (value == null) {
+      return null;
+    }
+    return switch (type) {
+      case BIGINT -> value;
+      case DOUBLE -> ((Number) value).doubleValue();
+      case BOOLEAN -> value;
+      default -> value.toString();
+    };
+  }
+}

@@ -1,0 +1,148 @@
+package io.tributary.stream;
+
+import io.tributary.db.Database;
+import io.tributary.kafka.KafkaSettings;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Consumes every running stream's topic into its dataset ({@link StreamConsumer} per stream, on this verticle's
+ * event loop; Parquet writes and compaction on the worker pool {@code tributary-stream-writer}). Reloads the
+ * running streams on {@link StreamContract#CHANGED} and every 5 s; compacts small part files every
+ * {@code stream.compaction_interval_ms}; on stop, flushes and commits what it holds.
+ */
+public final class StreamVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StreamVerticle.class);
+
+  private StreamRepository repository;
+  private StreamSettings settings;
+  private WorkerExecutor writers;
+  private KafkaProducer<String, byte[]> deadLetters;
+  private Path dataDir;
+  private final Map<UUID, StreamConsumer> consumers = new HashMap<>();
+  private final Set<UUID> starting = new HashSet<>();
+  private final Set<UUID> compacting = new HashSet<>();
+  private boolean stopping;
+
+  @Override
+  public Future<?> start() {
+    dataDir = Path.of(config().getString("data_dir"));
+    repository = new StreamRepository(Database.pool(vertx, config().getJsonObject("postgres")));
+    long grace = Math.max(1_000L, config().getJsonObject("query").getLong("timeout_ms", 30_000L) * 2);
+    settings = StreamSettings.from(config().getJsonObject("stream"), grace);
+    writers = vertx.createSharedWorkerExecutor("tributary-stream-writer", Math.max(1, settings.writerThreads()), 1,
+      TimeUnit.HOURS);
+    Map<String, String> producer = KafkaSettings.producer(config().getJsonObject("kafka"));
+    producer.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+    deadLetters = KafkaProducer.create(vertx, producer);
+    vertx.eventBus().consumer(StreamContract.CHANGED, msg -> reconcile());
+    vertx.setPeriodic(5_000, id -> {
+      reconcile();
+      consumers.values().forEach(c -> c.refreshLag().onSuccess(lag -> StreamMetrics.lag(c.streamId.toString(), lag)));
+    });
+    vertx.setPeriodic(Math.max(50, Math.min(1_000, settings.flushMs() / 4)), id -> consumers.values()
+      .forEach(StreamConsumer::tick));
+    vertx.setPeriodic(Math.max(1_000, settings.compactionIntervalMs()), id -> compactAll());
+    return reconcile();
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    List<Future<Void>> closing = new ArrayList<>();
+    consumers.values().forEach(c -> closing.add(c.close()));
+    return Future.join(closing).otherwiseEmpty()
+      .eventually(() -> deadLetters.close())
+      .eventually(() -> writers.close());
+  }
+
+  /** Starts consumers for running streams this process does not consume yet, and stops the others. */
+  private Future<Void> reconcile() {
+    if (stopping) {
+      return Future.succeededFuture();
+    }
+    return repository.running().compose(running -> {
+      Set<UUID> wanted = new HashSet<>();
+      List<Future<Void>> started = new ArrayList<>();
+      for (JsonObject stream : running) {
+        UUID id = UUID.fromString(stream.getString("stream_id"));
+        wanted.add(id);
+        if (!consumers.containsKey(id) && starting.add(id)) {
+          StreamConsumer consumer = new StreamConsumer(vertx, repository, writers, deadLetters, settings,
+            config().getJsonObject("kafka"), config().getString("node_id"), dataDir, stream);
+          started.add(repository.schema(consumer.datasetId)
+            .compose(consumer::start)
+            .onSuccess(v -> {
+              consumers.put(id, consumer);
+              LOG.info("Consuming stream {} ({} → dataset {})", stream.getString("name"), consumer.topic,
+                consumer.datasetId);
+            })
+            .onFailure(err -> LOG.warn("Stream {} not started: {}", id, err.getMessage()))
+            .eventually(() -> {
+              starting.remove(id);
+              return Future.succeededFuture();
+            }));
+        }
+      }
+      for (UUID id : new ArrayList<>(consumers.keySet())) {
+        if (!wanted.contains(id)) {
+          StreamConsumer consumer = consumers.remove(id);
+          consumer.close().onComplete(x -> LOG.info("Stopped consuming stream {}", id));
+        }
+      }
+      return Future.join(started).<Void>mapEmpty();
+    }).otherwise(err -> {
+      LOG.warn("Running streams not loaded: {}", err.getMessage());
+      return null;
+    });
+  }
+
+  private void compactAll() {
+    for (StreamConsumer c : new ArrayList<>(consumers.values())) {
+      if (compacting.add(c.streamId)) {
+        compact(c).onComplete(x -> compacting.remove(c.streamId));
+      }
+    }
+  }
+
+  private Future<Void> compact(StreamConsumer c) {
+    return repository.parts(c.streamId).compose(parts -> {
+      List<StreamRepository.Part> chosen = Compactor.pick(parts, settings.compactionTargetBytes(),
+        settings.compactionMinParts());
+      if (chosen.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      String partsDir = Path.of(chosen.get(0).path()).getParent().toString();
+      return writers.executeBlocking(() -> Compactor.merge(dataDir, chosen, partsDir), false)
+        .compose(merged -> repository.replaceParts(c.streamId, c.datasetId, chosen, merged).onSuccess(swapped -> {
+          if (swapped) {
+            StreamMetrics.compacted(chosen.size());
+            LOG.info("Stream {}: merged {} part files into one of {} rows", c.streamId, chosen.size(), merged.rows());
+            // queries that started on the old parts may read them a while longer
+            vertx.setTimer(settings.fileGraceMs(), t -> chosen.forEach(p -> vertx.fileSystem()
+              .delete(dataDir.resolve(p.path()).toString()).onFailure(e -> { })));
+          } else {
+            vertx.fileSystem().delete(dataDir.resolve(merged.path()).toString()).onFailure(e -> { });
+          }
+        }))
+        .<Void>mapEmpty()
+        .onFailure(err -> LOG.warn("Stream {}: compaction failed: {}", c.streamId, err.getMessage()));
+    });
+  }
+}

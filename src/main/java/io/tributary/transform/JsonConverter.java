@@ -1,0 +1,261 @@
+package io.tributary.transform;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * JSON to Parquet: an array of objects (first character {@code [}) or newline-delimited objects ({@code {}),
+ * streamed with Jackson in two passes (columns and types, then rows). Columns are the union of keys in
+ * first-seen order. Types: integers → BIGINT, numbers with a fraction → DOUBLE (integers mixed in widen to
+ * DOUBLE), booleans → BOOLEAN, strings → VARCHAR (no date detection in JSON strings), any other mix →
+ * VARCHAR holding each value's JSON text; objects and arrays are kept as compact JSON text (VARCHAR); null or
+ * a missing key → NULL. A line of NDJSON that is not one JSON object is a bad row (the job fails naming the
+ * line, or the line is skipped with on_error=skip); a syntax error inside an array cannot be skipped (the
+ * parser cannot find the next element), so it always fails the job with its line.
+ */
+final class JsonConverter {
+
+  private static final int LONG = 1;
+  private static final int DOUBLE = 2;
+  private static final int BOOL = 4;
+  private static final int TEXT = 8;
+  private static final JsonFactory FACTORY = JsonFactory.builder()
+    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).maxStringLength(64 << 20).build())
+    .build();
+
+  private final ConvertRequest request;
+  private final ProgressListener progress;
+  private final long size;
+  private final Map<String, Integer> columns = new LinkedHashMap<>();
+  private final List<Integer> seen = new ArrayList<>();
+
+  JsonConverter(ConvertRequest request, ProgressListener progress) throws IOException {
+    this.request = request;
+    this.progress = progress;
+    this.size = Files.size(request.input());
+  }
+
+  /** Receives each object of the input, the parser on its START_OBJECT. */
+  private interface ObjectHandler {
+    void object(JsonParser parser) throws IOException;
+  }
+
+  ConvertResult convert() throws ConversionException, IOException {
+    long[] counts = forEachObject(0, 40, this::scan);
+    if (columns.isEmpty() && counts[0] == 0 && counts[1] == 0) {
+      throw new ConversionException("the file holds no JSON objects");
+    }
+    List<String> names = new ArrayList<>(columns.keySet());
+    List<ColumnKind> kinds = new ArrayList<>();
+    List<Schema> types = new ArrayList<>();
+    for (int mask : seen) {
+      ColumnKind kind = kind(mask);
+      kinds.add(kind);
+      types.add(kind.avro());
+    }
+    Schema schema = ParquetSink.recordSchema(names, types);
+    try (ParquetSink sink = ParquetSink.open(request.outputFile(), schema, GenericData.get())) {
+      GenericData.Record record = new GenericData.Record(schema);
+      long[] written = forEachObject(40, 99, parser -> {
+        for (int i = 0; i < names.size(); i++) {
+          record.put(i, null);
+        }
+        fill(parser, record, kinds);
+        sink.write(record);
+      });
+      long bytes = sink.commit();
+      List<ColumnSpec> specs = new ArrayList<>();
+      for (int i = 0; i < names.size(); i++) {
+        specs.add(new ColumnSpec(names.get(i), kinds.get(i).sqlName));
+      }
+      return new ConvertResult(written[0], written[1], specs, bytes);
+    }
+  }
+
+  private static ColumnKind kind(int mask) {
+    if (mask == 0) {
+      return ColumnKind.VARCHAR;
+    }
+    if (mask == LONG) {
+      return ColumnKind.BIGINT;
+    }
+    if ((mask & ~(LONG | DOUBLE)) == 0) {
+      return ColumnKind.DOUBLE;
+    }
+    if (mask == BOOL) {
+      return ColumnKind.BOOLEAN;
+    }
+    return ColumnKind.VARCHAR;
+  }
+
+  /** Pass 1: the columns and the kinds of value each holds. */
+  private void scan(JsonParser p) throws IOException {
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      Integer index = columns.get(name);
+      if (index == null) {
+        index = columns.size();
+        columns.put(name, index);
+        seen.add(0);
+      }
+      JsonToken t = p.nextToken();
+      int mask = switch (t) {
+        case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? TEXT : LONG;
+        case VALUE_NUMBER_FLOAT -> DOUBLE;
+        case VALUE_TRUE, VALUE_FALSE -> BOOL;
+        case VALUE_NULL -> 0;
+        default -> TEXT;
+      };
+      if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+        p.skipChildren();
+      }
+      seen.set(index, seen.get(index) | mask);
+    }
+  }
+
+  /** Pass 2: one object's values into the record, converted to the column kinds. */
+  private void fill(JsonParser p, GenericData.Record record, List<ColumnKind> kinds) throws IOException {
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      int i = columns.get(p.currentName());
+      JsonToken t = p.nextToken();
+      if (t == JsonToken.VALUE_NULL) {
+        record.put(i, null);
+        continue;
+      }
+      record.put(i, switch (kinds.get(i)) {
+        case BIGINT -> p.getLongValue();
+        case DOUBLE -> p.getDoubleValue();
+        case BOOLEAN -> p.getBooleanValue();
+        default -> t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY ? nestedText(p) : p.getText();
+      });
+    }
+  }
+
+  private static String nestedText(JsonParser p) throws IOException {
+    StringWriter out = new StringWriter();
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      g.copyCurrentStructure(p);
+    }
+    return out.toString();
+  }
+
+  /** Calls the handler for each object; returns {rows, rejected}. */
+  private long[] forEachObject(int from, int to, ObjectHandler handler) throws ConversionException, IOException {
+    byte[] head;
+    try (InputStream peek = Files.newInputStream(request.input())) {
+      head = peek.readNBytes(64 * 1024);
+    }
+    int bom = head.length >= 3 && (head[0] & 0xFF) == 0xEF && (head[1] & 0xFF) == 0xBB && (head[2] & 0xFF) == 0xBF ? 3 : 0;
+    int first = -1;
+    for (int i = bom; i < head.length && first < 0; i++) {
+      if (!Character.isWhitespace(head[i])) {
+        first = head[i];
+      }
+    }
+    try (InputStream in = new Progress(new BufferedInputStream(Files.newInputStream(request.input()), 1 << 16), size,
+      from, to, progress)) {
+      in.skipNBytes(bom);
+      if (first == '[') {
+        return array(in, handler);
+      }
+      if (first == '{') {
+        return lines(in, handler);
+      }
+      throw new ConversionException(first < 0 ? "the file is empty"
+        : "JSON must be an array of objects ('[') or one object per line ('{')");
+    }
+  }
+
+  private long[] array(InputStream in, ObjectHandler handler) throws ConversionException, IOException {
+    long rows = 0;
+    long rejected = 0;
+    try (JsonParser p = FACTORY.createParser(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      p.nextToken();
+      JsonToken t;
+      while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+        if (t == null) {
+          throw new ConversionException("line " + p.currentLocation().getLineNr() + ": the JSON array is not closed");
+        }
+        if (t == JsonToken.START_OBJECT) {
+          handler.object(p);
+          rows++;
+        } else {
+          if (!request.skipBadRows()) {
+            throw new ConversionException("line " + p.currentLocation().getLineNr()
+              + ": array element is not an object (upload with on_error=skip to skip such elements)");
+          }
+          p.skipChildren();
+          rejected++;
+        }
+      }
+      if (p.nextToken() != null) {
+        throw new ConversionException("line " + p.currentLocation().getLineNr() + ": unexpected content after the array");
+      }
+    } catch (JsonParseException e) {
+      throw new ConversionException("line " + e.getLocation().getLineNr() + ": invalid JSON: " + e.getOriginalMessage()
+        + " (a broken array cannot be skipped: fix the file or send one object per line)");
+    }
+    return new long[] {rows, rejected};
+  }
+
+  /** NDJSON: each non-blank line is checked whole before the handler sees it, so a bad line changes nothing. */
+  private long[] lines(InputStream in, ObjectHandler handler) throws ConversionException, IOException {
+    long rows = 0;
+    long rejected = 0;
+    long lineNo = 0;
+    BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+    String line;
+    while ((line = reader.readLine()) != null) {
+      lineNo++;
+      if (line.isBlank()) {
+        continue;
+      }
+      String problem = problem(line);
+      if (problem == null) {
+        try (JsonParser p = FACTORY.createParser(line)) {
+          p.nextToken();
+          handler.object(p);
+        }
+        rows++;
+      } else if (request.skipBadRows()) {
+        rejected++;
+      } else {
+        throw new ConversionException("line " + lineNo + ": " + problem
+          + " (upload with on_error=skip to skip such lines)");
+      }
+    }
+    return new long[] {rows, rejected};
+  }
+
+  /** Why a line is not one JSON object, or null when it is. */
+  private static String problem(String line) throws IOException {
+    try (JsonParser p = FACTORY.createParser(line)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return "not a JSON object";
+      }
+      p.skipChildren();
+      return p.nextToken() == null ? null : "unexpected content after the object";
+    } catch (JsonParseException e) {
+      return "invalid JSON: " + e.getOriginalMessage();
+    }
+  }
+}

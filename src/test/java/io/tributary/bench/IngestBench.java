@@ -1,0 +1,189 @@
+package io.tributary.bench;
+
+import io.vertx.core.json.JsonObject;
+
+import java.io.BufferedWriter;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.UUID;
+
+/**
+ * Ingestion benchmark: generates a 6-column CSV (ids, a low-cardinality string, doubles, a nullable int,
+ * booleans, ISO timestamps), uploads it through HTTP to the packaged server started with -Xmx512m, and
+ * measures the upload reply latency, the time from reply to job completed (profile included), rows/s and
+ * the server's peak heap; in the same run, DuckDB's own COPY of the same file to Parquet, and the ratio.
+ * Run with {@code mvn -Pbench verify}; results go to {@code target/bench/ingest.md} and {@code ingest.json}.
+ * System properties: {@code bench.rows} (default 1,000,000), {@code bench.large.bytes} (default 1 GiB; 0 skips
+ * the large-file run), {@code bench.heap} (default 512m).
+ */
+public final class IngestBench {
+
+  public static void main(String[] args) throws Exception {
+    Path out = Path.of(args.length > 0 ? args[0] : "target/bench");
+    Files.createDirectories(out);
+    Path jar = findJar();
+    long rows = Long.getLong("bench.rows", 1_000_000L);
+    long largeBytes = Long.getLong("bench.large.bytes", 1L << 30);
+    String heap = System.getProperty("bench.heap", "512m");
+
+    List<Result> results = new ArrayList<>();
+    Path csv = out.resolve("bench-" + rows + ".csv");
+    generate(csv, rows, Long.MAX_VALUE);
+    results.add(run("1M rows", csv, rows, jar, out, heap));
+    if (largeBytes > 0) {
+      Path large = out.resolve("bench-large.csv");
+      long largeRows = generate(large, Long.MAX_VALUE, largeBytes);
+      results.add(run("~1 GiB", large, largeRows, jar, out, heap));
+      Files.deleteIfExists(large);
+    }
+    report(results, out, heap);
+  }
+
+  record Result(String label, long rows, long bytes, double uploadReplyS, double processS, double peakHeapMb,
+                double duckCopyS, String status) {
+    double ratio() {
+      return processS / duckCopyS;
+    }
+  }
+
+  static Result run(String label, Path csv, long rows, Path jar, Path out, String heap) throws Exception {
+    double duck = duckCopy(csv, out.resolve("duck.parquet"));
+    Path dataDir = out.resolve("data");
+    ServerProcess.deleteTree(dataDir);
+    try (ServerProcess server = new ServerProcess(jar, dataDir, heap, out.resolve("server.log"))) {
+      String token = login(server);
+      server.sampleHeap();
+      long t0 = System.nanoTime();
+      HttpResponse<String> reply = upload(server, token, csv);
+      long t1 = System.nanoTime();
+      if (reply.statusCode() != 202) {
+        throw new IllegalStateException("upload answered " + reply.statusCode() + ": " + reply.body());
+      }
+      String jobId = new JsonObject(reply.body()).getString("job_id");
+      JsonObject job;
+      do {
+        Thread.sleep(20);
+        job = new JsonObject(server.http.send(HttpRequest.newBuilder(server.uri("/api/v1/data/job/" + jobId))
+          .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body());
+      } while (!job.getString("status").equals("completed") && !job.getString("status").equals("failed"));
+      long t2 = System.nanoTime();
+      double peak = server.stopSampling() / (1024 * 1024);
+      if (job.getLong("row_count") != null && job.getLong("row_count") != rows) {
+        throw new IllegalStateException("row count " + job.getLong("row_count") + " != " + rows);
+      }
+      return new Result(label, rows, Files.size(csv), (t1 - t0) / 1e9, (t2 - t1) / 1e9, peak, duck,
+        job.getString("status") + (job.getString("error") != null ? " (" + job.getString("error") + ")" : ""));
+    }
+  }
+
+  static double duckCopy(Path csv, Path parquet) throws Exception {
+    double best = Double.MAX_VALUE;
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+      for (int i = 0; i < 2; i++) {
+        Files.deleteIfExists(parquet);
+        long t = System.nanoTime();
+        s.execute("COPY (SELECT * FROM read_csv('" + csv + "')) TO '" + parquet + "' (FORMAT parquet)");
+        best = Math.min(best, (System.nanoTime() - t) / 1e9);
+      }
+    }
+    Files.deleteIfExists(parquet);
+    return best;
+  }
+
+  static String login(ServerProcess server) throws Exception {
+    String body = new JsonObject().put("email", ServerProcess.ADMIN_EMAIL).put("password", ServerProcess.ADMIN_PASSWORD).encode();
+    HttpResponse<String> r = server.http.send(HttpRequest.newBuilder(server.uri("/api/v1/auth/login"))
+      .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+      HttpResponse.BodyHandlers.ofString());
+    return new JsonObject(r.body()).getString("token");
+  }
+
+  static HttpResponse<String> upload(ServerProcess server, String token, Path file) throws Exception {
+    String boundary = "bench" + UUID.randomUUID();
+    String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bench.csv\"\r\n"
+      + "Content-Type: text/csv\r\n\r\n";
+    String tail = "\r\n--" + boundary + "--\r\n";
+    HttpRequest request = HttpRequest.newBuilder(server.uri("/api/v1/data/upload"))
+      .header("Authorization", "Bearer " + token)
+      .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+      .timeout(Duration.ofMinutes(10))
+      .POST(HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofString(head),
+        HttpRequest.BodyPublishers.ofFile(file), HttpRequest.BodyPublishers.ofString(tail)))
+      .build();
+    return server.http.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Writes rows until {@code maxRows} or {@code maxBytes}; returns the rows written. */
+  static long generate(Path file, long maxRows, long maxBytes) throws Exception {
+    String[] categories = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"};
+    DateTimeFormatter iso = DateTimeFormatter.ISO_LOCAL_DATE_TIME;
+    LocalDateTime start = LocalDateTime.of(2024, 1, 1, 0, 0);
+    Random random = new Random(1);
+    long n = 0;
+    long bytes = 0;
+    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      String header = "id,category,amount,quantity,active,created_at\n";
+      w.write(header);
+      bytes += header.length();
+      StringBuilder line = new StringBuilder(96);
+      while (n < maxRows && bytes < maxBytes) {
+        line.setLength(0);
+        line.append(n).append(',').append(categories[(int) (n % categories.length)]).append(',')
+          .append(String.format(Locale.ROOT, "%.4f", random.nextDouble() * 1000)).append(',');
+        if (random.nextInt(5) != 0) {
+          line.append(random.nextInt(10_000));
+        }
+        line.append(',').append(random.nextBoolean()).append(',')
+          .append(iso.format(start.plusSeconds(n * 7))).append('\n');
+        w.append(line);
+        bytes += line.length();
+        n++;
+      }
+    }
+    return n;
+  }
+
+  static void report(List<Result> results, Path out, String heap) throws Exception {
+    StringBuilder md = new StringBuilder();
+    md.append("| run | rows | file MB | upload reply s | reply → completed s | rows/s | peak heap MB (Xmx ")
+      .append(heap).append(") | DuckDB COPY s | ratio | status |\n");
+    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    StringBuilder json = new StringBuilder("[");
+    for (Result r : results) {
+      md.append(String.format(Locale.ROOT, "| %s | %,d | %.1f | %.3f | %.3f | %,.0f | %.0f | %.3f | %.2fx | %s |%n",
+        r.label(), r.rows(), r.bytes() / 1e6, r.uploadReplyS(), r.processS(), r.rows() / r.processS(), r.peakHeapMb(),
+        r.duckCopyS(), r.ratio(), r.status()));
+      json.append(json.length() > 1 ? "," : "").append(new JsonObject().put("run", r.label()).put("rows", r.rows())
+        .put("bytes", r.bytes()).put("upload_reply_s", r.uploadReplyS()).put("process_s", r.processS())
+        .put("peak_heap_mb", r.peakHeapMb()).put("duckdb_copy_s", r.duckCopyS()).put("ratio", r.ratio())
+        .put("status", r.status()).encode());
+    }
+    json.append("]");
+    System.out.println();
+    System.out.println("Ingestion benchmark (end-to-end through HTTP vs DuckDB COPY of the same file)");
+    System.out.println(md);
+    Files.writeString(out.resolve("ingest.md"), md.toString());
+    Files.writeString(out.resolve("ingest.json"), json.toString());
+  }
+
+  private static Path findJar() {
+    Path jar = Path.of("target/tributary.jar");
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException("package the jar first (mvn -Pbench verify does)");
+    }
+    return jar;
+  }
+}

@@ -1,0 +1,133 @@
+package io.tributary.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The packaged jar started as its own process (as an operator would), for benchmarks. */
+final class ServerProcess implements AutoCloseable {
+
+  static final String ADMIN_EMAIL = "bench@tributary.local";
+  static final String ADMIN_PASSWORD = "bench-password";
+  private static final Pattern HEAP = Pattern.compile("^jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*} ([0-9.eE+]+)$",
+    Pattern.MULTILINE);
+
+  final int port;
+  final Process process;
+  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private volatile double peakHeap;
+  private volatile boolean sampling;
+
+  ServerProcess(Path jar, Path dataDir, String heap, Path log) throws Exception {
+    this(jar, dataDir, heap, log, Map.of());
+  }
+
+  /** @param extraEnv more environment settings of the server (e.g. a higher rate limit for load runs) */
+  ServerProcess(Path jar, Path dataDir, String heap, Path log, Map<String, String> extraEnv) throws Exception {
+    port = freePort();
+    List<String> cmd = new ArrayList<>(List.of("java", "-Xmx" + heap, "-XX:+UseG1GC"));
+    String extraJvm = System.getProperty("bench.server.jvm", "");
+    if (!extraJvm.isBlank()) {
+      cmd.addAll(List.of(extraJvm.trim().split("\\s+")));
+    }
+    cmd.addAll(List.of("-jar", jar.toString()));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    Map<String, String> env = pb.environment();
+    env.put("TRIBUTARY_DATA_DIR", dataDir.toString());
+    env.put("TRIBUTARY_HTTP_PORT", Integer.toString(port));
+    env.put("TRIBUTARY_KAFKA_EMBEDDED_PORT", Integer.toString(freePort()));
+    env.put("TRIBUTARY_ADMIN_EMAIL", ADMIN_EMAIL);
+    env.put("TRIBUTARY_ADMIN_PASSWORD", ADMIN_PASSWORD);
+    env.put("TRIBUTARY_MAX_UPLOAD_BYTES", Long.toString(8L << 30));
+    env.remove("TRIBUTARY_PG_URL");
+    env.remove("TRIBUTARY_REDIS_URL");
+    env.remove("TRIBUTARY_KAFKA_BOOTSTRAP");
+    env.putAll(extraEnv);
+    process = pb.start();
+    long deadline = System.currentTimeMillis() + 180_000;
+    while (System.currentTimeMillis() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("server exited; see " + log);
+      }
+      try {
+        if (get("/health/ready").statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // starting
+      }
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException("server not ready after 180 s; see " + log);
+  }
+
+  HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).build(),
+      HttpResponse.BodyHandlers.ofString());
+  }
+
+  URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  /** Samples the heap in use every 50 ms from /metrics until stopped; returns the sampler thread. */
+  Thread sampleHeap() {
+    sampling = true;
+    Thread t = new Thread(() -> {
+      while (sampling) {
+        try {
+          Matcher m = HEAP.matcher(get("/metrics").body());
+          double sum = 0;
+          while (m.find()) {
+            sum += Double.parseDouble(m.group(1));
+          }
+          peakHeap = Math.max(peakHeap, sum);
+          Thread.sleep(50);
+        } catch (Exception e) {
+          return;
+        }
+      }
+    }, "heap-sampler");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  double stopSampling() {
+    sampling = false;
+    return peakHeap;
+  }
+
+  @Override
+  public void close() throws Exception {
+    process.destroy();
+    if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (Files.exists(dir)) {
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+}

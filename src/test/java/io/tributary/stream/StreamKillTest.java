@@ -1,0 +1,94 @@
+package io.tributary.stream;
+
+import io.tributary.support.ChildServer;
+import io.tributary.support.Kafka;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@DisplayName("kill -9 of the consuming server in the middle of a stream")
+class StreamKillTest {
+
+  @Test
+  @DisplayName("after SIGKILL and a restart, the dataset holds every produced record exactly once and no stray part")
+  void exactlyOnceAfterKill(@TempDir Path dir) throws Exception {
+    int n = 100_000;
+    String topic = "kill-" + UUID.randomUUID();
+    try (ChildServer server = new ChildServer(dir).start()) {
+      String token = login(server);
+      HttpResponse<String> created = server.post("/api/v1/streams", token,
+        new JsonObject().put("name", "survivor").put("topic", topic).encode());
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+
+      AtomicReference<Throwable> producing = new AtomicReference<>();
+      Thread producer = new Thread(() -> {
+        try {
+          for (int from = 0; from < n; from += 5_000) {
+            Kafka.produce(topic, from, 5_000, StreamIngestTest::record);
+            Thread.sleep(250);
+          }
+        } catch (Throwable t) {
+          producing.set(t);
+        }
+      });
+      producer.start();
+      long deadline = System.currentTimeMillis() + 60_000;
+      long ingested = 0;
+      while (ingested == 0 && System.currentTimeMillis() < deadline) {
+        ingested = stream(server, token).getLong("records_ingested");
+        Thread.sleep(50);
+      }
+      assertThat(ingested).as("batches were committed before the kill").isPositive();
+      assertThat(producer.isAlive()).as("the kill comes while records are still being produced").isTrue();
+      server.kill();
+      producer.join();
+      assertThat(producing.get()).isNull();
+
+      server.start();
+      String again = login(server);
+      long end = System.currentTimeMillis() + 120_000;
+      long rows = 0;
+      while (rows < n && System.currentTimeMillis() < end) {
+        rows = stream(server, again).getLong("records_ingested");
+        Thread.sleep(300);
+      }
+      HttpResponse<String> q = server.post("/api/v1/query/sql", again,
+        new JsonObject().put("sql", "SELECT count(*) AS n, count(DISTINCT id) AS ids FROM survivor").encode());
+      JsonObject figures = new JsonObject(q.body()).getJsonArray("results").getJsonObject(0);
+      assertThat(figures.getLong("n")).isEqualTo(n);
+      assertThat(figures.getLong("ids")).isEqualTo(n);
+
+      JsonObject stream = stream(server, again);
+      try (var files = Files.list(partsDir(dir))) {
+        assertThat(files.filter(p -> p.toString().endsWith(".parquet")).count())
+          .as("every part file on disk is registered").isEqualTo(stream.getLong("parts"));
+      }
+    }
+  }
+
+  private static Path partsDir(Path dataDir) throws Exception {
+    try (var dirs = Files.walk(dataDir.resolve("datasets"))) {
+      return dirs.filter(p -> p.getFileName().toString().equals("parts")).findFirst().orElseThrow();
+    }
+  }
+
+  private static JsonObject stream(ChildServer server, String token) throws Exception {
+    return new JsonObject(server.get("/api/v1/streams/survivor", token).body());
+  }
+
+  private static String login(ChildServer server) throws Exception {
+    HttpResponse<String> r = server.post("/api/v1/auth/login", null, new JsonObject()
+      .put("email", ChildServer.ADMIN_EMAIL).put("password", ChildServer.ADMIN_PASSWORD).encode());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return new JsonObject(r.body()).getString("token");
+  }
+}

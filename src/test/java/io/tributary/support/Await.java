@@ -1,0 +1,27 @@
+package io.tributary.support;
+
+import io.vertx.core.Future;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/** Blocks a test thread (never an event loop) on a Vert.x future. */
+public final class Await {
+
+  private Await() {
+  }
+
+  public static <T> T result(Future<T> future) {
+    return result(future, 120);
+  }
+
+  public static <T> T result(Future<T> future, int seconds) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package io.tributary.support;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Tributary as a separate process (the test class path, {@code io.tributary.Tributary}), so a test can kill it
+ * with SIGKILL and start it again on the same data. It has its own PostgreSQL database (on the run's embedded
+ * server) and data directory, and shares the run's Redis and Kafka, as a second deployment would.
+ */
+public final class ChildServer implements AutoCloseable {
+
+  public static final String ADMIN_EMAIL = "child-admin@test.local";
+  public static final String ADMIN_PASSWORD = "child-password-1";
+
+  public final int port;
+  public final Path dataDir;
+  public final String pgUrl;
+  private final String redisUrl;
+  private final String kafkaBootstrap;
+  private final Map<String, String> extraEnv = new java.util.HashMap<>();
+  private final Path log;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private Process process;
+
+  /** A new database (on the run's PostgreSQL) and data directory, the run's Redis and Kafka; {@link #start()} runs it. */
+  public ChildServer(Path dataDir) throws Exception {
+    this(dataDir, newDatabase(TestApp.get().services.pgUrl()), TestApp.get().services.redisUrl(), Kafka.bootstrap());
+  }
+
+  /** A server on the given services (tests that stop and start them). */
+  public ChildServer(Path dataDir, String pgUrl, String redisUrl, String kafkaBootstrap) throws Exception {
+    this.dataDir = dataDir;
+    this.log = dataDir.resolve("server.log");
+    this.pgUrl = pgUrl;
+    this.redisUrl = redisUrl;
+    this.kafkaBootstrap = kafkaBootstrap;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      this.port = socket.getLocalPort();
+    }
+  }
+
+  /** A new, empty database on the PostgreSQL server of {@code baseUrl}; returns its URL. */
+  public static String newDatabase(String baseUrl) throws Exception {
+    String database = "child_" + UUID.randomUUID().toString().replace("-", "");
+    try (Connection c = DriverManager.getConnection(io.tributary.db.Database.jdbcUrl(baseUrl)); Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + database);
+    }
+    return baseUrl.substring(0, baseUrl.lastIndexOf('/') + 1) + database;
+  }
+
+  /** Another environment setting of the process (from the next {@link #start()}). */
+  public ChildServer env(String name, String value) {
+    extraEnv.put(name, value);
+    return this;
+  }
+
+  /** The process id (for its open descriptors, jcmd). */
+  public long pid() {
+    return process.pid();
+  }
+
+  /** Starts the process and waits until it is ready (at most 120 s). */
+  public ChildServer start() throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+      "-Xmx768m", "-cp", System.getProperty("java.class.path"), "io.tributary.Tributary"))
+      .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    Map<String, String> env = pb.environment();
+    env.put("TRIBUTARY_DATA_DIR", dataDir.toString());
+    env.put("TRIBUTARY_HTTP_PORT", Integer.toString(port));
+    env.put("TRIBUTARY_HTTP_INSTANCES", "1");
+    env.put("TRIBUTARY_PG_URL", pgUrl);
+    env.put("TRIBUTARY_REDIS_URL", redisUrl);
+    env.put("TRIBUTARY_KAFKA_BOOTSTRAP", kafkaBootstrap);
+    env.put("TRIBUTARY_ADMIN_EMAIL", ADMIN_EMAIL);
+    env.put("TRIBUTARY_ADMIN_PASSWORD", ADMIN_PASSWORD);
+    env.put("TRIBUTARY_STREAM_FLUSH_RECORDS", "5000");
+    env.put("TRIBUTARY_STREAM_FLUSH_MS", "300");
+    env.putAll(extraEnv);
+    process = pb.start();
+    long deadline = System.currentTimeMillis() + 120_000;
+    while (System.currentTimeMillis() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("the child server exited; see " + log);
+      }
+      try {
+        if (get("/health/ready", null).statusCode() == 200) {
+          return this;
+        }
+      } catch (IOException starting) {
+        // not listening yet
+      }
+      Thread.sleep(300);
+    }
+    throw new IllegalStateException("the child server was not ready in 120 s; see " + log);
+  }
+
+  /** SIGTERM, as an orchestrator stops a container: waits for the exit (at most 120 s) and returns its code. */
+  public int terminate() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(120, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("the server did not exit within 120 s of SIGTERM");
+    }
+    return process.exitValue();
+  }
+
+  /** SIGKILL: no shutdown hook, no flush, nothing graceful. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  public HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(20));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  public HttpResponse<String> post(String path, String token, String json) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(20))
+      .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+  }
+}

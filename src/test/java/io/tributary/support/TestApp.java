@@ -1,0 +1,123 @@
+package io.tributary.support;
+
+import io.tributary.MainVerticle;
+import io.tributary.Tributary;
+import io.tributary.config.AppConfig;
+import io.tributary.embedded.EmbeddedServices;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The one Tributary of a test run: real embedded PostgreSQL, Redis and Kafka started once per JVM, and the
+ * application deployed against them exactly as in production (their addresses given as external URLs).
+ * Test classes share it and keep apart by creating their own users.
+ */
+public final class TestApp {
+
+  public static final String ADMIN_EMAIL = "admin@test.local";
+  public static final String ADMIN_PASSWORD = "admin-password-1";
+  /** Short, so the timeout test is quick; every other test query takes milliseconds. */
+  public static final long QUERY_TIMEOUT_MS = 4000;
+  /** The free tier's hourly query limit in tests (premium keeps the default 1,000). */
+  public static final int RATE_LIMIT_FREE = 100;
+  /** Small enough for a test to exceed. */
+  public static final long MAX_UPLOAD_BYTES = 40L * 1024 * 1024;
+
+  private static TestApp instance;
+  private static IllegalStateException startFailure;
+
+  public final Vertx vertx;
+  public final Path dataDir;
+  public final int port;
+  public final EmbeddedServices services;
+  public final FakeLlm llm;
+  private final JsonObject config;
+  private String deploymentId;
+
+  private TestApp() throws Exception {
+    dataDir = Files.createTempDirectory("tributary-test-");
+    services = EmbeddedServices.start(dataDir.resolve("services"), true, true, true, freePort());
+    vertx = Tributary.vertxBuilder(new VertxOptions()
+      .setBlockedThreadCheckInterval(200).setMaxEventLoopExecuteTime(200_000_000L)).build();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        Await.result(vertx.close());
+      } catch (Exception ignored) {
+        // best effort at JVM exit
+      }
+      services.close();
+      deleteTree(dataDir);
+    }));
+    port = freePort();
+    config = Await.result(AppConfig.load(vertx, Map.of()));
+    config.put("data_dir", dataDir.resolve("app").toString());
+    config.getJsonObject("http").put("port", port).put("host", "127.0.0.1").put("max_upload_bytes", MAX_UPLOAD_BYTES);
+    config.getJsonObject("admin").put("email", ADMIN_EMAIL).put("password", ADMIN_PASSWORD);
+    config.getJsonObject("postgres").put("url", services.pgUrl());
+    config.getJsonObject("redis").put("url", services.redisUrl());
+    config.getJsonObject("kafka").put("bootstrap", services.kafkaBootstrap());
+    config.getJsonObject("ingest").put("job_lease_seconds", 6);
+    llm = new FakeLlm(vertx);
+    config.getJsonObject("llm").put("base_url", llm.baseUrl()).put("api_key", "test-key").put("model", "test-model");
+    config.getJsonObject("rate_limit").put("free_per_hour", RATE_LIMIT_FREE);
+    config.getJsonObject("query").put("timeout_ms", QUERY_TIMEOUT_MS);
+    // small, frequent micro-batches and eager compaction, so stream tests see many parts quickly
+    config.getJsonObject("stream").put("flush_records", 20_000).put("flush_ms", 300).put("compaction_interval_ms", 1_000)
+      .put("compaction_min_parts", 4).put("socket_queue", 256).put("socket_max_lag_ms", 2_000);
+    deploy();
+  }
+
+  /** The shared application, started on first use. */
+  public static synchronized TestApp get() {
+    if (startFailure != null) {
+      throw startFailure;
+    }
+    if (instance == null) {
+      try {
+        instance = new TestApp();
+      } catch (Exception e) {
+        startFailure = new IllegalStateException("Test application did not start", e);
+        throw startFailure;
+      }
+    }
+    return instance;
+  }
+
+  /** Stops every verticle of the application (the services stay up) and starts it again on the same data. */
+  public synchronized void restart() {
+    Await.result(vertx.undeploy(deploymentId));
+    deploy();
+  }
+
+  /** A copy of the configuration the application runs with. */
+  public JsonObject config() {
+    return config.copy();
+  }
+
+  private void deploy() {
+    deploymentId = Await.result(vertx.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config.copy())));
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // best effort at JVM exit
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    }
+  }
+}
