@@ -28,7 +28,7 @@ class EventSocketTest {
   void ownerReceivesEvents(@TempDir Path dir) throws Exception {
     Api owner = Api.newUser("analyst");
     Api other = Api.newUser("analyst");
-    WebSocketClient client = TestApp.get().vertx.createWebSocketClient();
+    WebSocketClient client = TestApp.get().sockets;
     List<JsonObject> mine = new CopyOnWriteArrayList<>();
     List<JsonObject> theirs = new CopyOnWriteArrayList<>();
     WebSocket ownerSocket = Await.result(client.connect(TestApp.get().port, "127.0.0.1",
@@ -69,7 +69,7 @@ class EventSocketTest {
   @Test
   @DisplayName("a socket without a valid token is refused at the handshake with 401")
   void refusedWithoutToken() {
-    WebSocketClient client = TestApp.get().vertx.createWebSocketClient();
+    WebSocketClient client = TestApp.get().sockets;
     assertThatThrownBy(() -> Await.result(client.connect(TestApp.get().port, "127.0.0.1", "/ws/events")))
       .satisfies(e -> assertThat(rootUpgrade(e)).isInstanceOf(UpgradeRejectedException.class))
       .satisfies(e -> assertThat(((UpgradeRejectedException) rootUpgrade(e)).getStatus()).isEqualTo(401));

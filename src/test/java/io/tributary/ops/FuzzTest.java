@@ -119,7 +119,7 @@ class FuzzTest {
 
   /** WebSockets: random text and binary frames, oversized frames, bad handshakes; none may hurt the server. */
   private static void sockets(ChildServer server, String token, Random random) {
-    WebSocketClient client = TestApp.get().vertx.createWebSocketClient();
+    WebSocketClient client = TestApp.get().sockets;
     for (int i = 0; i < 30; i++) {
       WebSocket ws = Await.result(client.connect(server.port, "127.0.0.1", "/ws/events?access_token=" + token));
       for (int f = 0; f < 20; f++) {

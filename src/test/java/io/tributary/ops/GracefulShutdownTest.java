@@ -48,8 +48,7 @@ class GracefulShutdownTest {
       assertThat(Child.json(server.get("/api/v1/streams/buffered", token)).getLong("records_ingested")).isZero();
 
       AtomicInteger closeCode = new AtomicInteger();
-      WebSocket socket = Await.result(TestApp.get().vertx.createWebSocketClient()
-        .connect(server.port, "127.0.0.1", "/ws/events?access_token=" + token));
+      WebSocket socket = Await.result(TestApp.get().sockets.connect(server.port, "127.0.0.1", "/ws/events?access_token=" + token));
       socket.closeHandler(v -> closeCode.set(socket.closeStatusCode() == null ? -1 : socket.closeStatusCode()));
 
       Path csv = dir.resolve("long.csv");

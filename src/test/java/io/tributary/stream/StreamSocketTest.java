@@ -39,7 +39,7 @@ class StreamSocketTest {
   }
 
   static Feed open(Api api, String path) {
-    WebSocketClient client = TestApp.get().vertx.createWebSocketClient();
+    WebSocketClient client = TestApp.get().sockets;
     WebSocket ws = Await.result(client.connect(TestApp.get().port, "127.0.0.1", path
       + (path.contains("?") ? "&" : "?") + "access_token=" + api.token()));
     List<JsonObject> got = new CopyOnWriteArrayList<>();
@@ -123,7 +123,7 @@ class StreamSocketTest {
     StreamIngestTest.register(owner, "private_feed", topic);
     String path = "/ws/streams/private_feed?owner=" + userId(owner);
     assertThatThrownBy(() -> open(friend, path)).satisfies(e -> assertThat(status(e)).isEqualTo(404));
-    assertThatThrownBy(() -> Await.result(TestApp.get().vertx.createWebSocketClient()
+    assertThatThrownBy(() -> Await.result(TestApp.get().sockets
       .connect(TestApp.get().port, "127.0.0.1", "/ws/streams/private_feed"))).satisfies(e -> assertThat(status(e)).isEqualTo(401));
     var shared = owner.post("/api/v1/streams/private_feed/shares", new JsonObject().put("email", email(friend)));
     assertThat(shared.statusCode()).as(shared.bodyAsString()).isEqualTo(201);

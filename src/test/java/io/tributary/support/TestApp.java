@@ -7,6 +7,7 @@ import io.tributary.embedded.EmbeddedServices;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
@@ -39,6 +40,11 @@ public final class TestApp {
   public final int port;
   public final EmbeddedServices services;
   public final FakeLlm llm;
+  /**
+   * The WebSocket client of the tests, held for the whole run: Vert.x closes a client, and every socket it
+   * opened, once the client object is garbage collected, so a client made per call can lose its sockets.
+   */
+  public final WebSocketClient sockets;
   private final JsonObject config;
   private String deploymentId;
 
@@ -66,6 +72,7 @@ public final class TestApp {
     config.getJsonObject("kafka").put("bootstrap", services.kafkaBootstrap());
     config.getJsonObject("ingest").put("job_lease_seconds", 6);
     llm = new FakeLlm(vertx);
+    sockets = vertx.createWebSocketClient();
     config.getJsonObject("llm").put("base_url", llm.baseUrl()).put("api_key", "test-key").put("model", "test-model");
     config.getJsonObject("rate_limit").put("free_per_hour", RATE_LIMIT_FREE);
     config.getJsonObject("query").put("timeout_ms", QUERY_TIMEOUT_MS);
