@@ -7,7 +7,10 @@ import io.tributary.http.Json;
 import io.tributary.lake.LakePaths;
 import io.tributary.lake.ParquetMerge;
 import io.tributary.ingest.UploadRoutes;
+import io.tributary.db.OwnerCache;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -26,13 +29,17 @@ public final class DatasetRoutes {
 
   private final Vertx vertx;
   private final long fileGraceMs;
+  /** Encoded metadata and profile replies, until the owner's datasets change. */
+  private final OwnerCache<Buffer> replies;
 
   /** @param fileGraceMs how long the files of a deleted dataset stay for queries already reading them */
-  public DatasetRoutes(Vertx vertx, DatasetRepository repository, Path dataDir, long fileGraceMs) {
+  public DatasetRoutes(Vertx vertx, DatasetRepository repository, Path dataDir, long fileGraceMs,
+                       OwnerCache<Buffer> replies) {
     this.vertx = vertx;
     this.repository = repository;
     this.dataDir = dataDir;
     this.fileGraceMs = fileGraceMs;
+    this.replies = replies;
   }
 
   public void mount(Router router) {
@@ -56,12 +63,18 @@ public final class DatasetRoutes {
 
   private void get(RoutingContext ctx) {
     UUID id = UploadRoutes.uuid(ctx.pathParam("dataset_id"), "Dataset");
-    repository.find(id, Caller.of(ctx).id()).onSuccess(dataset -> {
+    UUID owner = Caller.of(ctx).id();
+    replies.get("dataset:" + id, owner, () -> repository.find(id, owner).map(dataset -> {
       if (dataset == null) {
+        return null;
+      }
+      dataset.remove("file_path");
+      return dataset.toBuffer();
+    })).onSuccess(reply -> {
+      if (reply == null) {
         ctx.fail(ApiException.notFound("Dataset"));
       } else {
-        dataset.remove("file_path");
-        Json.ok(ctx, dataset);
+        Json.ok(ctx, reply);
       }
     }).onFailure(ctx::fail);
   }
@@ -118,15 +131,17 @@ public final class DatasetRoutes {
 
   private void profile(RoutingContext ctx) {
     UUID id = UploadRoutes.uuid(ctx.pathParam("dataset_id"), "Dataset");
-    repository.profile(id, Caller.of(ctx).id()).onSuccess(found -> {
+    UUID owner = Caller.of(ctx).id();
+    // only a ready profile is cached; a missing dataset or a pending profile is asked again
+    Future<Buffer> ready = replies.get("profile:" + id, owner, () -> repository.profile(id, owner).map(found ->
+      found == null || found.getJsonObject("profile") == null ? null
+        : new JsonObject().put("dataset_id", id.toString()).mergeIn(found.getJsonObject("profile")).toBuffer()));
+    ready.compose(reply -> reply != null ? Future.succeededFuture(reply) : repository.profile(id, owner).map(found -> {
       if (found == null) {
-        ctx.fail(ApiException.notFound("Dataset"));
-      } else if (found.getJsonObject("profile") == null) {
-        ctx.fail(new ApiException(ErrorCode.NOT_READY, "The dataset is still being processed; its profile follows"));
-      } else {
-        Json.ok(ctx, new JsonObject().put("dataset_id", id.toString()).mergeIn(found.getJsonObject("profile")));
+        throw ApiException.notFound("Dataset");
       }
-    }).onFailure(ctx::fail);
+      throw new ApiException(ErrorCode.NOT_READY, "The dataset is still being processed; its profile follows");
+    })).onSuccess(reply -> Json.ok(ctx, reply)).onFailure(ctx::fail);
   }
 
   private static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {

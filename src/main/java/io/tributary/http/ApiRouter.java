@@ -1,5 +1,7 @@
 package io.tributary.http;
 
+import io.tributary.db.ChangeFeed;
+import io.tributary.db.OwnerCache;
 import io.tributary.auth.AuthRoutes;
 import io.tributary.auth.Tokens;
 import io.tributary.auth.UserRepository;
@@ -38,12 +40,16 @@ import java.nio.file.Path;
  */
 public final class ApiRouter {
 
+  /** Per event loop and cache: entries kept, and their longest life (changes drop them much sooner). */
+  private static final int READ_CACHE_ENTRIES = 10_000;
+  private static final long READ_CACHE_MAX_AGE_MS = 60_000;
+
   private ApiRouter() {
   }
 
   public static Router create(Vertx vertx, JsonObject cfg, Pool pool, RedisLink redis, KafkaAdminClient admin,
                               HealthRoutes health,
-                              ContractValidation contract) {
+                              ContractValidation contract, ChangeFeed changes) {
     JsonObject httpCfg = cfg.getJsonObject("http");
     Path dataDir = Path.of(cfg.getString("data_dir"));
     Tokens tokens = new Tokens(vertx, cfg.getJsonObject("auth"));
@@ -70,10 +76,11 @@ public final class ApiRouter {
     new UploadRoutes(vertx, new IngestRepository(pool, cfg.getJsonObject("kafka").getJsonObject("topics")),
       dataDir.resolve("staging"), httpCfg.getLong("max_upload_bytes")).mount(router);
     DatasetRepository datasets = new DatasetRepository(pool);
-    new DatasetRoutes(vertx, datasets, dataDir, cfg.getJsonObject("query").getLong("timeout_ms", 30_000L) * 2)
-      .mount(router);
+    new DatasetRoutes(vertx, datasets, dataDir, cfg.getJsonObject("query").getLong("timeout_ms", 30_000L) * 2,
+      new OwnerCache<>(changes, READ_CACHE_ENTRIES, READ_CACHE_MAX_AGE_MS)).mount(router);
     JsonObject queryCfg = cfg.getJsonObject("query");
-    new QueryRoutes(vertx, new QueryTables(pool, dataDir), new QueryCache(redis, queryCfg),
+    new QueryRoutes(vertx, new QueryTables(pool, dataDir,
+      new OwnerCache<>(changes, READ_CACHE_ENTRIES, READ_CACHE_MAX_AGE_MS)), new QueryCache(redis, queryCfg),
       new NaturalLanguage(vertx, new LlmClient(vertx, cfg.getJsonObject("llm")), datasets, queryCfg), queryCfg)
       .mount(router, contract, new RateLimiter(redis, cfg.getJsonObject("rate_limit")));
     StreamRepository streams = new StreamRepository(pool);

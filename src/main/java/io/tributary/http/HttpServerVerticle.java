@@ -1,11 +1,13 @@
 package io.tributary.http;
 
+import io.tributary.db.ChangeFeed;
 import io.tributary.db.Database;
 import io.tributary.health.HealthRoutes;
 import io.tributary.kafka.KafkaSettings;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
@@ -21,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 public final class HttpServerVerticle extends VerticleBase {
 
   private HttpServer server;
+  private HttpServer hello;
+  private ChangeFeed changes;
   private KafkaAdminClient admin;
   private RedisLink redis;
 
@@ -33,6 +37,7 @@ public final class HttpServerVerticle extends VerticleBase {
     redis = new RedisLink(vertx, redisUrl);
     admin = KafkaAdminClient.create(vertx, KafkaSettings.admin(cfg.getJsonObject("kafka")));
     HealthRoutes health = new HealthRoutes(vertx, pool, redis, admin);
+    changes = new ChangeFeed(vertx, cfg.getJsonObject("postgres").getString("url"));
     HttpServerOptions options = new HttpServerOptions()
       .setHost(httpCfg.getString("host", "0.0.0.0"))
       .setPort(httpCfg.getInteger("port", 8080))
@@ -41,10 +46,27 @@ public final class HttpServerVerticle extends VerticleBase {
     return redis.start()
       .recover(err -> Future.failedFuture(new IllegalStateException("Redis is not reachable at " + redisUrl
         + " (" + err.getMessage() + "); start it or unset TRIBUTARY_REDIS_URL to use the embedded one", err)))
+      .compose(v -> changes.start())
       .compose(v -> ContractValidation.load(vertx))
       .compose(contract -> vertx.createHttpServer(options)
-        .requestHandler(ApiRouter.create(vertx, cfg, pool, redis, admin, health, contract)).listen())
-      .onSuccess(s -> server = s);
+        .requestHandler(ApiRouter.create(vertx, cfg, pool, redis, admin, health, contract, changes)).listen())
+      .onSuccess(s -> server = s)
+      .compose(s -> helloBaseline(httpCfg.getInteger("hello_port", 0)));
+  }
+
+  /**
+   * A bare Vert.x hello-world listener on {@code http.hello_port} (0, the default: none), on the same event loops
+   * as the API: the ceiling the load benchmark compares the API with.
+   */
+  private Future<?> helloBaseline(int port) {
+    if (port <= 0) {
+      return Future.succeededFuture();
+    }
+    Buffer body = Buffer.buffer("Hello, World!");
+    return vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port))
+      .requestHandler(req -> req.response().putHeader("Content-Type", "text/plain").end(body))
+      .listen()
+      .onSuccess(s -> hello = s);
   }
 
   @Override
@@ -53,6 +75,7 @@ public final class HttpServerVerticle extends VerticleBase {
     // period, then what is left is closed; sockets get 1001 going away (their shutdown handler)
     long drainMs = config().getJsonObject("shutdown", new JsonObject()).getLong("grace_seconds", 30L) * 2000 / 3;
     Future<?> closed = server == null ? Future.succeededFuture() : server.shutdown(drainMs, TimeUnit.MILLISECONDS);
-    return Future.join(closed, admin.close(), redis.close());
+    Future<?> helloClosed = hello == null ? Future.succeededFuture() : hello.close();
+    return Future.join(closed, helloClosed, admin.close(), redis.close(), changes.close());
   }
 }

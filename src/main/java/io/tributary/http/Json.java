@@ -2,6 +2,7 @@ package io.tributary.http;
 
 import io.tributary.bus.ApiException;
 import io.tributary.bus.ErrorCode;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -46,6 +47,11 @@ public final class Json {
 
   public static void ok(RoutingContext ctx, JsonObject body) {
     send(ctx, 200, body);
+  }
+
+  /** A 200 with an already encoded JSON body. */
+  public static void ok(RoutingContext ctx, Buffer encoded) {
+    ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(encoded);
   }
 
   public static void created(RoutingContext ctx, JsonObject body) {

@@ -1,5 +1,6 @@
 package io.tributary.query;
 
+import io.tributary.db.OwnerCache;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,10 +20,13 @@ public final class QueryTables {
 
   private final Pool pool;
   private final Path dataDir;
+  private final OwnerCache<JsonArray> cache;
 
-  public QueryTables(Pool pool, Path dataDir) {
+  /** @param cache where lookups by name are kept until the owner's datasets change; null: always ask PostgreSQL */
+  public QueryTables(Pool pool, Path dataDir, OwnerCache<JsonArray> cache) {
     this.pool = pool;
     this.dataDir = dataDir;
+    this.cache = cache;
   }
 
   static final String READY_NAMED = SELECT + "WHERE d.owner_id = $1 AND d.status = 'ready' AND d.name = ANY($2) "
@@ -35,13 +39,18 @@ public final class QueryTables {
 
   /**
    * The owner's ready datasets whose names occur in the SQL text (every word of it is a candidate, so this is
-   * a superset of the tables it reads): one indexed lookup of a few rows per query, fresh from PostgreSQL.
+   * a superset of the tables it reads): one indexed lookup of a few rows, kept in the cache until the owner's
+   * datasets change. The caller gets its own copy.
    */
   public Future<JsonArray> mentionedIn(UUID ownerId, String sql) {
     String[] names = SqlText.identifiers(sql).stream().map(n -> n.toLowerCase(java.util.Locale.ROOT))
-      .distinct().toArray(String[]::new);
-    return pool.preparedQuery(READY_NAMED).execute(Tuple.tuple().addUUID(ownerId).addArrayOfString(names))
-      .map(this::tables);
+      .distinct().sorted().toArray(String[]::new);
+    java.util.function.Supplier<Future<JsonArray>> load = () -> pool.preparedQuery(READY_NAMED)
+      .execute(Tuple.tuple().addUUID(ownerId).addArrayOfString(names)).map(this::tables);
+    if (cache == null) {
+      return load.get();
+    }
+    return cache.get("tables:" + ownerId + ":" + String.join(",", names), ownerId, load).map(JsonArray::copy);
   }
 
   private JsonArray tables(io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row> rows) {

@@ -186,73 +186,20 @@ public final class QueryBench {
     return n;
   }
 
-  /** 64 connections, each sending the next request when its response arrives, for a fixed time after a warm-up. */
+  /** 64 connections on one cached query for a fixed time after a warm-up ({@link LoadClient}). */
   private static String cachedLoad(ServerProcess server, String token, String sql, int seconds, JsonArray json)
     throws Exception {
     query(server, token, sql, 1000);
-    Vertx vertx = Vertx.vertx();
-    try {
-      HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultPort(server.port)
-        .setDefaultHost("127.0.0.1").setKeepAlive(true), new PoolOptions().setHttp1MaxSize(CONNECTIONS));
-      Buffer body = Buffer.buffer(new JsonObject().put("sql", sql).put("limit", 1000).encode());
+    try (LoadClient load = new LoadClient()) {
       RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI("/api/v1/query/sql")
         .putHeader("Authorization", "Bearer " + token).putHeader("Content-Type", "application/json");
-      run(client, options, body, 3, new Histogram(60_000_000L, 3), new AtomicLong());
-      Histogram h = new Histogram(60_000_000L, 3);
-      AtomicLong errors = new AtomicLong();
-      long t0 = System.nanoTime();
-      run(client, options, body, seconds, h, errors);
-      double elapsed = (System.nanoTime() - t0) / 1e9;
-      double rps = h.getTotalCount() / elapsed;
-      double p50 = h.getValueAtPercentile(50) / 1000.0;
-      double p99 = h.getValueAtPercentile(99) / 1000.0;
-      json.add(new JsonObject().put("cached_load", new JsonObject().put("connections", CONNECTIONS).put("seconds", seconds)
-        .put("requests", h.getTotalCount()).put("errors", errors.get()).put("requests_per_s", rps).put("p50_ms", p50)
-        .put("p90_ms", h.getValueAtPercentile(90) / 1000.0).put("p99_ms", p99)
-        .put("max_ms", h.getMaxValue() / 1000.0)));
-      return String.format(Locale.ROOT, "| cached load | connections | requests | errors | req/s | p50 ms | p90 ms | p99 ms | "
-          + "max ms | p99 under 5 ms |%n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|%n"
-          + "| %s (events_1m) | %d | %,d | %d | %,.0f | %.2f | %.2f | %.2f | %.2f | %s |", QUERIES[0][0], CONNECTIONS,
-        h.getTotalCount(), errors.get(), rps, p50, h.getValueAtPercentile(90) / 1000.0, p99, h.getMaxValue() / 1000.0,
-        p99 < 5 ? "yes" : "NO");
-    } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      Buffer body = Buffer.buffer(new JsonObject().put("sql", sql).put("limit", 1000).encode());
+      // {"cached":true,... : a reply that is not from the cache counts as an error
+      LoadClient.Result r = load.run(QUERIES[0][0] + " (events_1m, cached)", server.port, options, body, CONNECTIONS, 3,
+        seconds, (status, b) -> status == 200 && b.getByte(10) == 't');
+      json.add(new JsonObject().put("cached_load", r.json()));
+      return LoadClient.Result.header() + "\n" + r.row() + "\n\ncached p99 under 5 ms: " + (r.p99Ms() < 5 ? "yes" : "NO");
     }
-  }
-
-  private static void run(HttpClient client, RequestOptions options, Buffer body, int seconds, Histogram histogram,
-                          AtomicLong errors) throws Exception {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    List<Future<Void>> users = new ArrayList<>();
-    for (int i = 0; i < CONNECTIONS; i++) {
-      Promise<Void> done = Promise.promise();
-      loop(client, options, body, end, histogram, errors, done);
-      users.add(done.future());
-    }
-    Future.all(users).toCompletionStage().toCompletableFuture().get(seconds + 60L, TimeUnit.SECONDS);
-  }
-
-  private static void loop(HttpClient client, RequestOptions options, Buffer body, long end, Histogram histogram,
-                           AtomicLong errors, Promise<Void> done) {
-    if (System.nanoTime() >= end) {
-      done.complete();
-      return;
-    }
-    long start = System.nanoTime();
-    client.request(options).compose(req -> req.send(body)).compose(resp -> resp.body().map(b -> {
-      if (resp.statusCode() != 200 || b.getByte(10) != 't') { // {"cached":true,...
-        errors.incrementAndGet();
-      }
-      return null;
-    })).onComplete(r -> {
-      if (r.failed()) {
-        errors.incrementAndGet();
-      }
-      synchronized (histogram) {
-        histogram.recordValue(Math.min((System.nanoTime() - start) / 1000, 60_000_000L));
-      }
-      loop(client, options, body, end, histogram, errors, done);
-    });
   }
 
   private static double median(double[] values) {

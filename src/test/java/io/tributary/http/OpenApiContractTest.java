@@ -46,7 +46,8 @@ class OpenApiContractTest {
     RedisLink redis = new RedisLink(vertx, cfg.getJsonObject("redis").getString("url"));
     KafkaAdminClient admin = KafkaAdminClient.create(vertx, KafkaSettings.admin(cfg.getJsonObject("kafka")));
     HealthRoutes health = new HealthRoutes(vertx, pool, redis, admin);
-    Router router = ApiRouter.create(vertx, cfg, pool, redis, admin, health, Await.result(ContractValidation.load(vertx)));
+    Router router = ApiRouter.create(vertx, cfg, pool, redis, admin, health, Await.result(ContractValidation.load(vertx)),
+      new io.tributary.db.ChangeFeed(vertx, cfg.getJsonObject("postgres").getString("url")));
     Set<String> routed = new TreeSet<>();
     for (Route route : router.getRoutes()) {
       if (route.getPath() == null || !route.isExactPath() || route.methods() == null) {

@@ -1,0 +1,87 @@
+package io.tributary.db;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.pubsub.PgSubscriber;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Listens (PostgreSQL LISTEN, migration V4) for changes to users' datasets and profiles and drops the changed
+ * owner's entries from this event loop's {@link OwnerCache}s. Caches are used only while the feed is listening;
+ * when its connection drops they are emptied and bypassed until it has listened again (it reconnects every
+ * second), so a missed notification can never leave a stale entry behind.
+ */
+public final class ChangeFeed {
+
+  static final String CHANNEL = "tributary_dataset_changes";
+  private static final Logger LOG = LoggerFactory.getLogger(ChangeFeed.class);
+
+  private final PgSubscriber subscriber;
+  private final List<OwnerCache<?>> caches = new ArrayList<>();
+  private boolean listening;
+  /** Counts changes (and losses of the connection): a value loaded across a change is not cached. */
+  private long generation;
+
+  public ChangeFeed(Vertx vertx, String pgUrl) {
+    subscriber = PgSubscriber.subscriber(vertx, PgConnectOptions.fromUri(pgUrl))
+      .reconnectPolicy(attempt -> 1_000L);
+    subscriber.closeHandler(v -> lost());
+    subscriber.channel(CHANNEL)
+      .subscribeHandler(v -> {
+        // (re)subscribed: whatever happened while not listening is unknown, so start empty
+        lost();
+        listening = true;
+      })
+      .endHandler(v -> lost())
+      .handler(this::changed);
+  }
+
+  /** Connects; a failure is logged and retried, never fatal (the caches are bypassed meanwhile). */
+  public Future<Void> start() {
+    return subscriber.connect().recover(err -> {
+      LOG.warn("Dataset change feed not connected ({}); read caches bypassed until it is", err.getMessage());
+      return Future.succeededFuture();
+    });
+  }
+
+  public Future<Void> close() {
+    listening = false;
+    return subscriber.close();
+  }
+
+  boolean listening() {
+    return listening && subscriber.actualConnection() != null;
+  }
+
+  long generation() {
+    return generation;
+  }
+
+  void register(OwnerCache<?> cache) {
+    caches.add(cache);
+  }
+
+  private void changed(String payload) {
+    generation++;
+    UUID owner;
+    try {
+      owner = UUID.fromString(payload);
+    } catch (IllegalArgumentException e) {
+      caches.forEach(OwnerCache::clear);
+      return;
+    }
+    caches.forEach(c -> c.invalidate(owner));
+  }
+
+  private void lost() {
+    listening = false;
+    generation++;
+    caches.forEach(OwnerCache::clear);
+  }
+}

@@ -1,0 +1,99 @@
+package io.tributary.db;
+
+import io.vertx.core.Future;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * Read-through cache of values that belong to one owner (a dataset's metadata, its profile, the tables a query
+ * reads), confined to one event loop. {@link ChangeFeed} drops an owner's entries when PostgreSQL announces a
+ * change to their datasets; while the feed is not listening, nothing is cached or served from the cache. A value
+ * loaded while a change arrived is not kept (it may predate the change), and entries live at most
+ * {@code maxAgeMs} in any case.
+ *
+ * @param <V> the cached value (immutable, e.g. an encoded reply)
+ */
+public final class OwnerCache<V> {
+
+  private record Entry<V>(UUID owner, V value, long loadedAt) {
+  }
+
+  private final ChangeFeed feed;
+  private final int maxEntries;
+  private final long maxAgeMs;
+  private final Map<String, Entry<V>> entries;
+  private final Map<UUID, Set<String>> keysByOwner = new HashMap<>();
+
+  public OwnerCache(ChangeFeed feed, int maxEntries, long maxAgeMs) {
+    this.feed = feed;
+    this.maxEntries = maxEntries;
+    this.maxAgeMs = maxAgeMs;
+    this.entries = new LinkedHashMap<>(256, 0.75f, true);
+    feed.register(this);
+  }
+
+  /**
+   * The value under {@code key} of {@code owner}, from the cache or from {@code load} (null values are not kept:
+   * a missing dataset is asked again).
+   */
+  public Future<V> get(String key, UUID owner, Supplier<Future<V>> load) {
+    long now = System.currentTimeMillis();
+    if (feed.listening()) {
+      Entry<V> e = entries.get(key);
+      if (e != null && e.owner().equals(owner) && now - e.loadedAt() < maxAgeMs) {
+        return Future.succeededFuture(e.value());
+      }
+    }
+    long generation = feed.generation();
+    return load.get().onSuccess(value -> {
+      if (value != null && feed.listening() && feed.generation() == generation) {
+        put(key, owner, value, now);
+      }
+    });
+  }
+
+  private void put(String key, UUID owner, V value, long now) {
+    Entry<V> old = entries.put(key, new Entry<>(owner, value, now));
+    if (old != null && !old.owner().equals(owner)) {
+      forget(old.owner(), key);
+    }
+    keysByOwner.computeIfAbsent(owner, o -> new HashSet<>()).add(key);
+    if (entries.size() > maxEntries) {
+      var eldest = entries.entrySet().iterator().next();
+      entries.remove(eldest.getKey());
+      forget(eldest.getValue().owner(), eldest.getKey());
+    }
+  }
+
+  private void forget(UUID owner, String key) {
+    Set<String> keys = keysByOwner.get(owner);
+    if (keys != null && keys.remove(key) && keys.isEmpty()) {
+      keysByOwner.remove(owner);
+    }
+  }
+
+  /** Drops every entry of this owner. */
+  void invalidate(UUID owner) {
+    Set<String> keys = keysByOwner.remove(owner);
+    if (keys != null) {
+      keys.forEach(entries::remove);
+    }
+  }
+
+  /** Drops everything (the feed lost its connection: changes may have been missed). */
+  void clear() {
+    entries.clear();
+    keysByOwner.clear();
+  }
+
+  /** Entries held (for tests and metrics). */
+  public int size() {
+    return entries.size();
+  }
+}
