@@ -9,11 +9,18 @@ import io.vertx.ext.web.RoutingContext;
 /** JSON request reading and response writing shared by every route. */
 public final class Json {
 
+  /** The parsed body, kept in the routing context: validation and the route read it once. */
+  private static final String PARSED = "tributary.json.body";
+
   private Json() {
   }
 
   /** The request body as a JSON object; 400 when absent or not an object; 415 when not sent as JSON. */
   public static JsonObject body(RoutingContext ctx) {
+    JsonObject parsed = ctx.get(PARSED);
+    if (parsed != null) {
+      return parsed;
+    }
     String type = ctx.request().getHeader("Content-Type");
     if (type == null || !type.toLowerCase().startsWith("application/json")) {
       throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send the request body as application/json");
@@ -28,6 +35,7 @@ public final class Json {
     if (!(value instanceof JsonObject object)) {
       throw new ApiException(ErrorCode.BAD_REQUEST, "Request body must be a JSON object");
     }
+    ctx.put(PARSED, object);
     return object;
   }
 

@@ -28,6 +28,8 @@ final class LoadClient implements AutoCloseable {
   private static final long MAX_MICROS = 60_000_000L;
 
   private final Vertx vertx = Vertx.vertx();
+  /** The first unexpected reply of a run, printed to help whoever reads a run with errors. */
+  private final java.util.concurrent.atomic.AtomicReference<String> firstError = new java.util.concurrent.atomic.AtomicReference<>();
 
   /** What a load run measured. */
   record Result(String label, int connections, int seconds, long requests, long errors, double rps, double p50Ms,
@@ -74,7 +76,7 @@ final class LoadClient implements AutoCloseable {
     }
   }
 
-  private static void loop(HttpClient client, RequestOptions request, Buffer body, int connections, int seconds,
+  private void loop(HttpClient client, RequestOptions request, Buffer body, int connections, int seconds,
                            Histogram histogram, AtomicLong errors, BiPredicate<Integer, Buffer> ok) throws Exception {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     List<Future<Void>> users = new ArrayList<>();
@@ -86,7 +88,7 @@ final class LoadClient implements AutoCloseable {
     Future.all(users).toCompletionStage().toCompletableFuture().get(seconds + 60L, TimeUnit.SECONDS);
   }
 
-  private static void next(HttpClient client, RequestOptions request, Buffer body, long end, Histogram histogram,
+  private void next(HttpClient client, RequestOptions request, Buffer body, long end, Histogram histogram,
                            AtomicLong errors, BiPredicate<Integer, Buffer> ok, Promise<Void> done) {
     if (System.nanoTime() >= end) {
       done.complete();
@@ -95,7 +97,13 @@ final class LoadClient implements AutoCloseable {
     long start = System.nanoTime();
     client.request(request)
       .compose(req -> body == null ? req.send() : req.send(body))
-      .compose(resp -> resp.body().map(b -> ok.test(resp.statusCode(), b)))
+      .compose(resp -> resp.body().map(b -> {
+        boolean good = ok.test(resp.statusCode(), b);
+        if (!good && firstError.compareAndSet(null, resp.statusCode() + " " + b)) {
+          System.err.println("first unexpected reply: " + firstError.get());
+        }
+        return good;
+      }))
       .onComplete(r -> {
         if (r.failed() || !r.result()) {
           errors.incrementAndGet();
