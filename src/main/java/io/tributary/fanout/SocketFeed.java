@@ -62,6 +62,13 @@ final class SocketFeed {
     }
   }
 
+  /** An update this socket would have received is dropped before reaching it (the event loop fell behind). */
+  void skip(StreamUpdate update) {
+    if (filters != null && matches(update)) {
+      drop();
+    }
+  }
+
   private void drain() {
     long now = System.nanoTime();
     while (!queue.isEmpty() && !socket.writeQueueFull()) {
