@@ -44,7 +44,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class StreamBench {
 
   /** Pads each record to about 100 bytes. */
-  static final int PADDING = 20;
+  static final int PADDING = 31;
 
   private final Path out;
   private final String token;
