@@ -52,7 +52,7 @@ public final class StreamSockets {
     this.vertx = vertx;
     JsonObject cfg = stream == null ? new JsonObject() : stream;
     this.maxQueued = Math.max(1, cfg.getInteger("socket_queue", 32));
-    this.maxLagMs = Math.max(10, cfg.getLong("socket_max_lag_ms", 1_000L));
+    this.maxLagMs = Math.max(10, cfg.getLong("socket_max_lag_ms", 150L));
     this.maxLagNanos = maxLagMs * 1_000_000;
   }
 

@@ -24,7 +24,8 @@ public final class BareFanoutServer extends VerticleBase {
   private final int port;
   private final String padding;
   private final List<ServerWebSocket> sockets = new ArrayList<>();
-  private volatile static boolean running;
+  private static volatile boolean running;
+  private static boolean compression;
   private long seq;
   private boolean waiting;
 
@@ -37,7 +38,11 @@ public final class BareFanoutServer extends VerticleBase {
     int port = Integer.parseInt(args[0]);
     int instances = Integer.parseInt(args[1]);
     String padding = "x".repeat(Integer.parseInt(args[2]));
-    Vertx vertx = Vertx.vertx();
+    // -Dbare.tributary=true: with Tributary's Vert.x metrics and HTTP compression (to see what they cost)
+    boolean likeTributary = Boolean.getBoolean("bare.tributary");
+    Vertx vertx = likeTributary ? io.tributary.Tributary.vertxBuilder(new io.vertx.core.VertxOptions()).build()
+      : Vertx.vertx();
+    compression = likeTributary;
     vertx.deployVerticle(() -> new BareFanoutServer(port, padding), new DeploymentOptions().setInstances(instances))
       .toCompletionStage().toCompletableFuture().get();
     System.out.println("LISTENING " + port);
@@ -46,7 +51,8 @@ public final class BareFanoutServer extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return vertx.createHttpServer().webSocketHandler(this::accept).requestHandler(req -> {
+    return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setCompressionSupported(compression))
+      .webSocketHandler(this::accept).requestHandler(req -> {
       running = "/start".equals(req.path());
       req.response().end("ok");
       // every instance must notice: the request reached only one of them

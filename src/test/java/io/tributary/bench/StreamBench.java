@@ -69,6 +69,11 @@ public final class StreamBench {
     String heap = System.getProperty("bench.stream.heap", "1g");
     Path dataDir = out.resolve("stream-data");
     ServerProcess.deleteTree(dataDir);
+    if (Boolean.getBoolean("bench.stream.bare.only")) {
+      System.out.println(bareCeiling(out, Integer.getInteger("bench.stream.over.sockets", 1_000),
+        Integer.getInteger("bench.stream.over.seconds", 20)).encode());
+      return;
+    }
     JsonObject results;
     try (ServerProcess server = new ServerProcess(jar, dataDir, heap, out.resolve("stream-server.log"))) {
       StreamBench bench = new StreamBench(out, server, IngestBench.login(server));
@@ -176,10 +181,13 @@ public final class StreamBench {
       int n = rate * seconds;
       client.ask("RESET");
       client.ask("MARK");
+      Cpu cpu = new Cpu(server.process, client.process);
       produce(producer, rate, n);
       client.ask("MARK");
+      cpu.stop();
       Thread.sleep(3_000);
       JsonObject report = new JsonObject(client.ask("REPORT 0 " + n));
+      cpu.into(report);
       report.put("offered_records", n).put("rate", rate).put("connect_ms", client.readyMs)
         .put("expected_deliveries", (long) n * sockets);
       System.out.println("within capacity: " + report.encode());
@@ -199,16 +207,17 @@ public final class StreamBench {
       int n = rate * seconds;
       client.ask("RESET");
       client.ask("MARK");
-      server.sampleHeap();
+      Cpu cpu = new Cpu(server.process, client.process);
       produce(producer, rate, n);
       client.ask("MARK");
-      double peak = server.stopSampling();
+      cpu.stop();
       Thread.sleep(3_000);
       JsonObject report = new JsonObject(client.ask("REPORT 0 " + n));
+      cpu.into(report);
       double heapAfter = heapAfterGc();
       report.put("offered_records", n).put("rate", rate).put("offered_deliveries_per_s", (double) rate * sockets)
         .put("heap_before_mb", heapBefore).put("heap_connected_mb", heapConnected).put("heap_after_mb", heapAfter)
-        .put("heap_peak_mb", peak / (1024 * 1024)).put("server_dropped", metric("outcome=\"dropped\""))
+        .put("server_dropped", metric("outcome=\"dropped\""))
         .put("server_sent", metric("outcome=\"sent\""));
       System.out.println("over capacity: " + report.encode());
       results.put("over", report);
@@ -218,7 +227,9 @@ public final class StreamBench {
 
   private static JsonObject bareCeiling(Path out, int sockets, int seconds) throws Exception {
     int port = ServerProcess.freePort();
-    try (Child bare = Child.start(out.resolve("stream-bare.log"), "-Xmx1g", BareFanoutServer.class,
+    try (Child bare = Child.start(out.resolve("stream-bare.log"),
+      "-Xmx1g -Dbare.tributary=" + Boolean.getBoolean("bare.tributary"),
+      BareFanoutServer.class,
       Integer.toString(port), Integer.toString(Runtime.getRuntime().availableProcessors()), Integer.toString(PADDING))) {
       bare.await("LISTENING");
       try (Child client = client(out, port, "/bare", sockets)) {
@@ -228,12 +239,15 @@ public final class StreamBench {
         Thread.sleep(3_000);
         client.ask("RESET");
         client.ask("MARK");
+        Cpu cpu = new Cpu(bare.process, client.process);
         Thread.sleep(seconds * 1_000L);
         client.ask("MARK");
+        cpu.stop();
         http.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/stop")).build(),
           HttpResponse.BodyHandlers.ofString());
         Thread.sleep(1_000);
         JsonObject report = new JsonObject(client.ask("REPORT 0 0"));
+        cpu.into(report);
         System.out.println("bare Vert.x ceiling: " + report.encode());
         client.ask("QUIT");
         return report;
@@ -345,6 +359,38 @@ public final class StreamBench {
     return m.find() ? Double.parseDouble(m.group(1)) : 0;
   }
 
+  /** CPU used by the server and the load client over a window (cores: CPU seconds per second). */
+  static final class Cpu {
+    private final ProcessHandle server;
+    private final ProcessHandle client;
+    private final long t0 = System.nanoTime();
+    private final double server0;
+    private final double client0;
+    private double serverCores;
+    private double clientCores;
+
+    Cpu(Process server, Process client) {
+      this.server = server.toHandle();
+      this.client = client.toHandle();
+      server0 = seconds(this.server);
+      client0 = seconds(this.client);
+    }
+
+    void stop() {
+      double s = (System.nanoTime() - t0) / 1e9;
+      serverCores = (seconds(server) - server0) / s;
+      clientCores = (seconds(client) - client0) / s;
+    }
+
+    void into(JsonObject report) {
+      report.put("server_cpu_cores", serverCores).put("client_cpu_cores", clientCores);
+    }
+
+    private static double seconds(ProcessHandle p) {
+      return p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+    }
+  }
+
   /** A bench JVM started from this one's classpath, driven by lines on its stdin and stdout. */
   static final class Child implements AutoCloseable {
     final Process process;
@@ -358,9 +404,11 @@ public final class StreamBench {
       this.stdin = new java.io.PrintWriter(process.outputWriter(), true);
     }
 
-    static Child start(Path log, String heap, Class<?> main, String... args) throws Exception {
-      List<String> cmd = new ArrayList<>(List.of("java", heap, "-XX:+UseG1GC", "-cp",
-        System.getProperty("java.class.path"), main.getName()));
+    /** @param jvm its JVM options, separated by spaces */
+    static Child start(Path log, String jvm, Class<?> main, String... args) throws Exception {
+      List<String> cmd = new ArrayList<>(List.of("java", "-XX:+UseG1GC"));
+      cmd.addAll(List.of(jvm.split(" ")));
+      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
       cmd.addAll(List.of(args));
       return new Child(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start());
     }

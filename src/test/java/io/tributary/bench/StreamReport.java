@@ -41,8 +41,9 @@ final class StreamReport {
       w.getLong("sockets"), w.getInteger("rate"), w.getInteger("offered_records"), w.getLong("expected_deliveries"),
       w.getLong("updates"), w.getLong("sockets_complete"), w.getLong("missing"), w.getLong("duplicates"),
       w.getLong("lagged_messages"), w.getValue("p50_ms"), w.getValue("p99_ms"), w.getValue("p999_ms"), w.getValue("max_ms")));
-    md.append(String.format(Locale.ROOT, "(%,d sockets connected and subscribed in %.1f s.)%n%n", w.getLong("sockets"),
-      w.getLong("connect_ms") / 1000.0));
+    md.append(String.format(Locale.ROOT, "(%,d sockets connected and subscribed in %.1f s; CPU while measuring: "
+        + "server %.2f cores, client %.2f.)%n%n", w.getLong("sockets"), w.getLong("connect_ms") / 1000.0,
+      w.getDouble("server_cpu_cores"), w.getDouble("client_cpu_cores")));
 
     JsonObject o = r.getJsonObject("over");
     JsonObject b = r.getJsonObject("bare");
@@ -56,9 +57,11 @@ final class StreamReport {
     md.append(String.format(Locale.ROOT, "| bare Vert.x (as fast as it can) | %,d | | %,.0f | %s | %s | %s | | | |%n",
       b.getLong("sockets"), b.getDouble("delivered_per_s"), b.getValue("p50_ms"), b.getValue("p99_ms"), b.getValue("max_ms")));
     md.append(String.format(Locale.ROOT, "%nTributary delivered %.0f%% of the bare Vert.x ceiling. Server heap after a full GC: "
-        + "%.0f MB before, %.0f MB with the sockets connected, %.0f MB after the run (peak while running %.0f MB).%n",
+        + "%.0f MB before, %.0f MB with the sockets connected, %.0f MB after the run. CPU while measuring (cores): "
+        + "Tributary %.2f + client %.2f; bare server %.2f + client %.2f.%n",
       100 * o.getDouble("delivered_per_s") / b.getDouble("delivered_per_s"), o.getDouble("heap_before_mb"),
-      o.getDouble("heap_connected_mb"), o.getDouble("heap_after_mb"), o.getDouble("heap_peak_mb")));
+      o.getDouble("heap_connected_mb"), o.getDouble("heap_after_mb"), o.getDouble("server_cpu_cores"),
+      o.getDouble("client_cpu_cores"), b.getDouble("server_cpu_cores"), b.getDouble("client_cpu_cores")));
     System.out.println();
     System.out.println("Stream benchmark");
     System.out.println(md);
