@@ -18,9 +18,9 @@ import java.util.Set;
  * socket here ({@link StreamUpdate#address}); updates wait in a per-stream queue of this event loop and are
  * offered one per task to every socket of the stream (its {@link SocketFeed} applies the filters and the
  * per-socket backpressure), so new arrivals, other streams and I/O interleave. When this loop cannot keep up
- * (more deliveries than the CPU can write), an update that is older than {@code socket_max_lag_ms} and already
- * superseded by a newer one is dropped for every socket (each is told it lagged): latency stays bounded and the
- * newest update always goes out. Socket protocol, client to server:
+ * (more deliveries than the CPU can write), that is when the oldest waiting update is older than
+ * {@code socket_max_lag_ms} and a newer one waits too, every waiting update but the newest is superseded and
+ * dropped for every socket (each is told it lagged): latency stays bounded and the newest update always goes out. Socket protocol, client to server:
  * {@code {"action":"subscribe","filters":{"field":value|[values],...}}} (equality on top-level fields; a list
  * matches any of its values) and {@code {"action":"unsubscribe"}}; server to client: {@code subscribed},
  * {@code update}, {@code lagged} and {@code error} messages. A closed socket releases everything. Event-loop
@@ -145,8 +145,12 @@ public final class StreamSockets {
     live.scheduled = false;
     long now = System.nanoTime();
     StreamUpdate next = live.pending.pollFirst();
-    while (next != null && !live.pending.isEmpty() && now - next.arrivedNanos() > maxLagNanos) {
-      skip(live, next); // too old, and a newer one is waiting
+    if (next != null && !live.pending.isEmpty() && now - next.arrivedNanos() > maxLagNanos) {
+      // behind: every waiting update but the newest is superseded
+      skip(live, next);
+      while (live.pending.size() > 1) {
+        skip(live, live.pending.pollFirst());
+      }
       next = live.pending.pollFirst();
     }
     if (next != null) {

@@ -62,14 +62,18 @@ final class BatchWriter {
     }
   }
 
-  /** One column in a run of records: the widened type of its values (null: only nulls), and whether its first value was null. */
+  /**
+   * One column in a run of records: the widened type of its values (null: only nulls), whether its first value
+   * was null, and (after the parse) the statistics of its values converted to that type.
+   */
   private static final class Seen {
     String type;
     final boolean nullFirst;
+    ColumnStats stats;
 
-    Seen(String type) {
+    Seen(String type, boolean nullFirst) {
       this.type = type;
-      this.nullFirst = type == null;
+      this.nullFirst = nullFirst;
     }
   }
 
@@ -83,7 +87,7 @@ final class BatchWriter {
           String type = StreamSchema.typeOf(e.getValue());
           Seen seen = parsed.seen.get(e.getKey());
           if (seen == null) {
-            parsed.seen.put(e.getKey(), new Seen(type));
+            parsed.seen.put(e.getKey(), new Seen(type, type == null));
           } else if (type != null && !type.equals(seen.type)) {
             seen.type = StreamSchema.widen(seen.type, type);
           }
@@ -93,7 +97,34 @@ final class BatchWriter {
         parsed.dead.add(new DeadLetter(in, bad.getMessage()));
       }
     }
+    // statistics here too, off the write's path; the write keeps them where the column's type stays this one
+    parsed.seen.forEach((name, seen) -> {
+      if (seen.type != null) {
+        seen.stats = new ColumnStats(seen.type);
+        for (Map<String, Object> row : parsed.rows) {
+          Object value = row.get(name);
+          if (value != null) {
+            seen.stats.add(StreamSchema.convert(value, seen.type));
+          }
+        }
+      }
+    });
     return parsed;
+  }
+
+  /** The statistics of a column from its parsed runs, or null when a run typed it otherwise (they are recomputed). */
+  private static ColumnStats parsedStats(List<Parsed> parts, String name, String type) {
+    ColumnStats merged = new ColumnStats(type);
+    for (Parsed p : parts) {
+      Seen s = p.seen.get(name);
+      if (s != null && s.type != null) {
+        if (!s.type.equals(type)) {
+          return null;
+        }
+        merged.merge(s.stats);
+      }
+    }
+    return merged;
   }
 
   /**
@@ -109,8 +140,10 @@ final class BatchWriter {
       rows.addAll(p.rows);
       dead.addAll(p.dead);
       p.seen.forEach((name, s) -> {
-        Seen mine = seen.putIfAbsent(name, s);
-        if (mine != null && s.type != null) {
+        Seen mine = seen.get(name);
+        if (mine == null) {
+          seen.put(name, new Seen(s.type, s.nullFirst));
+        } else if (s.type != null) {
           mine.type = StreamSchema.widen(mine.type, s.type);
         }
       });
@@ -144,7 +177,13 @@ final class BatchWriter {
     String[] names = columns.keySet().toArray(new String[0]);
     String[] types = columns.values().toArray(new String[0]);
     ColumnStats[] columnStats = new ColumnStats[names.length];
+    boolean[] counted = new boolean[names.length];
     for (int i = 0; i < names.length; i++) {
+      ColumnStats parsed = parsedStats(parts, names[i], types[i]);
+      counted[i] = parsed != null;
+      if (counted[i]) {
+        stats.columns.put(names[i], parsed);
+      }
       columnStats[i] = stats.columns.get(names[i]);
     }
     Schema schema = avroSchema(columns);
@@ -161,7 +200,7 @@ final class BatchWriter {
         for (int i = 0; i < names.length; i++) {
           Object value = StreamSchema.convert(row.get(names[i]), types[i]);
           record.put(i, value);
-          if (value != null) {
+          if (value != null && !counted[i]) {
             columnStats[i].add(value);
           }
         }

@@ -115,6 +115,7 @@ public final class StreamBench {
     System.out.printf(Locale.ROOT, "plain KafkaConsumer: %.2f s, %,.0f records/s%n", rawS, n / rawS);
 
     long t1 = System.nanoTime();
+    Cpu cpu = new Cpu(server.process, server.process);
     HttpResponse<String> created = send("POST", "/api/v1/streams",
       new JsonObject().put("name", "bench_ingest").put("topic", topic).put("start_from", "earliest"));
     if (created.statusCode() != 201) {
@@ -136,6 +137,7 @@ public final class StreamBench {
       }
     } while (stream.getLong("records_ingested", 0L) < n);
     long t2 = System.nanoTime();
+    cpu.stop();
     double streamS = (t2 - t1) / 1e9;
     double steady = (n - firstCount) / ((t2 - firstAt) / 1e9);
     System.out.printf(Locale.ROOT, "stream: %.2f s, %,.0f records/s (%,.0f after the first batch)%n", streamS,
@@ -144,7 +146,7 @@ public final class StreamBench {
         new StringBuilder()).length()).put("produce_s", produceS)
       .put("raw_s", rawS).put("raw_per_s", n / rawS)
       .put("stream_s", streamS).put("stream_per_s", n / streamS).put("stream_steady_per_s", steady)
-      .put("first_batch_s", (firstAt - t1) / 1e9)
+      .put("first_batch_s", (firstAt - t1) / 1e9).put("server_cpu_cores", cpu.serverCores)
       .put("records_ingested", stream.getLong("records_ingested")).put("batches", stream.getLong("batches_written"))
       .put("dead_lettered", stream.getLong("records_dead_lettered")).put("ratio", (n / streamS) / (n / rawS)));
     send("DELETE", "/api/v1/streams/bench_ingest", null);

@@ -30,8 +30,9 @@ final class StreamReport {
     md.append(String.format(Locale.ROOT, "| stream, after its first batch (first batch committed at %.2f s) | | %,.0f | %.0f%% |%n",
       in.getDouble("first_batch_s"), in.getDouble("stream_steady_per_s"),
       100 * in.getDouble("stream_steady_per_s") / in.getDouble("raw_per_s")));
-    md.append(String.format(Locale.ROOT, "%nrecords_ingested %,d in %d batches, %d dead letters.%n%n",
-      in.getLong("records_ingested"), in.getLong("batches"), in.getLong("dead_lettered")));
+    md.append(String.format(Locale.ROOT, "%nrecords_ingested %,d in %d batches, %d dead letters; the server used %.2f "
+        + "cores while the stream ingested.%n%n", in.getLong("records_ingested"), in.getLong("batches"),
+      in.getLong("dead_lettered"), in.getDouble("server_cpu_cores")));
 
     JsonObject w = r.getJsonObject("within");
     md.append("### 2. Fan-out within capacity\n\n");
