@@ -16,7 +16,8 @@ import java.util.List;
  * Kafka, no filters), one verticle instance per core like Tributary's HttpServerVerticle, that pushes
  * update messages of the benchmark's size to its subscribed sockets as fast as it can once {@code GET /start} is
  * called (until {@code GET /stop}): each round builds one message (fresh {@code sent} time and {@code seq}) and
- * writes it to every socket whose write queue is not full; when none was writable it waits for a drain.
+ * writes it to every socket whose write queue is not full; when none was writable it waits for a drain. With
+ * {@code GET /start?rate=n} it writes one round n times a second instead.
  * Arguments: port instances padding.
  */
 public final class BareFanoutServer extends VerticleBase {
@@ -28,6 +29,7 @@ public final class BareFanoutServer extends VerticleBase {
   private static boolean compression;
   private long seq;
   private boolean waiting;
+  private long timer = -1;
 
   private BareFanoutServer(int port, String padding) {
     this.port = port;
@@ -54,11 +56,20 @@ public final class BareFanoutServer extends VerticleBase {
     return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setCompressionSupported(compression))
       .webSocketHandler(this::accept).requestHandler(req -> {
       running = "/start".equals(req.path());
+      String rate = req.getParam("rate", "0");
       req.response().end("ok");
       // every instance must notice: the request reached only one of them
-      vertx.eventBus().publish("bare.pump", running);
+      vertx.eventBus().publish("bare.pump", Integer.parseInt(rate));
     }).listen(port).compose(s -> {
-      vertx.eventBus().<Boolean>consumer("bare.pump", msg -> pump());
+      vertx.eventBus().<Integer>consumer("bare.pump", msg -> {
+        vertx.cancelTimer(timer);
+        timer = -1;
+        if (msg.body() > 0 && running) {
+          timer = vertx.setPeriodic(1000 / msg.body(), id -> round());
+        } else {
+          pump();
+        }
+      });
       return Future.succeededFuture();
     });
   }
@@ -75,7 +86,7 @@ public final class BareFanoutServer extends VerticleBase {
   }
 
   private void wake() {
-    if (waiting) {
+    if (waiting && timer == -1) {
       waiting = false;
       pump();
     }
@@ -85,6 +96,16 @@ public final class BareFanoutServer extends VerticleBase {
     if (!running || sockets.isEmpty()) {
       return;
     }
+    if (round() == 0) {
+      waiting = true;
+    } else {
+      Context ctx = context;
+      ctx.runOnContext(v -> pump());
+    }
+  }
+
+  /** Writes one message to every socket that can take it; returns how many could. */
+  private int round() {
     String message = "{\"type\":\"update\",\"data\":{\"seq\":" + seq++ + ",\"sent\":" + StreamLoadClient.micros()
       + ",\"sensor\":\"s-042\",\"value\":12.345,\"pad\":\"" + padding + "\"},\"timestamp\":\"" + Instant.now() + "\"}";
     int written = 0;
@@ -94,11 +115,6 @@ public final class BareFanoutServer extends VerticleBase {
         written++;
       }
     }
-    if (written == 0) {
-      waiting = true;
-    } else {
-      Context ctx = context;
-      ctx.runOnContext(v -> pump());
-    }
+    return written;
   }
 }

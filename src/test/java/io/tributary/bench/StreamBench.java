@@ -39,7 +39,8 @@ import java.util.concurrent.locks.LockSupport;
  * (1,000,000), {@code bench.stream.sockets} (10,000), {@code bench.stream.live.rate} (5/s),
  * {@code bench.stream.live.seconds} (30), {@code bench.stream.over.sockets} (1,000), {@code bench.stream.over.rate}
  * (200/s), {@code bench.stream.over.seconds} (20), {@code bench.stream.client.loops} (2),
- * {@code bench.stream.heap} (1g).
+ * {@code bench.stream.heap} (1g); for diagnosis, {@code bench.stream.bare.only=true} runs only the ceiling and
+ * {@code bare.tributary=true} gives the bare server Tributary's Vert.x metrics and HTTP compression.
  */
 public final class StreamBench {
 
@@ -71,7 +72,7 @@ public final class StreamBench {
     ServerProcess.deleteTree(dataDir);
     if (Boolean.getBoolean("bench.stream.bare.only")) {
       System.out.println(bareCeiling(out, Integer.getInteger("bench.stream.over.sockets", 1_000),
-        Integer.getInteger("bench.stream.over.seconds", 20)).encode());
+        Integer.getInteger("bench.stream.over.seconds", 20), 0).encode());
       return;
     }
     JsonObject results;
@@ -86,7 +87,9 @@ public final class StreamBench {
     }
     // the ceiling runs with the Tributary server gone, so it has the machine to itself
     results.put("bare", bareCeiling(out, Integer.getInteger("bench.stream.over.sockets", 1_000),
-      Integer.getInteger("bench.stream.over.seconds", 20)));
+      Integer.getInteger("bench.stream.over.seconds", 20), 0));
+    results.put("bare_within", bareCeiling(out, Integer.getInteger("bench.stream.sockets", 10_000),
+      Integer.getInteger("bench.stream.over.seconds", 20), Integer.getInteger("bench.stream.live.rate", 5)));
     results.put("conditions", new JsonObject().put("cores", Runtime.getRuntime().availableProcessors())
       .put("server_heap", heap).put("java", System.getProperty("java.version"))
       .put("client_event_loops", clientLoops()));
@@ -227,7 +230,8 @@ public final class StreamBench {
     }
   }
 
-  private static JsonObject bareCeiling(Path out, int sockets, int seconds) throws Exception {
+  /** The bare server with the same client: as fast as it can (rate 0), or one message to every socket rate times a second. */
+  private static JsonObject bareCeiling(Path out, int sockets, int seconds, int rate) throws Exception {
     int port = ServerProcess.freePort();
     try (Child bare = Child.start(out.resolve("stream-bare.log"),
       "-Xmx1g -Dbare.tributary=" + Boolean.getBoolean("bare.tributary"),
@@ -236,7 +240,7 @@ public final class StreamBench {
       bare.await("LISTENING");
       try (Child client = client(out, port, "/bare", sockets)) {
         var http = java.net.http.HttpClient.newHttpClient();
-        http.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/start")).build(),
+        http.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/start?rate=" + rate)).build(),
           HttpResponse.BodyHandlers.ofString());
         Thread.sleep(3_000);
         client.ask("RESET");
@@ -250,7 +254,8 @@ public final class StreamBench {
         Thread.sleep(1_000);
         JsonObject report = new JsonObject(client.ask("REPORT 0 0"));
         cpu.into(report);
-        System.out.println("bare Vert.x ceiling: " + report.encode());
+        report.put("rate", rate);
+        System.out.println("bare Vert.x" + (rate > 0 ? " at " + rate + "/s: " : " ceiling: ") + report.encode());
         client.ask("QUIT");
         return report;
       }

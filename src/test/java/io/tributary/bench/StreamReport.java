@@ -36,12 +36,18 @@ final class StreamReport {
 
     JsonObject w = r.getJsonObject("within");
     md.append("### 2. Fan-out within capacity\n\n");
-    md.append("| sockets | records/s | records | deliveries expected | delivered | sockets with every record | missing | "
-      + "duplicates | lagged msgs | p50 ms | p99 ms | p99.9 ms | max ms |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-    md.append(String.format(Locale.ROOT, "| %,d | %d | %d | %,d | %,d | %,d | %d | %d | %d | %s | %s | %s | %s |%n%n",
+    md.append("| server | sockets | records/s | records | deliveries expected | delivered | sockets with every record | "
+      + "missing | duplicates | lagged msgs | p50 ms | p99 ms | p99.9 ms | max ms |\n"
+      + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    md.append(String.format(Locale.ROOT, "| Tributary | %,d | %d | %d | %,d | %,d | %,d | %d | %d | %d | %s | %s | %s | %s |%n",
       w.getLong("sockets"), w.getInteger("rate"), w.getInteger("offered_records"), w.getLong("expected_deliveries"),
       w.getLong("updates"), w.getLong("sockets_complete"), w.getLong("missing"), w.getLong("duplicates"),
       w.getLong("lagged_messages"), w.getValue("p50_ms"), w.getValue("p99_ms"), w.getValue("p999_ms"), w.getValue("max_ms")));
+    JsonObject bw = r.getJsonObject("bare_within");
+    md.append(String.format(Locale.ROOT, "| bare Vert.x, one message to every socket %d times a second | %,d | %d | | | %,d "
+        + "| | | | | %s | %s | %s | %s |%n%n", bw.getInteger("rate"), bw.getLong("sockets"), bw.getInteger("rate"),
+      bw.getLong("updates"),
+      bw.getValue("p50_ms"), bw.getValue("p99_ms"), bw.getValue("p999_ms"), bw.getValue("max_ms")));
     md.append(String.format(Locale.ROOT, "(%,d sockets connected and subscribed in %.1f s; CPU while measuring: "
         + "server %.2f cores, client %.2f.)%n%n", w.getLong("sockets"), w.getLong("connect_ms") / 1000.0,
       w.getDouble("server_cpu_cores"), w.getDouble("client_cpu_cores")));
