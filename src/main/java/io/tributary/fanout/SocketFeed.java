@@ -13,17 +13,22 @@ import java.util.Map;
  * The live records one socket receives: those matching its filters, written at once while the socket keeps up.
  * When it does not (its write queue is full), updates wait in a bounded queue; beyond {@code maxQueued}, or when
  * older than {@code maxLagMs}, the oldest are dropped (superseded by newer ones) and counted, and the client gets
- * a {@code {"type":"lagged","data":{"dropped":n}}} message before the next update. So a slow client never slows
- * the others, its memory stays bounded, and what it receives is recent. Event-loop confined.
+ * a {@code {"type":"lagged","data":{"dropped":n}}} message before the next update (at most one a second: under
+ * sustained overload the notices would otherwise double the writes; each counts the drops since the previous one).
+ * So a slow client never slows the others, its memory stays bounded, and what it receives is recent. Event-loop
+ * confined.
  */
 final class SocketFeed {
 
   private final ServerWebSocket socket;
   private final int maxQueued;
   private final long maxLagNanos;
+  private static final long LAGGED_EVERY_NANOS = 1_000_000_000L;
+
   private final ArrayDeque<StreamUpdate> queue = new ArrayDeque<>();
   private JsonObject filters;
   private long dropped;
+  private long laggedAt = System.nanoTime() - LAGGED_EVERY_NANOS;
 
   SocketFeed(ServerWebSocket socket, int maxQueued, long maxLagMs) {
     this.socket = socket;
@@ -48,7 +53,7 @@ final class SocketFeed {
     if (filters == null || !matches(update)) {
       return;
     }
-    if (queue.isEmpty() && dropped == 0 && !socket.writeQueueFull()) {
+    if (queue.isEmpty() && !laggedDue(System.nanoTime()) && !socket.writeQueueFull()) {
       write(update);
       return;
     }
@@ -62,10 +67,18 @@ final class SocketFeed {
     }
   }
 
+  /** An update this socket would have received is dropped before reaching it (the event loop fell behind). */
+  void skip(StreamUpdate update) {
+    if (filters != null && matches(update)) {
+      drop();
+    }
+  }
+
   private void drain() {
     long now = System.nanoTime();
     while (!queue.isEmpty() && !socket.writeQueueFull()) {
-      if (dropped > 0) {
+      if (laggedDue(now)) {
+        laggedAt = now;
         socket.writeTextMessage(new JsonObject().put("type", "lagged").put("data", new JsonObject().put("dropped", dropped))
           .put("timestamp", Instant.now().toString()).encode());
         dropped = 0;
@@ -78,6 +91,11 @@ final class SocketFeed {
         write(next);
       }
     }
+  }
+
+  /** Whether drops are waiting to be told and the last notice is old enough. */
+  private boolean laggedDue(long now) {
+    return dropped > 0 && now - laggedAt >= LAGGED_EVERY_NANOS;
   }
 
   private void drop() {

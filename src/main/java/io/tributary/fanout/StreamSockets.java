@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -14,8 +15,12 @@ import java.util.Set;
 
 /**
  * The stream sockets of one HttpServerVerticle instance. One event-bus consumer per stream with a subscribed
- * socket here ({@link StreamUpdate#address}); each update is offered to every socket of the stream (its
- * {@link SocketFeed} applies the filters and the backpressure). Socket protocol, client to server:
+ * socket here ({@link StreamUpdate#address}); updates wait in a per-stream queue of this event loop and are
+ * offered one per task to every socket of the stream (its {@link SocketFeed} applies the filters and the
+ * per-socket backpressure), so new arrivals, other streams and I/O interleave. When this loop cannot keep up
+ * (more deliveries than the CPU can write), that is when the oldest waiting update is older than
+ * {@code socket_max_lag_ms} and a newer one waits too, every waiting update but the newest is superseded and
+ * dropped for every socket (each is told it lagged): latency stays bounded and the newest update always goes out. Socket protocol, client to server:
  * {@code {"action":"subscribe","filters":{"field":value|[values],...}}} (equality on top-level fields; a list
  * matches any of its values) and {@code {"action":"unsubscribe"}}; server to client: {@code subscribed},
  * {@code update}, {@code lagged} and {@code error} messages. A closed socket releases everything. Event-loop
@@ -25,19 +30,30 @@ public final class StreamSockets {
 
   private static final int MAX_FILTERS = 32;
   private static final int MAX_FILTER_TEXT = 1024;
+  /** Updates a stream may have waiting for this event loop; beyond it the oldest are dropped (memory bound). */
+  private static final int MAX_PENDING = 1024;
 
   private final Vertx vertx;
   private final int maxQueued;
   private final long maxLagMs;
-  private final Map<String, Set<SocketFeed>> feeds = new HashMap<>();
-  private final Map<String, MessageConsumer<StreamUpdate>> consumers = new HashMap<>();
+  private final long maxLagNanos;
+  private final Map<String, Live> streams = new HashMap<>();
+
+  /** One stream's sockets on this event loop, its consumer, and the updates waiting to be written. */
+  private static final class Live {
+    final Set<SocketFeed> feeds = new LinkedHashSet<>();
+    final ArrayDeque<StreamUpdate> pending = new ArrayDeque<>();
+    MessageConsumer<StreamUpdate> consumer;
+    boolean scheduled;
+  }
 
   /** @param stream the {@code stream} config section ({@code socket_queue}, {@code socket_max_lag_ms}) */
   public StreamSockets(Vertx vertx, JsonObject stream) {
     this.vertx = vertx;
     JsonObject cfg = stream == null ? new JsonObject() : stream;
     this.maxQueued = Math.max(1, cfg.getInteger("socket_queue", 32));
-    this.maxLagMs = Math.max(10, cfg.getLong("socket_max_lag_ms", 1_000L));
+    this.maxLagMs = Math.max(10, cfg.getLong("socket_max_lag_ms", 150L));
+    this.maxLagNanos = maxLagMs * 1_000_000;
   }
 
   /** Serves one accepted socket of a stream until it closes. */
@@ -74,10 +90,11 @@ public final class StreamSockets {
         boolean first = !feed.subscribed();
         feed.filters(filters.copy());
         if (first) {
-          feeds.computeIfAbsent(streamId, id -> {
-            consumers.put(id, vertx.eventBus().<StreamUpdate>consumer(StreamUpdate.address(id), msg -> deliver(id, msg.body())));
-            return new LinkedHashSet<>();
-          }).add(feed);
+          streams.computeIfAbsent(streamId, id -> {
+            Live live = new Live();
+            live.consumer = vertx.eventBus().consumer(StreamUpdate.address(id), msg -> arrived(live, msg.body()));
+            return live;
+          }).feeds.add(feed);
         }
         socket.writeTextMessage(new JsonObject().put("type", "subscribed").put("data", new JsonObject()
           .put("stream", streamName).put("filters", filters)).put("timestamp", Instant.now().toString()).encode());
@@ -108,24 +125,55 @@ public final class StreamSockets {
     return null;
   }
 
-  private void deliver(String streamId, StreamUpdate update) {
-    Set<SocketFeed> set = feeds.get(streamId);
-    if (set != null) {
-      for (SocketFeed feed : set) {
-        feed.offer(update);
+  private void arrived(Live live, StreamUpdate update) {
+    live.pending.addLast(update);
+    if (live.pending.size() > MAX_PENDING) {
+      skip(live, live.pending.pollFirst());
+    }
+    schedule(live);
+  }
+
+  private void schedule(Live live) {
+    if (!live.scheduled && !live.pending.isEmpty()) {
+      live.scheduled = true;
+      vertx.getOrCreateContext().runOnContext(v -> pump(live));
+    }
+  }
+
+  /** Writes the oldest waiting update that is still worth sending to every socket, then yields the loop. */
+  private void pump(Live live) {
+    live.scheduled = false;
+    long now = System.nanoTime();
+    StreamUpdate next = live.pending.pollFirst();
+    if (next != null && !live.pending.isEmpty() && now - next.arrivedNanos() > maxLagNanos) {
+      // behind: every waiting update but the newest is superseded
+      skip(live, next);
+      while (live.pending.size() > 1) {
+        skip(live, live.pending.pollFirst());
       }
+      next = live.pending.pollFirst();
+    }
+    if (next != null) {
+      for (SocketFeed feed : live.feeds) {
+        feed.offer(next);
+      }
+    }
+    schedule(live);
+  }
+
+  private static void skip(Live live, StreamUpdate update) {
+    for (SocketFeed feed : live.feeds) {
+      feed.skip(update);
     }
   }
 
   private void unsubscribe(String streamId, SocketFeed feed) {
     feed.filters(null);
-    Set<SocketFeed> set = feeds.get(streamId);
-    if (set != null && set.remove(feed) && set.isEmpty()) {
-      feeds.remove(streamId);
-      MessageConsumer<StreamUpdate> consumer = consumers.remove(streamId);
-      if (consumer != null) {
-        consumer.unregister();
-      }
+    Live live = streams.get(streamId);
+    if (live != null && live.feeds.remove(feed) && live.feeds.isEmpty()) {
+      streams.remove(streamId);
+      live.pending.clear();
+      live.consumer.unregister();
     }
   }
 

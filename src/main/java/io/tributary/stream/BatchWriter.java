@@ -28,7 +28,8 @@ import java.util.UUID;
  * Turns one micro-batch of a stream into one Parquet part file (parquet-avro, snappy): every record that parses
  * as a JSON object becomes a row; the others are returned as dead letters with their reason. Column types are
  * the stream's schema widened by this batch; the part holds the columns this batch has, each with its widened
- * type. The file appears under its final name only when complete. Blocking: run it on a worker.
+ * type. The file appears under its final name only when complete. Two steps, both on a worker: {@link #parse}
+ * (CPU only, run on each poll's records while the batch fills) and {@link #write} (the part file).
  */
 final class BatchWriter {
 
@@ -47,26 +48,114 @@ final class BatchWriter {
   private BatchWriter() {
   }
 
-  static Result write(List<Input> inputs, StreamSchema current, Path partsDir) throws IOException {
-    List<Map<String, Object>> rows = new ArrayList<>(inputs.size());
-    List<DeadLetter> dead = new ArrayList<>();
-    StreamSchema batch = new StreamSchema();
+  /**
+   * Records of a batch parsed ahead of its write (on the writer pool, while the batch still fills): their rows and
+   * dead letters in order, and per column in first-seen order what its values say (see {@link #write}).
+   */
+  static final class Parsed {
+    final List<Map<String, Object>> rows;
+    final List<DeadLetter> dead = new ArrayList<>();
+    final LinkedHashMap<String, Seen> seen = new LinkedHashMap<>();
+
+    private Parsed(int size) {
+      rows = new ArrayList<>(size);
+    }
+  }
+
+  /**
+   * One column in a run of records: the widened type of its values (null: only nulls), whether its first value
+   * was null, and (after the parse) the statistics of its values converted to that type.
+   */
+  private static final class Seen {
+    String type;
+    final boolean nullFirst;
+    ColumnStats stats;
+
+    Seen(String type, boolean nullFirst) {
+      this.type = type;
+      this.nullFirst = nullFirst;
+    }
+  }
+
+  /** Parses records into rows (CPU only, no I/O); those that are not JSON objects become dead letters. */
+  static Parsed parse(List<Input> inputs) {
+    Parsed parsed = new Parsed(inputs.size());
     for (Input in : inputs) {
       try {
         Map<String, Object> row = RecordParser.parse(in.value());
-        row.forEach((name, value) -> {
-          String type = StreamSchema.typeOf(value);
-          if (type != null) {
-            batch.accept(name, type);
-          } else if (batch.type(name) == null && current.type(name) == null) {
-            batch.accept(name, StreamSchema.VARCHAR); // only nulls so far: text until a value says otherwise
+        for (Map.Entry<String, Object> e : row.entrySet()) {
+          String type = StreamSchema.typeOf(e.getValue());
+          Seen seen = parsed.seen.get(e.getKey());
+          if (seen == null) {
+            parsed.seen.put(e.getKey(), new Seen(type, type == null));
+          } else if (type != null && !type.equals(seen.type)) {
+            seen.type = StreamSchema.widen(seen.type, type);
           }
-        });
-        rows.add(row);
+        }
+        parsed.rows.add(row);
       } catch (RecordParser.BadRecord bad) {
-        dead.add(new DeadLetter(in, bad.getMessage()));
+        parsed.dead.add(new DeadLetter(in, bad.getMessage()));
       }
     }
+    // statistics here too, off the write's path; the write keeps them where the column's type stays this one
+    parsed.seen.forEach((name, seen) -> {
+      if (seen.type != null) {
+        seen.stats = new ColumnStats(seen.type);
+        for (Map<String, Object> row : parsed.rows) {
+          Object value = row.get(name);
+          if (value != null) {
+            seen.stats.add(StreamSchema.convert(value, seen.type));
+          }
+        }
+      }
+    });
+    return parsed;
+  }
+
+  /** The statistics of a column from its parsed runs, or null when a run typed it otherwise (they are recomputed). */
+  private static ColumnStats parsedStats(List<Parsed> parts, String name, String type) {
+    ColumnStats merged = new ColumnStats(type);
+    for (Parsed p : parts) {
+      Seen s = p.seen.get(name);
+      if (s != null && s.type != null) {
+        if (!s.type.equals(type)) {
+          return null;
+        }
+        merged.merge(s.stats);
+      }
+    }
+    return merged;
+  }
+
+  /**
+   * Writes the parsed records of one batch (in order) as a part file. A column new to the stream whose first
+   * value in the batch is null is text (VARCHAR) until values say otherwise; otherwise columns take the type of
+   * their values, widened with the stream's.
+   */
+  static Result write(List<Parsed> parts, StreamSchema current, Path partsDir) throws IOException {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    List<DeadLetter> dead = new ArrayList<>();
+    LinkedHashMap<String, Seen> seen = new LinkedHashMap<>();
+    for (Parsed p : parts) {
+      rows.addAll(p.rows);
+      dead.addAll(p.dead);
+      p.seen.forEach((name, s) -> {
+        Seen mine = seen.get(name);
+        if (mine == null) {
+          seen.put(name, new Seen(s.type, s.nullFirst));
+        } else if (s.type != null) {
+          mine.type = StreamSchema.widen(mine.type, s.type);
+        }
+      });
+    }
+    StreamSchema batch = new StreamSchema();
+    seen.forEach((name, s) -> {
+      if (s.nullFirst && current.type(name) == null) {
+        batch.accept(name, StreamSchema.VARCHAR); // only nulls so far: text until a value says otherwise
+      } else if (s.type != null) {
+        batch.accept(name, s.type);
+      }
+    });
     StreamSchema merged = StreamSchema.fromJson(current.toJson());
     merged.merge(batch);
     StreamProfile stats = new StreamProfile();
@@ -85,8 +174,18 @@ final class BatchWriter {
     Files.createDirectories(partsDir);
     Path file = partsDir.resolve(UUID.randomUUID() + ".parquet");
     Path temp = partsDir.resolve(file.getFileName() + ".tmp");
-    List<String> names = new ArrayList<>(columns.keySet());
-    List<ColumnStats> columnStats = names.stream().map(stats.columns::get).toList();
+    String[] names = columns.keySet().toArray(new String[0]);
+    String[] types = columns.values().toArray(new String[0]);
+    ColumnStats[] columnStats = new ColumnStats[names.length];
+    boolean[] counted = new boolean[names.length];
+    for (int i = 0; i < names.length; i++) {
+      ColumnStats parsed = parsedStats(parts, names[i], types[i]);
+      counted[i] = parsed != null;
+      if (counted[i]) {
+        stats.columns.put(names[i], parsed);
+      }
+      columnStats[i] = stats.columns.get(names[i]);
+    }
     Schema schema = avroSchema(columns);
     try (ParquetWriter<GenericRecord> writer = AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(temp))
       .withSchema(schema)
@@ -98,11 +197,11 @@ final class BatchWriter {
       .build()) {
       GenericData.Record record = new GenericData.Record(schema);
       for (Map<String, Object> row : rows) {
-        for (int i = 0; i < names.size(); i++) {
-          Object value = StreamSchema.convert(row.get(names.get(i)), columns.get(names.get(i)));
+        for (int i = 0; i < names.length; i++) {
+          Object value = StreamSchema.convert(row.get(names[i]), types[i]);
           record.put(i, value);
-          if (value != null) {
-            columnStats.get(i).add(value);
+          if (value != null && !counted[i]) {
+            columnStats[i].add(value);
           }
         }
         writer.write(record);

@@ -29,8 +29,9 @@ import java.util.UUID;
 /**
  * Consumes one stream's topic into its dataset, on the StreamVerticle's event loop. Records are buffered and
  * flushed as a micro-batch when the buffer reaches {@code stream.flush_records} records or
- * {@code stream.flush_bytes} bytes, or is {@code stream.flush_ms} old; the Parquet part is written on the writer
- * pool while the next batch fills (the consumer pauses only when that one is full too). A batch is committed
+ * {@code stream.flush_bytes} bytes, or is {@code stream.flush_ms} old. Each poll's records are parsed on the
+ * writer pool as they arrive, and the Parquet part is written on that pool while the next batch fills and parses
+ * (the consumer pauses only when that one is full too). A batch is committed
  * exactly once ({@link StreamRepository#commit}); Kafka offsets are committed after PostgreSQL, for monitoring
  * tools only: on assignment the consumer seeks to PostgreSQL's offsets and drops any record it already holds.
  */
@@ -57,7 +58,9 @@ final class StreamConsumer {
   private final Map<Integer, Long> committed = new HashMap<>();
   /** Per partition: the offset of the next record to take (records below it are already held or stored). */
   private final Map<Integer, Long> position = new HashMap<>();
-  private List<BatchWriter.Input> buffer = new ArrayList<>();
+  /** The records held for the next batch, by poll, each poll's parse started at once on the writer pool. */
+  private List<Chunk> buffer = new ArrayList<>();
+  private int bufferRecords;
   private long bufferBytes;
   private long bufferSince;
   private StreamSchema schema = new StreamSchema();
@@ -66,6 +69,10 @@ final class StreamConsumer {
   private boolean paused;
   private boolean closed;
   private long lag;
+
+  /** The records of one poll (in offset order per partition) and their parse. */
+  private record Chunk(List<BatchWriter.Input> inputs, Future<BatchWriter.Parsed> parsed) {
+  }
 
   StreamConsumer(Vertx vertx, StreamRepository repository, WorkerExecutor writers, KafkaProducer<String, byte[]> deadLetters,
                  StreamSettings settings, JsonObject kafka, String nodeId, Path dataDir, JsonObject stream) {
@@ -143,7 +150,19 @@ final class StreamConsumer {
   private void revoked(Set<TopicPartition> partitions) {
     Set<Integer> gone = new HashSet<>();
     partitions.forEach(tp -> gone.add(tp.getPartition()));
-    buffer.removeIf(in -> gone.contains(in.partition()));
+    List<Chunk> kept = new ArrayList<>();
+    bufferRecords = 0;
+    bufferBytes = 0;
+    for (Chunk c : buffer) {
+      List<BatchWriter.Input> mine = c.inputs().stream().filter(in -> !gone.contains(in.partition())).toList();
+      if (mine.size() == c.inputs().size()) {
+        kept.add(c);
+      } else if (!mine.isEmpty()) {
+        kept.add(chunk(mine));
+      }
+    }
+    buffer = kept;
+    buffer.forEach(c -> c.inputs().forEach(this::count));
     gone.forEach(p -> {
       committed.remove(p);
       position.remove(p);
@@ -151,19 +170,23 @@ final class StreamConsumer {
   }
 
   private void onBatch(KafkaConsumerRecords<String, byte[]> records) {
+    List<BatchWriter.Input> taken = new ArrayList<>(records.size());
     for (int i = 0; i < records.size(); i++) {
       KafkaConsumerRecord<String, byte[]> r = records.recordAt(i);
       Long next = position.get(r.partition());
       if (next == null || (next >= 0 && r.offset() < next)) {
         continue; // not (or no longer) ours, or already held or stored
       }
-      if (buffer.isEmpty()) {
+      if (buffer.isEmpty() && taken.isEmpty()) {
         bufferSince = System.currentTimeMillis();
       }
-      byte[] value = r.value();
-      buffer.add(new BatchWriter.Input(value, r.partition(), r.offset()));
-      bufferBytes += value == null ? 0 : value.length;
+      BatchWriter.Input in = new BatchWriter.Input(r.value(), r.partition(), r.offset());
+      taken.add(in);
+      count(in);
       position.put(r.partition(), r.offset() + 1);
+    }
+    if (!taken.isEmpty()) {
+      buffer.add(chunk(taken));
     }
     if (full()) {
       if (flushing) {
@@ -203,8 +226,17 @@ final class StreamConsumer {
     }).otherwise(lag);
   }
 
+  private Chunk chunk(List<BatchWriter.Input> inputs) {
+    return new Chunk(inputs, writers.executeBlocking(() -> BatchWriter.parse(inputs), false));
+  }
+
+  private void count(BatchWriter.Input in) {
+    bufferRecords++;
+    bufferBytes += in.value() == null ? 0 : in.value().length;
+  }
+
   private boolean full() {
-    return buffer.size() >= settings.flushRecords() || bufferBytes >= settings.flushBytes();
+    return bufferRecords >= settings.flushRecords() || bufferBytes >= settings.flushBytes();
   }
 
   private void pause() {
@@ -227,17 +259,25 @@ final class StreamConsumer {
       return inFlight;
     }
     flushing = true;
-    List<BatchWriter.Input> batch = buffer;
+    List<Chunk> batch = buffer;
+    int size = bufferRecords;
     buffer = new ArrayList<>();
+    bufferRecords = 0;
     bufferBytes = 0;
     Map<Integer, long[]> offsets = new HashMap<>();
-    for (BatchWriter.Input in : batch) {
-      long[] fromTo = offsets.computeIfAbsent(in.partition(), p -> new long[] {committed.getOrDefault(p, -1L), -1});
-      fromTo[1] = Math.max(fromTo[1], in.offset() + 1);
+    List<Future<BatchWriter.Parsed>> parsing = new ArrayList<>(batch.size());
+    for (Chunk c : batch) {
+      for (BatchWriter.Input in : c.inputs()) {
+        long[] fromTo = offsets.computeIfAbsent(in.partition(), p -> new long[] {committed.getOrDefault(p, -1L), -1});
+        fromTo[1] = Math.max(fromTo[1], in.offset() + 1);
+      }
+      parsing.add(c.parsed());
     }
     StreamSchema before = schema;
     long started = System.nanoTime();
-    inFlight = writers.executeBlocking(() -> BatchWriter.write(batch, before, dataDir.resolve(partsDir)), false)
+    inFlight = Future.all(parsing)
+      .compose(parsed -> writers.executeBlocking(() -> BatchWriter.write(parsed.list(), before,
+        dataDir.resolve(partsDir)), false))
       .compose(result -> sendDeadLetters(result.dead()).map(result))
       .compose(result -> {
         UUID partId = result.file() == null ? null : UUID.fromString(result.file().getFileName().toString().replace(".parquet", ""));
@@ -253,7 +293,7 @@ final class StreamConsumer {
               return Future.<Void>succeededFuture();
             }
             LOG.info("Stream {}: another consumer took over these partitions; batch of {} dropped (it re-reads them)",
-              streamId, batch.size());
+              streamId, size);
             deleteQuietly(result.file());
             return reseek();
           }, err -> {
@@ -262,7 +302,7 @@ final class StreamConsumer {
           });
       })
       .recover(err -> {
-        LOG.warn("Stream {}: batch of {} records not stored ({}); reading them again", streamId, batch.size(),
+        LOG.warn("Stream {}: batch of {} records not stored ({}); reading them again", streamId, size,
           err.getMessage());
         return reseek();
       })
@@ -279,6 +319,7 @@ final class StreamConsumer {
   /** Drops the buffer and goes back to the offsets PostgreSQL holds (after a failed or stale batch). */
   private Future<Void> reseek() {
     buffer.clear();
+    bufferRecords = 0;
     bufferBytes = 0;
     return repository.offsets(streamId).compose(stored -> {
       List<Future<Void>> seeks = new ArrayList<>();

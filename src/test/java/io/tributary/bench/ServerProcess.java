@@ -24,6 +24,8 @@ final class ServerProcess implements AutoCloseable {
     Pattern.MULTILINE);
 
   final int port;
+  /** The embedded Kafka broker's port (bootstrap 127.0.0.1:kafkaPort), for benchmarks that produce directly. */
+  final int kafkaPort;
   final Process process;
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private volatile double peakHeap;
@@ -46,7 +48,8 @@ final class ServerProcess implements AutoCloseable {
     Map<String, String> env = pb.environment();
     env.put("TRIBUTARY_DATA_DIR", dataDir.toString());
     env.put("TRIBUTARY_HTTP_PORT", Integer.toString(port));
-    env.put("TRIBUTARY_KAFKA_EMBEDDED_PORT", Integer.toString(freePort()));
+    kafkaPort = freePort();
+    env.put("TRIBUTARY_KAFKA_EMBEDDED_PORT", Integer.toString(kafkaPort));
     env.put("TRIBUTARY_ADMIN_EMAIL", ADMIN_EMAIL);
     env.put("TRIBUTARY_ADMIN_PASSWORD", ADMIN_PASSWORD);
     env.put("TRIBUTARY_MAX_UPLOAD_BYTES", Long.toString(8L << 30));
@@ -87,12 +90,7 @@ final class ServerProcess implements AutoCloseable {
     Thread t = new Thread(() -> {
       while (sampling) {
         try {
-          Matcher m = HEAP.matcher(get("/metrics").body());
-          double sum = 0;
-          while (m.find()) {
-            sum += Double.parseDouble(m.group(1));
-          }
-          peakHeap = Math.max(peakHeap, sum);
+          peakHeap = Math.max(peakHeap, heapUsed());
           Thread.sleep(50);
         } catch (Exception e) {
           return;
@@ -102,6 +100,16 @@ final class ServerProcess implements AutoCloseable {
     t.setDaemon(true);
     t.start();
     return t;
+  }
+
+  /** The heap in use now (bytes, all heap pools), from /metrics. */
+  double heapUsed() throws IOException, InterruptedException {
+    Matcher m = HEAP.matcher(get("/metrics").body());
+    double sum = 0;
+    while (m.find()) {
+      sum += Double.parseDouble(m.group(1));
+    }
+    return sum;
   }
 
   double stopSampling() {

@@ -1,0 +1,450 @@
+package io.tributary.bench;
+
+import io.vertx.core.json.JsonObject;
+import org.apache.kafka.clients.admin.AdminClient;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Stream benchmark, in one run against the packaged server (its embedded Kafka, PostgreSQL and Redis):
+ * <ol>
+ *   <li>ingestion: N ~100-byte JSON records in a 3-partition topic, read by a plain KafkaConsumer that does
+ *       nothing (the raw rate), then registered as a stream: records/s until {@code records_ingested} = N;</li>
+ *   <li>fan-out within capacity: many sockets of one stream (a {@link StreamLoadClient} JVM), a few records/s
+ *       each carrying its send time: latency percentiles and whether every socket got every record;</li>
+ *   <li>fan-out over capacity: fewer sockets, many records/s: delivered/s, dropped and lagged counts, latency of
+ *       what was delivered, the server's heap (after a full GC) before and after; then the same client against
+ *       {@link BareFanoutServer}, the ceiling of a minimal Vert.x WebSocket server on this machine.</li>
+ * </ol>
+ * Run with {@code mvn -Pbench verify} (skip with {@code -Dbench.stream.skip=true}); results go to
+ * {@code target/bench/stream.md} and {@code stream.json}. System properties: {@code bench.stream.records}
+ * (1,000,000), {@code bench.stream.sockets} (10,000), {@code bench.stream.live.rate} (5/s),
+ * {@code bench.stream.live.seconds} (30), {@code bench.stream.over.sockets} (1,000), {@code bench.stream.over.rate}
+ * (200/s), {@code bench.stream.over.seconds} (20), {@code bench.stream.client.loops} (2),
+ * {@code bench.stream.heap} (1g); for diagnosis, {@code bench.stream.bare.only=true} runs only the ceiling and
+ * {@code bare.tributary=true} gives the bare server Tributary's Vert.x metrics and HTTP compression.
+ */
+public final class StreamBench {
+
+  /** Pads each record to about 100 bytes. */
+  static final int PADDING = 31;
+
+  private final Path out;
+  private final String token;
+  private final ServerProcess server;
+  private final String bootstrap;
+  private final JsonObject results = new JsonObject();
+
+  private StreamBench(Path out, ServerProcess server, String token) {
+    this.out = out;
+    this.server = server;
+    this.token = token;
+    this.bootstrap = "127.0.0.1:" + server.kafkaPort;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path out = Path.of(args.length > 0 ? args[0] : "target/bench");
+    Files.createDirectories(out);
+    Path jar = Path.of("target/tributary.jar");
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException("package the jar first (mvn -Pbench verify does)");
+    }
+    String heap = System.getProperty("bench.stream.heap", "1g");
+    Path dataDir = out.resolve("stream-data");
+    ServerProcess.deleteTree(dataDir);
+    if (Boolean.getBoolean("bench.stream.bare.only")) {
+      System.out.println(bareCeiling(out, Integer.getInteger("bench.stream.over.sockets", 1_000),
+        Integer.getInteger("bench.stream.over.seconds", 20), 0).encode());
+      return;
+    }
+    JsonObject results;
+    try (ServerProcess server = new ServerProcess(jar, dataDir, heap, out.resolve("stream-server.log"))) {
+      StreamBench bench = new StreamBench(out, server, IngestBench.login(server));
+      bench.ingestion(Long.getLong("bench.stream.records", 1_000_000L));
+      bench.withinCapacity(Integer.getInteger("bench.stream.sockets", 10_000),
+        Integer.getInteger("bench.stream.live.rate", 5), Integer.getInteger("bench.stream.live.seconds", 30));
+      bench.overCapacity(Integer.getInteger("bench.stream.over.sockets", 1_000),
+        Integer.getInteger("bench.stream.over.rate", 200), Integer.getInteger("bench.stream.over.seconds", 20));
+      results = bench.results;
+    }
+    // the ceiling runs with the Tributary server gone, so it has the machine to itself
+    results.put("bare", bareCeiling(out, Integer.getInteger("bench.stream.over.sockets", 1_000),
+      Integer.getInteger("bench.stream.over.seconds", 20), 0));
+    results.put("bare_within", bareCeiling(out, Integer.getInteger("bench.stream.sockets", 10_000),
+      Integer.getInteger("bench.stream.over.seconds", 20), Integer.getInteger("bench.stream.live.rate", 5)));
+    results.put("conditions", new JsonObject().put("cores", Runtime.getRuntime().availableProcessors())
+      .put("server_heap", heap).put("java", System.getProperty("java.version"))
+      .put("client_event_loops", clientLoops()));
+    StreamReport.write(results, out);
+  }
+
+  // ---- 1. ingestion
+
+  private void ingestion(long n) throws Exception {
+    String topic = "bench-ingest";
+    try (AdminClient admin = AdminClient.create(Map.of("bootstrap.servers", bootstrap))) {
+      admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
+    }
+    long t0 = System.nanoTime();
+    try (KafkaProducer<String, String> producer = producer(Map.of("linger.ms", "10", "batch.size", "262144"))) {
+      StringBuilder pad = new StringBuilder();
+      for (long i = 0; i < n; i++) {
+        producer.send(new ProducerRecord<>(topic, record(i, StreamLoadClient.micros(), pad)));
+      }
+      producer.flush();
+    }
+    double produceS = (System.nanoTime() - t0) / 1e9;
+    System.out.printf(Locale.ROOT, "produced %,d records in %.1f s%n", n, produceS);
+
+    double rawS = rawConsume(topic, n);
+    System.out.printf(Locale.ROOT, "plain KafkaConsumer: %.2f s, %,.0f records/s%n", rawS, n / rawS);
+
+    long t1 = System.nanoTime();
+    Cpu cpu = new Cpu(server.process, server.process);
+    HttpResponse<String> created = send("POST", "/api/v1/streams",
+      new JsonObject().put("name", "bench_ingest").put("topic", topic).put("start_from", "earliest"));
+    if (created.statusCode() != 201) {
+      throw new IllegalStateException("stream not registered: " + created.statusCode() + " " + created.body());
+    }
+    long firstAt = 0;
+    long firstCount = 0;
+    JsonObject stream;
+    do {
+      Thread.sleep(50);
+      stream = new JsonObject(send("GET", "/api/v1/streams/bench_ingest", null).body());
+      long ingested = stream.getLong("records_ingested", 0L);
+      if (firstAt == 0 && ingested > 0) {
+        firstAt = System.nanoTime();
+        firstCount = ingested;
+      }
+      if (System.nanoTime() - t1 > 600e9) {
+        throw new IllegalStateException("stream stuck at " + ingested + " of " + n + " records");
+      }
+    } while (stream.getLong("records_ingested", 0L) < n);
+    long t2 = System.nanoTime();
+    cpu.stop();
+    double streamS = (t2 - t1) / 1e9;
+    double steady = (n - firstCount) / ((t2 - firstAt) / 1e9);
+    System.out.printf(Locale.ROOT, "stream: %.2f s, %,.0f records/s (%,.0f after the first batch)%n", streamS,
+      n / streamS, steady);
+    results.put("ingestion", new JsonObject().put("records", n).put("record_bytes", record(0, StreamLoadClient.micros(),
+        new StringBuilder()).length()).put("produce_s", produceS)
+      .put("raw_s", rawS).put("raw_per_s", n / rawS)
+      .put("stream_s", streamS).put("stream_per_s", n / streamS).put("stream_steady_per_s", steady)
+      .put("first_batch_s", (firstAt - t1) / 1e9).put("server_cpu_cores", cpu.serverCores)
+      .put("records_ingested", stream.getLong("records_ingested")).put("batches", stream.getLong("batches_written"))
+      .put("dead_lettered", stream.getLong("records_dead_lettered")).put("ratio", (n / streamS) / (n / rawS)));
+    send("DELETE", "/api/v1/streams/bench_ingest", null);
+  }
+
+  /** Seconds for a plain KafkaConsumer (default settings, no group) to read the whole topic. */
+  private double rawConsume(String topic, long n) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("key.deserializer", ByteArrayDeserializer.class.getName());
+    p.put("value.deserializer", ByteArrayDeserializer.class.getName());
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+      List<TopicPartition> parts = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1),
+        new TopicPartition(topic, 2));
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      long t0 = System.nanoTime();
+      long count = 0;
+      while (count < n) {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+        count += records.count();
+      }
+      return (System.nanoTime() - t0) / 1e9;
+    }
+  }
+
+  // ---- 2. fan-out within capacity
+
+  private void withinCapacity(int sockets, int rate, int seconds) throws Exception {
+    registerLive();
+    try (Child client = client(out, server.port, "/ws/streams/bench_live?access_token=" + token, sockets);
+         KafkaProducer<String, String> producer = producer(Map.of("linger.ms", "0"))) {
+      warmUp(client, producer, sockets);
+      int n = rate * seconds;
+      client.ask("RESET");
+      client.ask("MARK");
+      Cpu cpu = new Cpu(server.process, client.process);
+      produce(producer, rate, n);
+      client.ask("MARK");
+      cpu.stop();
+      Thread.sleep(3_000);
+      JsonObject report = new JsonObject(client.ask("REPORT 0 " + n));
+      cpu.into(report);
+      report.put("offered_records", n).put("rate", rate).put("connect_ms", client.readyMs)
+        .put("expected_deliveries", (long) n * sockets);
+      System.out.println("within capacity: " + report.encode());
+      results.put("within", report);
+      client.ask("QUIT");
+    }
+  }
+
+  // ---- 3. fan-out over capacity
+
+  private void overCapacity(int sockets, int rate, int seconds) throws Exception {
+    double heapBefore = heapAfterGc();
+    try (Child client = client(out, server.port, "/ws/streams/bench_live?access_token=" + token, sockets);
+         KafkaProducer<String, String> producer = producer(Map.of("linger.ms", "0"))) {
+      warmUp(client, producer, sockets);
+      double heapConnected = heapAfterGc();
+      int n = rate * seconds;
+      client.ask("RESET");
+      client.ask("MARK");
+      Cpu cpu = new Cpu(server.process, client.process);
+      produce(producer, rate, n);
+      client.ask("MARK");
+      cpu.stop();
+      Thread.sleep(3_000);
+      JsonObject report = new JsonObject(client.ask("REPORT 0 " + n));
+      cpu.into(report);
+      double heapAfter = heapAfterGc();
+      report.put("offered_records", n).put("rate", rate).put("offered_deliveries_per_s", (double) rate * sockets)
+        .put("heap_before_mb", heapBefore).put("heap_connected_mb", heapConnected).put("heap_after_mb", heapAfter)
+        .put("server_dropped", metric("outcome=\"dropped\""))
+        .put("server_sent", metric("outcome=\"sent\""));
+      System.out.println("over capacity: " + report.encode());
+      results.put("over", report);
+      client.ask("QUIT");
+    }
+  }
+
+  /** The bare server with the same client: as fast as it can (rate 0), or one message to every socket rate times a second. */
+  private static JsonObject bareCeiling(Path out, int sockets, int seconds, int rate) throws Exception {
+    int port = ServerProcess.freePort();
+    try (Child bare = Child.start(out.resolve("stream-bare.log"),
+      "-Xmx1g -Dbare.tributary=" + Boolean.getBoolean("bare.tributary"),
+      BareFanoutServer.class,
+      Integer.toString(port), Integer.toString(Runtime.getRuntime().availableProcessors()), Integer.toString(PADDING))) {
+      bare.await("LISTENING");
+      try (Child client = client(out, port, "/bare", sockets)) {
+        var http = java.net.http.HttpClient.newHttpClient();
+        http.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/start?rate=" + rate)).build(),
+          HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(3_000);
+        client.ask("RESET");
+        client.ask("MARK");
+        Cpu cpu = new Cpu(bare.process, client.process);
+        Thread.sleep(seconds * 1_000L);
+        client.ask("MARK");
+        cpu.stop();
+        http.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/stop")).build(),
+          HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(1_000);
+        JsonObject report = new JsonObject(client.ask("REPORT 0 0"));
+        cpu.into(report);
+        report.put("rate", rate);
+        System.out.println("bare Vert.x" + (rate > 0 ? " at " + rate + "/s: " : " ceiling: ") + report.encode());
+        client.ask("QUIT");
+        return report;
+      }
+    }
+  }
+
+  // ---- helpers
+
+  private void registerLive() throws Exception {
+    HttpResponse<String> created = send("POST", "/api/v1/streams",
+      new JsonObject().put("name", "bench_live").put("topic", "bench-live").put("start_from", "latest"));
+    if (created.statusCode() != 201) {
+      throw new IllegalStateException("stream not registered: " + created.statusCode() + " " + created.body());
+    }
+  }
+
+  private static Child client(Path out, int port, String path, int sockets) throws Exception {
+    Child client = Child.start(out.resolve("stream-client.log"), "-Xmx2g", StreamLoadClient.class, "127.0.0.1",
+      Integer.toString(port), path, Integer.toString(sockets), Integer.toString(clientLoops()));
+    String ready = client.await("READY");
+    String[] parts = ready.split(" ");
+    System.out.printf("%s sockets subscribed (%s failed) in %s ms%n", parts[1], parts[2], parts[3]);
+    if (!"0".equals(parts[2])) {
+      client.close();
+      throw new IllegalStateException(parts[2] + " sockets failed; see " + out.resolve("stream-client.log"));
+    }
+    client.readyMs = Long.parseLong(parts[3]);
+    return client;
+  }
+
+  private static int clientLoops() {
+    return Integer.getInteger("bench.stream.client.loops", 2);
+  }
+
+  /** Live delivery starts once the relay follows the topic: sends warm-up records until every socket got one. */
+  private static void warmUp(Child client, KafkaProducer<String, String> producer, int sockets) throws Exception {
+    long deadline = System.currentTimeMillis() + 120_000;
+    StringBuilder pad = new StringBuilder();
+    while (Long.parseLong(client.ask("COUNT")) < sockets) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException("live delivery never reached every socket");
+      }
+      producer.send(new ProducerRecord<>("bench-live", record(Integer.MAX_VALUE, StreamLoadClient.micros(), pad)));
+      Thread.sleep(500);
+    }
+    Thread.sleep(1_000);
+  }
+
+  /** Sends n records at the rate, each stamped with its send time (µs) and its sequence number. */
+  private static void produce(KafkaProducer<String, String> producer, int rate, int n) {
+    StringBuilder pad = new StringBuilder();
+    long start = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      long due = start + (long) (i * 1e9 / rate);
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      producer.send(new ProducerRecord<>("bench-live", record(i, StreamLoadClient.micros(), pad)));
+    }
+    producer.flush();
+  }
+
+  static String record(long seq, long sentMicros, StringBuilder b) {
+    b.setLength(0);
+    b.append("{\"seq\":").append(seq).append(",\"sent\":").append(sentMicros)
+      .append(",\"sensor\":\"s-").append(seq % 1000).append("\",\"value\":").append(seq % 10_000 / 100.0)
+      .append(",\"pad\":\"");
+    for (int i = 0; i < PADDING; i++) {
+      b.append('x');
+    }
+    return b.append("\"}").toString();
+  }
+
+  private KafkaProducer<String, String> producer(Map<String, String> extra) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("key.serializer", StringSerializer.class.getName());
+    p.put("value.serializer", StringSerializer.class.getName());
+    p.put("acks", "1");
+    p.putAll(extra);
+    return new KafkaProducer<>(p);
+  }
+
+  private HttpResponse<String> send(String method, String path, JsonObject body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(server.uri(path)).header("Authorization", "Bearer " + token)
+      .timeout(Duration.ofSeconds(30));
+    if (body != null) {
+      b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body.encode()));
+    } else {
+      b.method(method, HttpRequest.BodyPublishers.noBody());
+    }
+    return server.http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The server's heap in use (MB) right after a full GC (jcmd GC.run). */
+  private double heapAfterGc() throws Exception {
+    new ProcessBuilder("jcmd", Long.toString(server.process.pid()), "GC.run").redirectErrorStream(true)
+      .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+    Thread.sleep(500);
+    return server.heapUsed() / (1024 * 1024);
+  }
+
+  /** A counter of the server's tributary_socket_messages_total with the given label. */
+  private double metric(String label) throws Exception {
+    var m = java.util.regex.Pattern.compile("tributary_socket_messages_total\\{[^}]*" + java.util.regex.Pattern.quote(label)
+      + "[^}]*} ([0-9.eE+]+)").matcher(server.get("/metrics").body());
+    return m.find() ? Double.parseDouble(m.group(1)) : 0;
+  }
+
+  /** CPU used by the server and the load client over a window (cores: CPU seconds per second). */
+  static final class Cpu {
+    private final ProcessHandle server;
+    private final ProcessHandle client;
+    private final long t0 = System.nanoTime();
+    private final double server0;
+    private final double client0;
+    private double serverCores;
+    private double clientCores;
+
+    Cpu(Process server, Process client) {
+      this.server = server.toHandle();
+      this.client = client.toHandle();
+      server0 = seconds(this.server);
+      client0 = seconds(this.client);
+    }
+
+    void stop() {
+      double s = (System.nanoTime() - t0) / 1e9;
+      serverCores = (seconds(server) - server0) / s;
+      clientCores = (seconds(client) - client0) / s;
+    }
+
+    void into(JsonObject report) {
+      report.put("server_cpu_cores", serverCores).put("client_cpu_cores", clientCores);
+    }
+
+    private static double seconds(ProcessHandle p) {
+      return p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+    }
+  }
+
+  /** A bench JVM started from this one's classpath, driven by lines on its stdin and stdout. */
+  static final class Child implements AutoCloseable {
+    final Process process;
+    final java.io.BufferedReader stdout;
+    final java.io.PrintWriter stdin;
+    long readyMs;
+
+    private Child(Process process) {
+      this.process = process;
+      this.stdout = process.inputReader();
+      this.stdin = new java.io.PrintWriter(process.outputWriter(), true);
+    }
+
+    /** @param jvm its JVM options, separated by spaces */
+    static Child start(Path log, String jvm, Class<?> main, String... args) throws Exception {
+      List<String> cmd = new ArrayList<>(List.of("java", "-XX:+UseG1GC"));
+      cmd.addAll(List.of(jvm.split(" ")));
+      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+      cmd.addAll(List.of(args));
+      return new Child(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start());
+    }
+
+    /** Reads lines until one starts with the prefix; fails when the process ends first. */
+    String await(String prefix) throws Exception {
+      for (String line = stdout.readLine(); line != null; line = stdout.readLine()) {
+        if (line.startsWith(prefix)) {
+          return line;
+        }
+      }
+      throw new IllegalStateException(prefix + " never came; the child exited with " + process.waitFor());
+    }
+
+    String ask(String command) throws Exception {
+      stdin.println(command);
+      String line = stdout.readLine();
+      if (line == null) {
+        throw new IllegalStateException("the child exited on " + command);
+      }
+      return line;
+    }
+
+    @Override
+    public void close() throws Exception {
+      process.destroy();
+      if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+  }
+}
