@@ -40,6 +40,13 @@ import java.util.UUID;
  */
 public final class IngestionVerticle extends VerticleBase {
 
+  /**
+   * Publish (local): a job was just queued by this process's upload route. Body {@code {job_id}}. The ingestion
+   * verticle claims it at once when it has room, instead of waiting for its {@code data.ingestion} event to come
+   * back through the outbox relay and Kafka; the claim is idempotent, so that event then finds the job claimed.
+   */
+  public static final String JOB_QUEUED = "ingest.job.queued";
+
   private static final Logger LOG = LoggerFactory.getLogger(IngestionVerticle.class);
 
   private Pool pool;
@@ -70,6 +77,7 @@ public final class IngestionVerticle extends VerticleBase {
     repository = new IngestRepository(pool, config().getJsonObject("kafka").getJsonObject("topics"));
 
     vertx.eventBus().<JsonObject>consumer(JobEvents.PROGRESS, msg -> persistProgress(msg.body()));
+    vertx.eventBus().<JsonObject>localConsumer(JOB_QUEUED, msg -> claimQueued(msg.body()));
     vertx.setPeriodic(leaseSeconds * 1000L / 3, id -> renewLeases());
     vertx.setPeriodic(Math.max(1000, leaseSeconds * 1000L / 2), id -> recoverOrphans(null));
     vertx.setTimer(10_000, id -> sweepLake());
@@ -128,6 +136,22 @@ public final class IngestionVerticle extends VerticleBase {
         LOG.warn("Could not claim job {}: {}; retrying", jobId, err.getMessage());
         vertx.setTimer(2_000, id -> onRecord(record));
       });
+  }
+
+  /** Claims a job queued by this process at once if there is room; otherwise its Kafka event brings it later. */
+  private void claimQueued(JsonObject event) {
+    UUID jobId = UUID.fromString(event.getString("job_id"));
+    if (stopping || running.size() >= maxConcurrent || running.containsKey(jobId)) {
+      return;
+    }
+    repository.claim(jobId, leaseSeconds, workerId)
+      .onSuccess(job -> {
+        if (job != null) {
+          running.put(jobId, 0);
+          run(job);
+        }
+      })
+      .onFailure(err -> LOG.debug("Early claim of job {} failed ({}); its event will claim it", jobId, err.getMessage()));
   }
 
   /** Commits exactly this record (records fetched but not yet handled stay uncommitted). */
@@ -204,8 +228,10 @@ public final class IngestionVerticle extends VerticleBase {
     UUID jobId = UUID.fromString(job.getString("job_id"));
     running.remove(jobId);
     if (state != null) {
-      Metrics.jobFinished(completed ? "completed" : "failed",
-        System.nanoTime() - job.getLong("claimed_nanos", System.nanoTime()));
+      long nanos = System.nanoTime() - job.getLong("claimed_nanos", System.nanoTime());
+      Metrics.jobFinished(completed ? "completed" : "failed", nanos);
+      LOG.info("Job {} {} {} ms after its claim", job.getString("job_id"), completed ? "completed" : "failed",
+        nanos / 1_000_000);
       vertx.eventBus().publish(JobEvents.OUTBOX_WAKEUP, null);
       String replaced = state.getString("replaced_file");
       if (replaced != null) {

@@ -183,6 +183,11 @@ public final class DatasetProfiler implements AutoCloseable {
     }
   }
 
+  /** Opens the shared DuckDB instance now (loading its native library), so the first profile does not wait. */
+  public void warmUp() throws SQLException {
+    connection().close();
+  }
+
   private JsonObject profile(Connection conn, String path, List<ProfileColumn> requested) throws SQLException {
     List<Col> cols = resolveColumns(conn, path, requested);
 

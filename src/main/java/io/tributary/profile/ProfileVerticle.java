@@ -24,6 +24,11 @@ public final class ProfileVerticle extends VerticleBase {
     profiler = new DatasetProfiler(new ProfilerSettings(cfg.getString("memory_limit", "1GB"),
       cfg.getInteger("threads", 2), temp));
     vertx.eventBus().<JsonObject>consumer(ProfileContract.COMPUTE, this::compute);
+    // loading DuckDB's native library takes most of a second: pay it now rather than in the first job
+    vertx.executeBlocking(() -> {
+      profiler.warmUp();
+      return null;
+    }).onFailure(err -> LOG.warn("Profiler warm-up failed (the first profile opens DuckDB): {}", err.getMessage()));
     return Future.succeededFuture();
   }
 
