@@ -123,14 +123,8 @@ public final class IngestionVerticle extends VerticleBase {
       commitAndContinue(record);
       return;
     }
-    repository.claim(jobId, leaseSeconds, workerId)
-      .onSuccess(job -> {
-        if (job != null) {
-          running.put(jobId, 0);
-          run(job);
-        }
-        commitAndContinue(record);
-      })
+    claimAndRun(jobId)
+      .onSuccess(v -> commitAndContinue(record))
       .onFailure(err -> {
         // PostgreSQL unreachable: the event stays uncommitted; retry the same record shortly
         LOG.warn("Could not claim job {}: {}; retrying", jobId, err.getMessage());
@@ -144,14 +138,18 @@ public final class IngestionVerticle extends VerticleBase {
     if (stopping || running.size() >= maxConcurrent || running.containsKey(jobId)) {
       return;
     }
-    repository.claim(jobId, leaseSeconds, workerId)
-      .onSuccess(job -> {
-        if (job != null) {
-          running.put(jobId, 0);
-          run(job);
-        }
-      })
-      .onFailure(err -> LOG.debug("Early claim of job {} failed ({}); its event will claim it", jobId, err.getMessage()));
+    claimAndRun(jobId).onFailure(err -> LOG.debug("Early claim of job {} failed ({}); its event will claim it", jobId, err.getMessage()));
+  }
+
+  /** Claims the job and starts it; nothing happens when it is no longer queued (someone claimed it already). */
+  private Future<Void> claimAndRun(UUID jobId) {
+    return repository.claim(jobId, leaseSeconds, workerId).map(job -> {
+      if (job != null) {
+        running.put(jobId, 0);
+        run(job);
+      }
+      return null;
+    });
   }
 
   /** Commits exactly this record (records fetched but not yet handled stay uncommitted). */
