@@ -186,7 +186,8 @@ public final class IngestionVerticle extends VerticleBase {
       .compose(converted -> {
         publishProgress(job, "processing", TransformContract.PROGRESS_SHARE);
         JsonObject request = new JsonObject().put("file", output.toString())
-          .put("columns", converted.body().getJsonArray("columns"));
+          .put("columns", converted.body().getJsonArray("columns"))
+          .put("distinct_counts", converted.body().getJsonArray("distinct_counts"));
         return vertx.eventBus().<JsonObject>request(ProfileContract.COMPUTE, request, longCall)
           .compose(profile -> repository.complete(job, converted.body(), profile.body(), relative));
       })

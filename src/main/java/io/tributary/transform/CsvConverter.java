@@ -27,6 +27,11 @@ import java.util.Set;
 final class CsvConverter {
 
   static final int SAMPLE_ROWS = 20_000;
+  /** A column with at least this many distinct values in the sample, 90% of its rows or more, goes without dictionary. */
+  private static final int PLAIN_MIN_DISTINCT = 1_000;
+  /** Distinct values counted per column while writing, and for all columns together (see {@link DistinctTally}). */
+  private static final int TALLY_ENTRIES = 1 << 16;
+  private static final int TALLY_BUDGET = 1 << 21;
   private static final long MICROS_PER_DAY = 86_400_000_000L;
 
   private final ConvertRequest request;
@@ -62,8 +67,11 @@ final class CsvConverter {
     }
   }
 
-  /** Column names and kinds from the header and the first {@code maxRows} rows. */
-  private record Inference(List<String> names, List<ColumnKind> kinds) {
+  /**
+   * Column names and kinds from the header and the first {@code maxRows} rows, and the columns whose values were
+   * (nearly) all distinct in the first {@value #SAMPLE_ROWS} rows: those are written without a dictionary.
+   */
+  private record Inference(List<String> names, List<ColumnKind> kinds, Set<String> plain) {
   }
 
   private Inference infer(long maxRows, int from, int to) throws ConversionException, IOException {
@@ -74,6 +82,10 @@ final class CsvConverter {
       for (int i = 0; i < guesses.length; i++) {
         guesses[i] = new TypeGuess();
       }
+      List<Set<String>> sampled = new ArrayList<>();
+      for (int i = 0; i < guesses.length; i++) {
+        sampled.add(new HashSet<>());
+      }
       long seen = 0;
       while (seen < maxRows && rows.hasNext()) {
         CsvRecord row = rows.next();
@@ -82,15 +94,23 @@ final class CsvConverter {
           continue;
         }
         for (int i = 0; i < guesses.length; i++) {
-          guesses[i].accept(row.getField(i));
+          String v = row.getField(i);
+          guesses[i].accept(v);
+          if (seen < SAMPLE_ROWS && !v.isEmpty()) {
+            sampled.get(i).add(v);
+          }
         }
         seen++;
       }
       List<ColumnKind> kinds = new ArrayList<>();
-      for (TypeGuess g : guesses) {
-        kinds.add(g.kind());
+      Set<String> plain = new HashSet<>();
+      for (int i = 0; i < guesses.length; i++) {
+        kinds.add(guesses[i].kind());
+        if (sampled.get(i).size() >= PLAIN_MIN_DISTINCT && sampled.get(i).size() >= Math.min(seen, SAMPLE_ROWS) * 9 / 10) {
+          plain.add(names.get(i));
+        }
       }
-      return new Inference(names, kinds);
+      return new Inference(names, kinds, plain);
     } catch (CsvParseException e) {
       throw new ConversionException("invalid CSV: " + e.getMessage());
     }
@@ -106,11 +126,15 @@ final class CsvConverter {
     Schema schema = ParquetSink.recordSchema(inference.names(), types);
     long rowCount = 0;
     long rejected = 0;
-    try (CsvReader<CsvRecord> csv = open(from, to); ParquetSink sink = ParquetSink.open(request.outputFile(), schema,
-      GenericData.get())) {
+    try (CsvReader<CsvRecord> csv = open(from, to); PipelinedSink sink = new PipelinedSink(
+      ParquetSink.open(request.outputFile(), schema, GenericData.get(), inference.plain()))) {
       Iterator<CsvRecord> rows = csv.iterator();
       header(rows);
-      GenericData.Record record = new GenericData.Record(schema);
+      DistinctTally[] tallies = new DistinctTally[n];
+      int perColumn = Math.max(1_024, Math.min(TALLY_ENTRIES, TALLY_BUDGET / Math.max(1, n)));
+      for (int i = 0; i < n; i++) {
+        tallies[i] = new DistinctTally(perColumn, 64L * perColumn);
+      }
       while (rows.hasNext()) {
         CsvRecord row = rows.next();
         if (row.getFieldCount() != n) {
@@ -118,22 +142,44 @@ final class CsvConverter {
           rejected++;
           continue;
         }
+        GenericData.Record record = new GenericData.Record(schema);
+        long text = 0;
         for (int i = 0; i < n; i++) {
           String v = row.getField(i);
-          record.put(i, v.isEmpty() ? null : value(kinds[i], v));
+          text += v.length();
+          if (!v.isEmpty()) {
+            record.put(i, tally(tallies[i], value(kinds[i], v)));
+          }
         }
-        sink.write(record);
+        sink.write(record, text);
         rowCount++;
       }
       long bytes = sink.commit();
       List<ColumnSpec> columns = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        columns.add(new ColumnSpec(inference.names().get(i), kinds[i].sqlName));
+        long distinct = tallies[i].count();
+        columns.add(new ColumnSpec(inference.names().get(i), kinds[i].sqlName, distinct < 0 ? null : distinct));
       }
       return new ConvertResult(rowCount, rejected, columns, bytes);
     } catch (CsvParseException e) {
       throw new ConversionException("invalid CSV: " + e.getMessage());
     }
+  }
+
+  /** Counts a non-null value in its column's tally; returns it. */
+  private static Object tally(DistinctTally tally, Object value) {
+    if (value instanceof Long l) {
+      tally.addLong(l);
+    } else if (value instanceof Double d) {
+      tally.addDouble(d);
+    } else if (value instanceof Integer day) {
+      tally.addLong(day);
+    } else if (value instanceof Boolean b) {
+      tally.addLong(b ? 1 : 0);
+    } else {
+      tally.addString((String) value);
+    }
+    return value;
   }
 
   private static Object value(ColumnKind kind, String v) throws Mismatch {
@@ -148,7 +194,7 @@ final class CsvConverter {
         if (!TextValues.isDouble(v)) {
           throw new Mismatch();
         }
-        return Double.parseDouble(v);
+        return TextValues.parseDouble(v);
       }
       case BOOLEAN -> {
         if (!TextValues.isBoolean(v)) {

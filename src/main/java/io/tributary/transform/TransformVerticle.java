@@ -76,12 +76,17 @@ public final class TransformVerticle extends VerticleBase {
       LOG.info("Job {}: {} rows ({} rejected) converted in {} ms", job.getString("job_id"), result.rowCount(),
         result.rowsRejected(), (System.nanoTime() - started) / 1_000_000);
       JsonArray columns = new JsonArray();
-      result.columns().forEach(c -> columns.add(new JsonObject().put("name", c.name()).put("type", c.type())));
+      JsonArray distinct = new JsonArray();
+      result.columns().forEach(c -> {
+        columns.add(new JsonObject().put("name", c.name()).put("type", c.type()));
+        distinct.add(c.distinct());
+      });
       return new JsonObject()
         .put("row_count", result.rowCount())
         .put("rows_rejected", result.rowsRejected())
         .put("size_bytes", result.sizeBytes())
-        .put("columns", columns);
+        .put("columns", columns)
+        .put("distinct_counts", distinct);
     } catch (ConversionException e) {
       if (stopping) {
         throw shuttingDown();
