@@ -30,7 +30,7 @@ final class CsvConverter {
   /** A column with at least this many distinct values in the sample, 90% of its rows or more, goes without dictionary. */
   private static final int PLAIN_MIN_DISTINCT = 1_000;
   /** Distinct values counted per column while writing, and for all columns together (see {@link DistinctTally}). */
-  private static final int TALLY_ENTRIES = 1 << 16;
+  private static final int TALLY_ENTRIES = 1 << 14;
   private static final int TALLY_BUDGET = 1 << 21;
   private static final long MICROS_PER_DAY = 86_400_000_000L;
 

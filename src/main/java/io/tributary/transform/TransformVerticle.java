@@ -40,6 +40,17 @@ public final class TransformVerticle extends VerticleBase {
     int threads = Math.max(1, config().getJsonObject("transform").getInteger("instances", 2));
     pool = vertx.createSharedWorkerExecutor("tributary-transform", threads, 6, TimeUnit.HOURS);
     vertx.eventBus().<JsonObject>consumer(TransformContract.CONVERT, this::convert);
+    int warmUpRows = config().getJsonObject("transform").getInteger("warmup_rows", 0);
+    if (warmUpRows > 0) {
+      Path temp = Path.of(config().getString("data_dir"), "tmp", "transform");
+      long started = System.nanoTime();
+      pool.<Void>executeBlocking(() -> {
+        ConverterWarmUp.run(temp, warmUpRows);
+        return null;
+      }, false)
+        .onSuccess(v -> LOG.info("Converter warmed up in {} ms", (System.nanoTime() - started) / 1_000_000))
+        .onFailure(err -> LOG.warn("Converter warm-up skipped: {}", String.valueOf(err.getMessage())));
+    }
     return Future.succeededFuture();
   }
 
