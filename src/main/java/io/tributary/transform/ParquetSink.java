@@ -39,10 +39,11 @@ final class ParquetSink implements AutoCloseable {
   private ParquetSink(Path output, Schema schema, GenericData model, Set<String> plainColumns) throws IOException {
     this.output = output;
     this.temp = output.resolveSibling(output.getFileName() + ".tmp-" + UUID.randomUUID());
-    AvroParquetWriter.Builder<GenericRecord> builder = AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(temp))
-      .withSchema(schema)
-      .withDataModel(model)
-      .withConf(new PlainParquetConfiguration())
+    // flat records of the generic model (all the text converters write) take the faster write support
+    ParquetWriter.Builder<GenericRecord, ?> builder = model == GenericData.get() && FlatWriteSupport.fits(schema)
+      ? FlatWriteSupport.builder(new LocalOutputFile(temp), schema)
+      : AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(temp)).withSchema(schema).withDataModel(model);
+    builder.withConf(new PlainParquetConfiguration())
       .withCodecFactory(ParquetCodecs.INSTANCE)
       .withCompressionCodec(CompressionCodecName.SNAPPY)
       .withRowGroupSize(ROW_GROUP_BYTES)
