@@ -1,0 +1,123 @@
+package io.tributary.transform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("CsvConverter")
+class CsvConverterTest {
+
+  private static final int ROWS = 60_000;
+
+  @TempDir
+  Path dir;
+
+  @Test
+  @DisplayName("counts distinct values while writing exactly as DuckDB counts them in the written file")
+  void distinctCountsMatchDuckDb() throws Exception {
+    Random random = new Random(7);
+    StringBuilder csv = new StringBuilder("id,down,zeros,word,price,day,at,flag,wide\n");
+    for (int i = 0; i < ROWS; i++) {
+      csv.append(i).append(',')
+        .append(i < 100 ? 1000 - i : i % 500).append(',')                       // falls, then repeats
+        .append(i % 3 == 0 ? "0.0" : i % 3 == 1 ? "-0.0" : "").append(',')        // 0.0 equals -0.0
+        .append(i % 11 == 0 ? "" : "wört " + (i % 37)).append(',')
+        .append(String.format(Locale.ROOT, "%.2f", (i % 900) / 4.0)).append(',')
+        .append(String.format("2024-%02d-%02d", 1 + i % 12, 1 + i % 28)).append(',')
+        .append(String.format("2024-01-01T%02d:%02d:%02d", i % 24, i % 60, (i / 7) % 60)).append(',')
+        .append(i % 2 == 0).append(',')
+        .append(random.nextLong()).append('\n');                                 // too many for a tally
+    }
+    ConvertResult result = convert(csv.toString());
+
+    assertThat(result.rowCount()).isEqualTo(ROWS);
+    List<String> counted = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+      for (ColumnSpec column : result.columns()) {
+        if (column.distinct() != null) {
+          counted.add(column.name());
+          assertThat(column.distinct()).as(column.name()).isEqualTo(duckDistinct(s, column.name()));
+        }
+      }
+    }
+    assertThat(counted).containsExactly("id", "down", "zeros", "word", "price", "day", "at", "flag");
+    assertThat(result.columns().get(8).distinct()).isNull();
+  }
+
+  @Test
+  @DisplayName("writes every decimal as exactly the double Java's own parser gives")
+  void decimalsAreExact() throws Exception {
+    Random random = new Random(11);
+    StringBuilder csv = new StringBuilder("n,x\n");
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < 20_000; i++) {
+      String text = switch (i % 5) {
+        case 0 -> String.format(Locale.ROOT, "%.4f", random.nextDouble() * 1000);
+        case 1 -> Double.toString(random.nextGaussian() * 1e-3);
+        case 2 -> "-" + random.nextInt(1_000_000) + "." + random.nextInt(1000);
+        case 3 -> "0.1234567890123456789";
+        default -> Long.toString(random.nextLong() >>> 12) + ".5";
+      };
+      texts.add(text);
+      csv.append(i).append(',').append(text).append('\n');
+    }
+    convert(csv.toString());
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT n, x FROM read_parquet('" + dir.resolve("out.parquet") + "') ORDER BY n")) {
+      int checked = 0;
+      while (rs.next()) {
+        double expected = Double.parseDouble(texts.get(rs.getInt(1)));
+        assertThat(Double.doubleToLongBits(rs.getDouble(2))).as(texts.get(rs.getInt(1)))
+          .isEqualTo(Double.doubleToLongBits(expected));
+        checked++;
+      }
+      assertThat(checked).isEqualTo(texts.size());
+    }
+  }
+
+  @Test
+  @DisplayName("fails a ragged row deep in the file with its line number and leaves no file behind")
+  void raggedRowNamesItsLine() throws Exception {
+    StringBuilder csv = new StringBuilder("a,b\n");
+    for (int i = 0; i < 50_000; i++) {
+      csv.append(i).append(',').append(i).append('\n');
+    }
+    csv.append("1,2,3\n");
+    assertThatThrownBy(() -> convert(csv.toString()))
+      .isInstanceOf(ConversionException.class)
+      .hasMessageContaining("line 50002");
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("in.csv");
+    }
+  }
+
+  private ConvertResult convert(String text) throws Exception {
+    Path in = dir.resolve("in.csv");
+    Files.writeString(in, text, StandardCharsets.UTF_8);
+    return DatasetConverter.convert(new ConvertRequest(in, SourceType.CSV, false, dir.resolve("out.parquet")),
+      percent -> { });
+  }
+
+  private long duckDistinct(Statement s, String column) throws SQLException {
+    try (ResultSet rs = s.executeQuery("SELECT count(DISTINCT \"" + column + "\") FROM read_parquet('"
+      + dir.resolve("out.parquet") + "')")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}
