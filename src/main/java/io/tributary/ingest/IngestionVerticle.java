@@ -41,9 +41,10 @@ import java.util.UUID;
 public final class IngestionVerticle extends VerticleBase {
 
   /**
-   * Publish (local): a job was just queued by this process's upload route. Body {@code {job_id}}. The ingestion
-   * verticle claims it at once when it has room, instead of waiting for its {@code data.ingestion} event to come
-   * back through the outbox relay and Kafka; the claim is idempotent, so that event then finds the job claimed.
+   * Publish (local): the outbox relay of this process has just committed a job's {@code data.ingestion} event to
+   * Kafka. Body {@code {job_id}}. The ingestion verticle claims the job at once when it has room, instead of waiting
+   * for its consumer to fetch the event; the claim is idempotent, so the event then finds the job claimed. (Nothing
+   * runs before its event is in Kafka: with Kafka down, jobs stay queued in the outbox.)
    */
   public static final String JOB_QUEUED = "ingest.job.queued";
 
@@ -132,7 +133,7 @@ public final class IngestionVerticle extends VerticleBase {
       });
   }
 
-  /** Claims a job queued by this process at once if there is room; otherwise its Kafka event brings it later. */
+  /** Claims a job whose event was just relayed, if there is room; otherwise its Kafka event brings it later. */
   private void claimQueued(JsonObject event) {
     UUID jobId = UUID.fromString(event.getString("job_id"));
     if (stopping || running.size() >= maxConcurrent || running.containsKey(jobId)) {

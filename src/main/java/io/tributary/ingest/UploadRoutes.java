@@ -63,7 +63,6 @@ public final class UploadRoutes {
       .compose(received -> accept(request, caller, jobId, staging, received))
       .onSuccess(upload -> {
         vertx.eventBus().publish(JobEvents.OUTBOX_WAKEUP, null);
-        vertx.eventBus().publish(IngestionVerticle.JOB_QUEUED, new JsonObject().put("job_id", upload.jobId().toString()));
         ctx.response().putHeader("Location", "/api/v1/data/job/" + upload.jobId());
         Json.send(ctx, 202, new JsonObject()
           .put("job_id", upload.jobId().toString())

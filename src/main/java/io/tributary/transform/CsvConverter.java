@@ -1,5 +1,6 @@
 package io.tributary.transform;
 
+import de.siegmar.fastcsv.reader.CsvCallbackHandler;
 import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
@@ -90,7 +91,7 @@ final class CsvConverter {
       while (seen < maxRows && rows.hasNext()) {
         CsvRecord row = rows.next();
         if (row.getFieldCount() != guesses.length) {
-          ragged(row, guesses.length);
+          ragged(row.getStartingLineNumber(), row.getFieldCount(), guesses.length);
           continue;
         }
         for (int i = 0; i < guesses.length; i++) {
@@ -126,32 +127,37 @@ final class CsvConverter {
     Schema schema = ParquetSink.recordSchema(inference.names(), types);
     long rowCount = 0;
     long rejected = 0;
-    try (CsvReader<CsvRecord> csv = open(from, to); PipelinedSink sink = new PipelinedSink(
+    TypedRowHandler handler = new TypedRowHandler(schema, kinds, CsvConverter::valueOrNull);
+    try (CsvReader<TypedRowHandler.Row> csv = open(handler, from, to); PipelinedSink sink = new PipelinedSink(
       ParquetSink.open(request.outputFile(), schema, GenericData.get(), inference.plain()))) {
-      Iterator<CsvRecord> rows = csv.iterator();
-      header(rows);
+      Iterator<TypedRowHandler.Row> rows = csv.iterator();
+      if (!rows.hasNext()) {
+        throw new ConversionException("the file is empty");
+      }
+      rows.next(); // the header, known from the inference
       DistinctTally[] tallies = new DistinctTally[n];
       int perColumn = Math.max(1_024, Math.min(TALLY_ENTRIES, TALLY_BUDGET / Math.max(1, n)));
       for (int i = 0; i < n; i++) {
         tallies[i] = new DistinctTally(perColumn, 64L * perColumn);
       }
       while (rows.hasNext()) {
-        CsvRecord row = rows.next();
-        if (row.getFieldCount() != n) {
-          ragged(row, n);
+        TypedRowHandler.Row row = rows.next();
+        if (row.fieldCount() != n) {
+          ragged(row.line(), row.fieldCount(), n);
           rejected++;
           continue;
         }
-        GenericData.Record record = new GenericData.Record(schema);
-        long text = 0;
+        if (row.misfit()) {
+          throw new Mismatch();
+        }
+        GenericData.Record record = row.record();
         for (int i = 0; i < n; i++) {
-          String v = row.getField(i);
-          text += v.length();
-          if (!v.isEmpty()) {
-            record.put(i, tally(tallies[i], value(kinds[i], v)));
+          Object v = record.get(i);
+          if (v != null) {
+            tally(tallies[i], v);
           }
         }
-        sink.write(record, text);
+        sink.write(record, row.textChars());
         rowCount++;
       }
       long bytes = sink.commit();
@@ -166,8 +172,8 @@ final class CsvConverter {
     }
   }
 
-  /** Counts a non-null value in its column's tally; returns it. */
-  private static Object tally(DistinctTally tally, Object value) {
+  /** Counts a non-null value in its column's tally. */
+  private static void tally(DistinctTally tally, Object value) {
     if (value instanceof Long l) {
       tally.addLong(l);
     } else if (value instanceof Double d) {
@@ -179,7 +185,14 @@ final class CsvConverter {
     } else {
       tally.addString((String) value);
     }
-    return value;
+  }
+
+  private static Object valueOrNull(ColumnKind kind, String v) {
+    try {
+      return value(kind, v);
+    } catch (Mismatch m) {
+      return null;
+    }
   }
 
   private static Object value(ColumnKind kind, String v) throws Mismatch {
@@ -194,7 +207,7 @@ final class CsvConverter {
         if (!TextValues.isDouble(v)) {
           throw new Mismatch();
         }
-        return TextValues.parseDouble(v);
+        return Double.parseDouble(v);
       }
       case BOOLEAN -> {
         if (!TextValues.isBoolean(v)) {
@@ -222,18 +235,29 @@ final class CsvConverter {
     }
   }
 
-  private void ragged(CsvRecord row, int expected) throws ConversionException {
+  private void ragged(long line, int fields, int expected) throws ConversionException {
     if (!request.skipBadRows()) {
-      throw new ConversionException("line " + row.getStartingLineNumber() + ": expected " + expected
-        + " fields but found " + row.getFieldCount() + " (upload with on_error=skip to skip such rows)");
+      throw new ConversionException("line " + line + ": expected " + expected
+        + " fields but found " + fields + " (upload with on_error=skip to skip such rows)");
     }
   }
 
   private CsvReader<CsvRecord> open(int from, int to) throws IOException {
-    InputStream in = new Progress(new BufferedInputStream(Files.newInputStream(request.input()), 1 << 16), size, from,
-      to, progress);
+    return reader().ofCsvRecord(input(from, to), StandardCharsets.UTF_8);
+  }
+
+  private <T> CsvReader<T> open(CsvCallbackHandler<T> handler, int from, int to) throws IOException {
+    return reader().build(handler, input(from, to), StandardCharsets.UTF_8);
+  }
+
+  private CsvReader.CsvReaderBuilder reader() {
     return CsvReader.builder().fieldSeparator(separator).detectBomHeader(true).skipEmptyLines(true)
-      .allowExtraFields(true).allowMissingFields(true).ofCsvRecord(in, StandardCharsets.UTF_8);
+      .allowExtraFields(true).allowMissingFields(true);
+  }
+
+  private InputStream input(int from, int to) throws IOException {
+    return new Progress(new BufferedInputStream(Files.newInputStream(request.input()), 1 << 16), size, from, to,
+      progress);
   }
 
   private static List<String> header(Iterator<CsvRecord> rows) throws ConversionException {

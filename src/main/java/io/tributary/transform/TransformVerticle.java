@@ -45,7 +45,13 @@ public final class TransformVerticle extends VerticleBase {
       Path temp = Path.of(config().getString("data_dir"), "tmp", "transform");
       long started = System.nanoTime();
       pool.<Void>executeBlocking(() -> {
-        ConverterWarmUp.run(temp, warmUpRows);
+        converting.add(Thread.currentThread()); // a stop interrupts it like a conversion
+        try {
+          ConverterWarmUp.run(temp, warmUpRows);
+        } finally {
+          converting.remove(Thread.currentThread());
+          Thread.interrupted();
+        }
         return null;
       }, false)
         .onSuccess(v -> LOG.info("Converter warmed up in {} ms", (System.nanoTime() - started) / 1_000_000))

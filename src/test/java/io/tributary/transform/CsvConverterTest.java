@@ -109,6 +109,40 @@ class CsvConverterTest {
   }
 
   @Test
+  @DisplayName("reads booleans in any case, signed and 19-digit integers, and skips a ragged row whatever its values")
+  void typedValuesAndSkippedRaggedRow() throws Exception {
+    StringBuilder csv = new StringBuilder("flag,n,label\n");
+    String[] flags = {"true", "FALSE", "True", "fAlSe"};
+    String[] numbers = {"+42", "-7", "9223372036854775807", "-9223372036854775808", "007"};
+    for (int i = 0; i < 100; i++) {
+      csv.append(flags[i % flags.length]).append(',').append(numbers[i % numbers.length]).append(",x").append(i % 3)
+        .append('\n');
+    }
+    csv.append("not a flag,1.5\n"); // ragged (2 fields), and neither value fits its column
+    Path in = dir.resolve("in.csv");
+    Files.writeString(in, csv.toString(), StandardCharsets.UTF_8);
+    ConvertResult result = DatasetConverter.convert(new ConvertRequest(in, SourceType.CSV, true,
+      dir.resolve("out.parquet")), percent -> { });
+
+    assertThat(result.rowCount()).isEqualTo(100);
+    assertThat(result.rowsRejected()).isEqualTo(1);
+    assertThat(result.columns()).extracting(ColumnSpec::type).containsExactly("BOOLEAN", "BIGINT", "VARCHAR");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT count_if(flag), sum(n::HUGEINT), min(n), max(n), count(DISTINCT label) "
+           + "FROM read_parquet('" + dir.resolve("out.parquet") + "')")) {
+      rs.next();
+      assertThat(rs.getLong(1)).isEqualTo(50);
+      assertThat(rs.getString(2)).isEqualTo(new java.math.BigInteger("42").add(java.math.BigInteger.valueOf(-7))
+        .add(java.math.BigInteger.valueOf(Long.MAX_VALUE)).add(java.math.BigInteger.valueOf(Long.MIN_VALUE))
+        .add(java.math.BigInteger.valueOf(7)).multiply(java.math.BigInteger.valueOf(20)).toString());
+      assertThat(rs.getLong(3)).isEqualTo(Long.MIN_VALUE);
+      assertThat(rs.getLong(4)).isEqualTo(Long.MAX_VALUE);
+      assertThat(rs.getLong(5)).isEqualTo(3);
+    }
+    assertThat(result.columns()).extracting(ColumnSpec::distinct).containsExactly(2L, 5L, 3L);
+  }
+
+  @Test
   @DisplayName("fails a ragged row deep in the file with its line number and leaves no file behind")
   void raggedRowNamesItsLine() throws Exception {
     StringBuilder csv = new StringBuilder("a,b\n");
