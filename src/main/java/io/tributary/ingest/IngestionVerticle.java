@@ -78,7 +78,6 @@ public final class IngestionVerticle extends VerticleBase {
     repository = new IngestRepository(pool, config().getJsonObject("kafka").getJsonObject("topics"));
 
     vertx.eventBus().<JsonObject>consumer(JobEvents.PROGRESS, msg -> persistProgress(msg.body()));
-    vertx.eventBus().<JsonObject>localConsumer(JOB_QUEUED, msg -> claimQueued(msg.body()));
     vertx.setPeriodic(leaseSeconds * 1000L / 3, id -> renewLeases());
     vertx.setPeriodic(Math.max(1000, leaseSeconds * 1000L / 2), id -> recoverOrphans(null));
     vertx.setTimer(10_000, id -> sweepLake());
@@ -91,8 +90,10 @@ public final class IngestionVerticle extends VerticleBase {
       "ingestion-" + workerId));
     consumer.handler(this::onRecord);
     consumer.exceptionHandler(err -> LOG.warn("Ingestion consumer error: {}", err.getMessage()));
+    // claims only after the recovery: it takes this node's "processing" jobs for leftovers of a previous run
     return recoverOrphans(workerId)
       .compose(v -> cleanStaging())
+      .compose(v -> vertx.eventBus().<JsonObject>localConsumer(JOB_QUEUED, msg -> claimQueued(msg.body())).completion())
       .compose(v -> consumer.subscribe(kafka.getJsonObject("topics").getString("ingestion")));
   }
 
