@@ -40,6 +40,14 @@ import java.util.UUID;
  */
 public final class IngestionVerticle extends VerticleBase {
 
+  /**
+   * Publish (local): the outbox relay of this process has just committed a job's {@code data.ingestion} event to
+   * Kafka. Body {@code {job_id}}. The ingestion verticle claims the job at once when it has room, instead of waiting
+   * for its consumer to fetch the event; the claim is idempotent, so the event then finds the job claimed. (Nothing
+   * runs before its event is in Kafka: with Kafka down, jobs stay queued in the outbox.)
+   */
+  public static final String JOB_QUEUED = "ingest.job.queued";
+
   private static final Logger LOG = LoggerFactory.getLogger(IngestionVerticle.class);
 
   private Pool pool;
@@ -82,8 +90,10 @@ public final class IngestionVerticle extends VerticleBase {
       "ingestion-" + workerId));
     consumer.handler(this::onRecord);
     consumer.exceptionHandler(err -> LOG.warn("Ingestion consumer error: {}", err.getMessage()));
+    // claims only after the recovery: it takes this node's "processing" jobs for leftovers of a previous run
     return recoverOrphans(workerId)
       .compose(v -> cleanStaging())
+      .compose(v -> vertx.eventBus().<JsonObject>localConsumer(JOB_QUEUED, msg -> claimQueued(msg.body())).completion())
       .compose(v -> consumer.subscribe(kafka.getJsonObject("topics").getString("ingestion")));
   }
 
@@ -115,19 +125,33 @@ public final class IngestionVerticle extends VerticleBase {
       commitAndContinue(record);
       return;
     }
-    repository.claim(jobId, leaseSeconds, workerId)
-      .onSuccess(job -> {
-        if (job != null) {
-          running.put(jobId, 0);
-          run(job);
-        }
-        commitAndContinue(record);
-      })
+    claimAndRun(jobId)
+      .onSuccess(v -> commitAndContinue(record))
       .onFailure(err -> {
         // PostgreSQL unreachable: the event stays uncommitted; retry the same record shortly
         LOG.warn("Could not claim job {}: {}; retrying", jobId, err.getMessage());
         vertx.setTimer(2_000, id -> onRecord(record));
       });
+  }
+
+  /** Claims a job whose event was just relayed, if there is room; otherwise its Kafka event brings it later. */
+  private void claimQueued(JsonObject event) {
+    UUID jobId = UUID.fromString(event.getString("job_id"));
+    if (stopping || running.size() >= maxConcurrent || running.containsKey(jobId)) {
+      return;
+    }
+    claimAndRun(jobId).onFailure(err -> LOG.debug("Early claim of job {} failed ({}); its event will claim it", jobId, err.getMessage()));
+  }
+
+  /** Claims the job and starts it; nothing happens when it is no longer queued (someone claimed it already). */
+  private Future<Void> claimAndRun(UUID jobId) {
+    return repository.claim(jobId, leaseSeconds, workerId).map(job -> {
+      if (job != null) {
+        running.put(jobId, 0);
+        run(job);
+      }
+      return null;
+    });
   }
 
   /** Commits exactly this record (records fetched but not yet handled stay uncommitted). */
@@ -164,7 +188,8 @@ public final class IngestionVerticle extends VerticleBase {
       .compose(converted -> {
         publishProgress(job, "processing", TransformContract.PROGRESS_SHARE);
         JsonObject request = new JsonObject().put("file", output.toString())
-          .put("columns", converted.body().getJsonArray("columns"));
+          .put("columns", converted.body().getJsonArray("columns"))
+          .put("distinct_counts", converted.body().getJsonArray("distinct_counts"));
         return vertx.eventBus().<JsonObject>request(ProfileContract.COMPUTE, request, longCall)
           .compose(profile -> repository.complete(job, converted.body(), profile.body(), relative));
       })
@@ -204,8 +229,10 @@ public final class IngestionVerticle extends VerticleBase {
     UUID jobId = UUID.fromString(job.getString("job_id"));
     running.remove(jobId);
     if (state != null) {
-      Metrics.jobFinished(completed ? "completed" : "failed",
-        System.nanoTime() - job.getLong("claimed_nanos", System.nanoTime()));
+      long nanos = System.nanoTime() - job.getLong("claimed_nanos", System.nanoTime());
+      Metrics.jobFinished(completed ? "completed" : "failed", nanos);
+      LOG.info("Job {} {} {} ms after its claim", job.getString("job_id"), completed ? "completed" : "failed",
+        nanos / 1_000_000);
       vertx.eventBus().publish(JobEvents.OUTBOX_WAKEUP, null);
       String replaced = state.getString("replaced_file");
       if (replaced != null) {

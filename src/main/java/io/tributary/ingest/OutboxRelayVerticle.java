@@ -29,7 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * mark (Kafka down, a crash), the batch is in doubt: the relay re-initialises its transactional producer
  * (which settles any open transaction), looks for the batch id in the tails of the topics, and marks the
  * batch published if it is there or releases it for a new attempt if not. So a Kafka outage loses nothing
- * and a crash duplicates nothing. Woken by {@link JobEvents#OUTBOX_WAKEUP} and by a poll timer.
+ * and a crash duplicates nothing. Woken by {@link JobEvents#OUTBOX_WAKEUP} and by a poll timer. Once a batch is in
+ * Kafka, the jobs it announced are named on {@link IngestionVerticle#JOB_QUEUED} so they start without waiting for
+ * the ingestion consumer's next fetch.
  */
 public final class OutboxRelayVerticle extends VerticleBase {
 
@@ -151,6 +153,17 @@ public final class OutboxRelayVerticle extends VerticleBase {
       });
   }
 
+  /** Tells the local ingestion verticle which jobs' events are now in Kafka, so it need not wait for its consumer. */
+  private void wakeIngestion(List<OutboxStore.Event> events) {
+    String topic = kafka.getJsonObject("topics").getString("ingestion");
+    for (OutboxStore.Event e : events) {
+      JsonObject payload = e.value().getJsonObject("payload");
+      if (e.topic().equals(topic) && payload != null && payload.getString("job_id") != null) {
+        vertx.eventBus().publish(IngestionVerticle.JOB_QUEUED, new JsonObject().put("job_id", payload.getString("job_id")));
+      }
+    }
+  }
+
   private Future<Integer> relayBatch() {
     UUID batch = UUID.randomUUID();
     return store.claim(batch, BATCH).compose(events -> {
@@ -168,6 +181,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
         })
         .compose(v -> producer.commitTransaction())
         .compose(v -> store.published(List.of(batch)))
+        .onSuccess(v -> wakeIngestion(events))
         .map(events.size());
     });
   }

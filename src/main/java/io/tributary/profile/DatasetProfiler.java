@@ -34,7 +34,8 @@ import org.duckdb.DuckDBConnection;
  * <ol>
  *   <li>{@code DESCRIBE} of the file (Parquet metadata only).</li>
  *   <li>One aggregate over all columns: {@code count(*)}, and per column {@code count(c)},
- *       {@code count(DISTINCT c)}, {@code min}, {@code max}, and for numeric columns
+ *       {@code count(DISTINCT c)} (unless the caller gave the exact count: {@link ProfileColumn#knownDistinct}),
+ *       {@code min}, {@code max}, and for numeric columns
  *       {@code avg}, {@code stddev_samp}.</li>
  *   <li>Duplicates: {@code count(*)} of {@code SELECT DISTINCT <all columns>} (DuckDB's DISTINCT
  *       treats NULLs as equal, so rows equal up to NULLs are duplicates). Skipped when the answer is
@@ -183,6 +184,11 @@ public final class DatasetProfiler implements AutoCloseable {
     }
   }
 
+  /** Opens the shared DuckDB instance now (loading its native library), so the first profile does not wait. */
+  public void warmUp() throws SQLException {
+    connection().close();
+  }
+
   private JsonObject profile(Connection conn, String path, List<ProfileColumn> requested) throws SQLException {
     List<Col> cols = resolveColumns(conn, path, requested);
 
@@ -228,7 +234,9 @@ public final class DatasetProfiler implements AutoCloseable {
         throw new IllegalArgumentException("column not found in the Parquet file: " + pc.name());
       }
       String reported = pc.type() == null || pc.type().isBlank() ? fileType : pc.type();
-      cols.add(new Col(pc.name(), reported, fileType));
+      Col col = new Col(pc.name(), reported, fileType);
+      col.knownDistinct = pc.knownDistinct();
+      cols.add(col);
     }
     return cols;
   }
@@ -237,7 +245,12 @@ public final class DatasetProfiler implements AutoCloseable {
     StringBuilder sql = new StringBuilder("SELECT count(*)");
     for (Col c : cols) {
       String q = c.quoted;
-      sql.append(", count(").append(q).append("), count(DISTINCT ").append(q).append(')');
+      sql.append(", count(").append(q).append("), ");
+      if (c.knownDistinct != null) {
+        sql.append(c.knownDistinct);
+      } else {
+        sql.append("count(DISTINCT ").append(q).append(')');
+      }
       switch (c.kind) {
         case INTEGER, DECIMAL, DATE, TIMESTAMP, TIME, STRING ->
             sql.append(", CAST(min(").append(q).append(") AS VARCHAR), CAST(max(").append(q)
@@ -598,6 +611,7 @@ public final class DatasetProfiler implements AutoCloseable {
     final String reportedType;
     final Kind kind;
     final String quoted;
+    Long knownDistinct;
     long nonNull;
     long distinct;
     Object min;

@@ -4,11 +4,13 @@ import io.tributary.bus.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Worker verticle: profiles a dataset's Parquet file with {@link DatasetProfiler} (DuckDB, exact statistics). */
@@ -24,6 +26,11 @@ public final class ProfileVerticle extends VerticleBase {
     profiler = new DatasetProfiler(new ProfilerSettings(cfg.getString("memory_limit", "1GB"),
       cfg.getInteger("threads", 2), temp));
     vertx.eventBus().<JsonObject>consumer(ProfileContract.COMPUTE, this::compute);
+    // loading DuckDB's native library takes most of a second: pay it now rather than in the first job
+    vertx.executeBlocking(() -> {
+      profiler.warmUp();
+      return null;
+    }).onFailure(err -> LOG.warn("Profiler warm-up failed (the first profile opens DuckDB): {}", err.getMessage()));
     return Future.succeededFuture();
   }
 
@@ -35,10 +42,14 @@ public final class ProfileVerticle extends VerticleBase {
 
   private void compute(Message<JsonObject> msg) {
     JsonObject body = msg.body();
-    List<ProfileColumn> columns = body.getJsonArray("columns").stream()
-      .map(JsonObject.class::cast)
-      .map(c -> new ProfileColumn(c.getString("name"), c.getString("type")))
-      .toList();
+    JsonArray specs = body.getJsonArray("columns");
+    JsonArray distinct = body.getJsonArray("distinct_counts", new JsonArray());
+    List<ProfileColumn> columns = new ArrayList<>();
+    for (int i = 0; i < specs.size(); i++) {
+      JsonObject c = specs.getJsonObject(i);
+      columns.add(new ProfileColumn(c.getString("name"), c.getString("type"),
+        i < distinct.size() ? distinct.getLong(i) : null));
+    }
     try {
       long started = System.nanoTime();
       JsonObject profile = profiler.profile(Path.of(body.getString("file")), columns);

@@ -1,5 +1,6 @@
 package io.tributary.transform;
 
+import de.siegmar.fastcsv.reader.CsvCallbackHandler;
 import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
@@ -27,6 +28,11 @@ import java.util.Set;
 final class CsvConverter {
 
   static final int SAMPLE_ROWS = 20_000;
+  /** A column with at least this many distinct values in the sample, 90% of its rows or more, goes without dictionary. */
+  private static final int PLAIN_MIN_DISTINCT = 1_000;
+  /** Distinct values counted per column while writing, and for all columns together (see {@link DistinctTally}). */
+  private static final int TALLY_ENTRIES = 1 << 14;
+  private static final int TALLY_BUDGET = 1 << 21;
   private static final long MICROS_PER_DAY = 86_400_000_000L;
 
   private final ConvertRequest request;
@@ -62,8 +68,11 @@ final class CsvConverter {
     }
   }
 
-  /** Column names and kinds from the header and the first {@code maxRows} rows. */
-  private record Inference(List<String> names, List<ColumnKind> kinds) {
+  /**
+   * Column names and kinds from the header and the first {@code maxRows} rows, and the columns whose values were
+   * (nearly) all distinct in the first {@value #SAMPLE_ROWS} rows: those are written without a dictionary.
+   */
+  private record Inference(List<String> names, List<ColumnKind> kinds, Set<String> plain) {
   }
 
   private Inference infer(long maxRows, int from, int to) throws ConversionException, IOException {
@@ -74,23 +83,35 @@ final class CsvConverter {
       for (int i = 0; i < guesses.length; i++) {
         guesses[i] = new TypeGuess();
       }
+      List<Set<String>> sampled = new ArrayList<>();
+      for (int i = 0; i < guesses.length; i++) {
+        sampled.add(new HashSet<>());
+      }
       long seen = 0;
       while (seen < maxRows && rows.hasNext()) {
         CsvRecord row = rows.next();
         if (row.getFieldCount() != guesses.length) {
-          ragged(row, guesses.length);
+          ragged(row.getStartingLineNumber(), row.getFieldCount(), guesses.length);
           continue;
         }
         for (int i = 0; i < guesses.length; i++) {
-          guesses[i].accept(row.getField(i));
+          String v = row.getField(i);
+          guesses[i].accept(v);
+          if (seen < SAMPLE_ROWS && !v.isEmpty()) {
+            sampled.get(i).add(v);
+          }
         }
         seen++;
       }
       List<ColumnKind> kinds = new ArrayList<>();
-      for (TypeGuess g : guesses) {
-        kinds.add(g.kind());
+      Set<String> plain = new HashSet<>();
+      for (int i = 0; i < guesses.length; i++) {
+        kinds.add(guesses[i].kind());
+        if (sampled.get(i).size() >= PLAIN_MIN_DISTINCT && sampled.get(i).size() >= Math.min(seen, SAMPLE_ROWS) * 9 / 10) {
+          plain.add(names.get(i));
+        }
       }
-      return new Inference(names, kinds);
+      return new Inference(names, kinds, plain);
     } catch (CsvParseException e) {
       throw new ConversionException("invalid CSV: " + e.getMessage());
     }
@@ -106,33 +127,71 @@ final class CsvConverter {
     Schema schema = ParquetSink.recordSchema(inference.names(), types);
     long rowCount = 0;
     long rejected = 0;
-    try (CsvReader<CsvRecord> csv = open(from, to); ParquetSink sink = ParquetSink.open(request.outputFile(), schema,
-      GenericData.get())) {
-      Iterator<CsvRecord> rows = csv.iterator();
-      header(rows);
-      GenericData.Record record = new GenericData.Record(schema);
+    TypedRowHandler handler = new TypedRowHandler(schema, kinds, CsvConverter::valueOrNull);
+    try (CsvReader<TypedRowHandler.Row> csv = open(handler, from, to); PipelinedSink sink = new PipelinedSink(
+      ParquetSink.open(request.outputFile(), schema, GenericData.get(), inference.plain()))) {
+      Iterator<TypedRowHandler.Row> rows = csv.iterator();
+      if (!rows.hasNext()) {
+        throw new ConversionException("the file is empty");
+      }
+      rows.next(); // the header, known from the inference
+      DistinctTally[] tallies = new DistinctTally[n];
+      int perColumn = Math.max(1_024, Math.min(TALLY_ENTRIES, TALLY_BUDGET / Math.max(1, n)));
+      for (int i = 0; i < n; i++) {
+        tallies[i] = new DistinctTally(perColumn, 64L * perColumn);
+      }
       while (rows.hasNext()) {
-        CsvRecord row = rows.next();
-        if (row.getFieldCount() != n) {
-          ragged(row, n);
+        TypedRowHandler.Row row = rows.next();
+        if (row.fieldCount() != n) {
+          ragged(row.line(), row.fieldCount(), n);
           rejected++;
           continue;
         }
-        for (int i = 0; i < n; i++) {
-          String v = row.getField(i);
-          record.put(i, v.isEmpty() ? null : value(kinds[i], v));
+        if (row.misfit()) {
+          throw new Mismatch();
         }
-        sink.write(record);
+        GenericData.Record record = row.record();
+        for (int i = 0; i < n; i++) {
+          Object v = record.get(i);
+          if (v != null) {
+            tally(tallies[i], v);
+          }
+        }
+        sink.write(record, row.textChars());
         rowCount++;
       }
       long bytes = sink.commit();
       List<ColumnSpec> columns = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        columns.add(new ColumnSpec(inference.names().get(i), kinds[i].sqlName));
+        long distinct = tallies[i].count();
+        columns.add(new ColumnSpec(inference.names().get(i), kinds[i].sqlName, distinct < 0 ? null : distinct));
       }
       return new ConvertResult(rowCount, rejected, columns, bytes);
     } catch (CsvParseException e) {
       throw new ConversionException("invalid CSV: " + e.getMessage());
+    }
+  }
+
+  /** Counts a non-null value in its column's tally. */
+  private static void tally(DistinctTally tally, Object value) {
+    if (value instanceof Long l) {
+      tally.addLong(l);
+    } else if (value instanceof Double d) {
+      tally.addDouble(d);
+    } else if (value instanceof Integer day) {
+      tally.addLong(day);
+    } else if (value instanceof Boolean b) {
+      tally.addLong(b ? 1 : 0);
+    } else {
+      tally.addString((String) value);
+    }
+  }
+
+  private static Object valueOrNull(ColumnKind kind, String v) {
+    try {
+      return value(kind, v);
+    } catch (Mismatch m) {
+      return null;
     }
   }
 
@@ -176,18 +235,29 @@ final class CsvConverter {
     }
   }
 
-  private void ragged(CsvRecord row, int expected) throws ConversionException {
+  private void ragged(long line, int fields, int expected) throws ConversionException {
     if (!request.skipBadRows()) {
-      throw new ConversionException("line " + row.getStartingLineNumber() + ": expected " + expected
-        + " fields but found " + row.getFieldCount() + " (upload with on_error=skip to skip such rows)");
+      throw new ConversionException("line " + line + ": expected " + expected
+        + " fields but found " + fields + " (upload with on_error=skip to skip such rows)");
     }
   }
 
   private CsvReader<CsvRecord> open(int from, int to) throws IOException {
-    InputStream in = new Progress(new BufferedInputStream(Files.newInputStream(request.input()), 1 << 16), size, from,
-      to, progress);
+    return reader().ofCsvRecord(input(from, to), StandardCharsets.UTF_8);
+  }
+
+  private <T> CsvReader<T> open(CsvCallbackHandler<T> handler, int from, int to) throws IOException {
+    return reader().build(handler, input(from, to), StandardCharsets.UTF_8);
+  }
+
+  private CsvReader.CsvReaderBuilder reader() {
     return CsvReader.builder().fieldSeparator(separator).detectBomHeader(true).skipEmptyLines(true)
-      .allowExtraFields(true).allowMissingFields(true).ofCsvRecord(in, StandardCharsets.UTF_8);
+      .allowExtraFields(true).allowMissingFields(true);
+  }
+
+  private InputStream input(int from, int to) throws IOException {
+    return new Progress(new BufferedInputStream(Files.newInputStream(request.input()), 1 << 16), size, from, to,
+      progress);
   }
 
   private static List<String> header(Iterator<CsvRecord> rows) throws ConversionException {

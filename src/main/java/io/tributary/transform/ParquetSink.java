@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -35,25 +36,37 @@ final class ParquetSink implements AutoCloseable {
   private final ParquetWriter<GenericRecord> writer;
   private boolean done;
 
-  private ParquetSink(Path output, Schema schema, GenericData model) throws IOException {
+  private ParquetSink(Path output, Schema schema, GenericData model, Set<String> plainColumns) throws IOException {
     this.output = output;
     this.temp = output.resolveSibling(output.getFileName() + ".tmp-" + UUID.randomUUID());
-    this.writer = AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(temp))
-      .withSchema(schema)
-      .withDataModel(model)
-      .withConf(new PlainParquetConfiguration())
+    // flat records of the generic model (all the text converters write) take the faster write support
+    ParquetWriter.Builder<GenericRecord, ?> builder = model == GenericData.get() && FlatWriteSupport.fits(schema)
+      ? FlatWriteSupport.builder(new LocalOutputFile(temp), schema)
+      : AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(temp)).withSchema(schema).withDataModel(model);
+    builder.withConf(new PlainParquetConfiguration())
       .withCodecFactory(ParquetCodecs.INSTANCE)
       .withCompressionCodec(CompressionCodecName.SNAPPY)
       .withRowGroupSize(ROW_GROUP_BYTES)
       .withPageSize(PAGE_BYTES)
       .withDictionaryPageSize(PAGE_BYTES)
       .withDictionaryEncoding(true)
-      .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-      .build();
+      .withWriteMode(ParquetFileWriter.Mode.OVERWRITE);
+    for (String column : plainColumns) {
+      builder.withDictionaryEncoding(column, false);
+    }
+    this.writer = builder.build();
   }
 
   static ParquetSink open(Path output, Schema schema, GenericData model) throws IOException {
-    return new ParquetSink(output, schema, model);
+    return new ParquetSink(output, schema, model, Set.of());
+  }
+
+  /**
+   * As {@link #open(Path, Schema, GenericData)}, with plain encoding for the given columns: for columns of
+   * (nearly) unique values a dictionary only costs time until Parquet gives up on it at 1 MiB.
+   */
+  static ParquetSink open(Path output, Schema schema, GenericData model, Set<String> plainColumns) throws IOException {
+    return new ParquetSink(output, schema, model, plainColumns);
   }
 
   /**

@@ -8,6 +8,9 @@ package io.tributary.transform;
 final class TextValues {
 
   private static final long MICROS_PER_DAY = 86_400_000_000L;
+  /** Exact powers of ten as doubles (up to 10^15: the fast path's longest fraction). */
+  private static final double[] POWERS_OF_TEN = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
 
   private TextValues() {
   }
@@ -84,6 +87,69 @@ final class TextValues {
       }
     }
     return i == n;
+  }
+
+  /**
+   * The value of {@code [+-]digits} with 1 to 18 ASCII digits (exactly what {@link Long#parseLong} gives), or
+   * {@link Long#MIN_VALUE} for any other text (which may still be an integer: check it the long way).
+   */
+  static long shortLong(char[] buf, int begin, int len) {
+    int end = begin + len;
+    int i = begin + signLength(buf, begin, len);
+    boolean negative = i > begin && buf[begin] == '-';
+    if (i == end || end - i > 18) {
+      return Long.MIN_VALUE;
+    }
+    long v = 0;
+    for (; i < end; i++) {
+      char c = buf[i];
+      if (c < '0' || c > '9') {
+        return Long.MIN_VALUE;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return negative ? -v : v;
+  }
+
+  /**
+   * The double of {@code [+-]digits[.digits]} with 1 to 15 digits, exactly as {@link Double#parseDouble} gives it,
+   * or NaN for any other text (which may still be a number: check it the long way). Clinger's fast path: the
+   * digits and the power of ten are both exact doubles, so one correctly rounded division is the correctly rounded
+   * value.
+   */
+  static double shortDecimal(char[] buf, int begin, int len) {
+    int end = begin + len;
+    int i = begin + signLength(buf, begin, len);
+    boolean negative = i > begin && buf[begin] == '-';
+    long digits = 0;
+    int count = 0;
+    int fraction = -1;
+    for (; i < end; i++) {
+      char c = buf[i];
+      if (c >= '0' && c <= '9') {
+        digits = digits * 10 + (c - '0');
+        if (++count > 15) {
+          return Double.NaN;
+        }
+        if (fraction >= 0) {
+          fraction++;
+        }
+      } else if (c == '.' && fraction < 0) {
+        fraction = 0;
+      } else {
+        return Double.NaN;
+      }
+    }
+    if (count == 0) {
+      return Double.NaN;
+    }
+    double value = fraction <= 0 ? (double) digits : (double) digits / POWERS_OF_TEN[fraction];
+    return negative ? -value : value;
+  }
+
+  /** 1 when the text starts with a sign, else 0. */
+  private static int signLength(char[] buf, int begin, int len) {
+    return len > 0 && (buf[begin] == '-' || buf[begin] == '+') ? 1 : 0;
   }
 
   static boolean isBoolean(String s) {

@@ -40,6 +40,23 @@ public final class TransformVerticle extends VerticleBase {
     int threads = Math.max(1, config().getJsonObject("transform").getInteger("instances", 2));
     pool = vertx.createSharedWorkerExecutor("tributary-transform", threads, 6, TimeUnit.HOURS);
     vertx.eventBus().<JsonObject>consumer(TransformContract.CONVERT, this::convert);
+    int warmUpRows = config().getJsonObject("transform").getInteger("warmup_rows", 0);
+    if (warmUpRows > 0) {
+      Path temp = Path.of(config().getString("data_dir"), "tmp", "transform");
+      long started = System.nanoTime();
+      pool.<Void>executeBlocking(() -> {
+        converting.add(Thread.currentThread()); // a stop interrupts it like a conversion
+        try {
+          ConverterWarmUp.run(temp, warmUpRows);
+        } finally {
+          converting.remove(Thread.currentThread());
+          Thread.interrupted();
+        }
+        return null;
+      }, false)
+        .onSuccess(v -> LOG.info("Converter warmed up in {} ms", (System.nanoTime() - started) / 1_000_000))
+        .onFailure(err -> LOG.warn("Converter warm-up skipped: {}", String.valueOf(err.getMessage())));
+    }
     return Future.succeededFuture();
   }
 
@@ -76,12 +93,17 @@ public final class TransformVerticle extends VerticleBase {
       LOG.info("Job {}: {} rows ({} rejected) converted in {} ms", job.getString("job_id"), result.rowCount(),
         result.rowsRejected(), (System.nanoTime() - started) / 1_000_000);
       JsonArray columns = new JsonArray();
-      result.columns().forEach(c -> columns.add(new JsonObject().put("name", c.name()).put("type", c.type())));
+      JsonArray distinct = new JsonArray();
+      result.columns().forEach(c -> {
+        columns.add(new JsonObject().put("name", c.name()).put("type", c.type()));
+        distinct.add(c.distinct());
+      });
       return new JsonObject()
         .put("row_count", result.rowCount())
         .put("rows_rejected", result.rowsRejected())
         .put("size_bytes", result.sizeBytes())
-        .put("columns", columns);
+        .put("columns", columns)
+        .put("distinct_counts", distinct);
     } catch (ConversionException e) {
       if (stopping) {
         throw shuttingDown();

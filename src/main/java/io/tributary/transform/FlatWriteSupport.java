@@ -1,0 +1,130 @@
+package io.tributary.transform;
+
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.avro.AvroSchemaConverter;
+import org.apache.parquet.avro.AvroWriteSupport;
+import org.apache.parquet.conf.ParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.RecordConsumer;
+import org.apache.parquet.schema.MessageType;
+
+/**
+ * parquet-avro's write support for flat records whose fields are all nullable primitives (long, int, double,
+ * boolean, string: every type the text converters produce). The file is the one {@code AvroParquetWriter} writes
+ * (same Parquet schema from {@link AvroSchemaConverter}, same Avro schema in the footer); only the per-value
+ * schema dispatch of the generic path is skipped, which is most of the encoding time of narrow rows.
+ */
+final class FlatWriteSupport extends AvroWriteSupport<GenericRecord> {
+
+  private enum Slot { LONG, INT, DOUBLE, BOOLEAN, STRING }
+
+  private final Slot[] slots;
+  private final String[] names;
+  private RecordConsumer consumer;
+
+  private FlatWriteSupport(MessageType parquetSchema, Schema avroSchema, Slot[] slots) {
+    super(parquetSchema, avroSchema, GenericData.get());
+    this.slots = slots;
+    this.names = new String[slots.length];
+    for (int i = 0; i < slots.length; i++) {
+      names[i] = parquetSchema.getFieldName(i);
+    }
+  }
+
+  /** True when every field of {@code schema} is a union of null and one primitive this support writes. */
+  static boolean fits(Schema schema) {
+    return slots(schema) != null;
+  }
+
+  /** A writer builder like {@code AvroParquetWriter.builder(file).withSchema(schema)} for a schema that {@link #fits}. */
+  static ParquetWriter.Builder<GenericRecord, ?> builder(OutputFile file, Schema schema) {
+    return new Builder(file, schema);
+  }
+
+  @Override
+  public void prepareForWrite(RecordConsumer recordConsumer) {
+    super.prepareForWrite(recordConsumer);
+    this.consumer = recordConsumer;
+  }
+
+  @Override
+  public void write(GenericRecord record) {
+    consumer.startMessage();
+    for (int i = 0; i < slots.length; i++) {
+      Object v = record.get(i);
+      if (v == null) {
+        continue;
+      }
+      consumer.startField(names[i], i);
+      switch (slots[i]) {
+        case LONG -> consumer.addLong(((Number) v).longValue());
+        case INT -> consumer.addInteger(((Number) v).intValue());
+        case DOUBLE -> consumer.addDouble(((Number) v).doubleValue());
+        case BOOLEAN -> consumer.addBoolean((Boolean) v);
+        case STRING -> consumer.addBinary(Binary.fromCharSequence((CharSequence) v));
+        default -> throw new IllegalStateException(slots[i].name());
+      }
+      consumer.endField(names[i], i);
+    }
+    consumer.endMessage();
+  }
+
+  private static Slot[] slots(Schema schema) {
+    if (schema.getType() != Schema.Type.RECORD) {
+      return null;
+    }
+    Slot[] slots = new Slot[schema.getFields().size()];
+    for (Schema.Field f : schema.getFields()) {
+      Schema t = f.schema();
+      if (t.getType() == Schema.Type.UNION) {
+        if (t.getTypes().size() != 2 || t.getTypes().get(0).getType() != Schema.Type.NULL) {
+          return null;
+        }
+        t = t.getTypes().get(1);
+      }
+      Slot slot = switch (t.getType()) {
+        case LONG -> Slot.LONG;
+        case INT -> Slot.INT;
+        case DOUBLE -> Slot.DOUBLE;
+        case BOOLEAN -> Slot.BOOLEAN;
+        case STRING -> Slot.STRING;
+        default -> null;
+      };
+      if (slot == null) {
+        return null;
+      }
+      slots[f.pos()] = slot;
+    }
+    return slots;
+  }
+
+  private static final class Builder extends ParquetWriter.Builder<GenericRecord, Builder> {
+
+    private final Schema schema;
+
+    Builder(OutputFile file, Schema schema) {
+      super(file);
+      this.schema = schema;
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
+
+    @Override
+    protected WriteSupport<GenericRecord> getWriteSupport(org.apache.hadoop.conf.Configuration conf) {
+      return new FlatWriteSupport(new AvroSchemaConverter(conf).convert(schema), schema, slots(schema));
+    }
+
+    @Override
+    protected WriteSupport<GenericRecord> getWriteSupport(ParquetConfiguration conf) {
+      return new FlatWriteSupport(new AvroSchemaConverter(conf).convert(schema), schema, slots(schema));
+    }
+  }
+}
