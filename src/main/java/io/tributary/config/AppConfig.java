@@ -36,7 +36,7 @@ public final class AppConfig {
     }
     ConfigRetriever retriever = ConfigRetriever.create(vertx, options);
     return retriever.getConfig()
-      .map(config -> EnvOverrides.apply(config, env))
+      .map(config -> io.tributary.kafka.KafkaSettings.withNamespace(EnvOverrides.apply(config, env)))
       .onComplete(done -> retriever.close());
   }
 

@@ -37,9 +37,11 @@ public final class EnvOverrides {
     m.put("TRIBUTARY_REDIS_URL", "redis.url");
     m.put("TRIBUTARY_KAFKA_BOOTSTRAP", "kafka.bootstrap");
     m.put("TRIBUTARY_KAFKA_EMBEDDED_PORT", "kafka.embedded_port");
+    m.put("TRIBUTARY_KAFKA_NAMESPACE", "kafka.namespace");
     m.put("TRIBUTARY_MAX_CONCURRENT_JOBS", "ingest.max_concurrent_jobs");
     m.put("TRIBUTARY_JOB_LEASE_SECONDS", "ingest.job_lease_seconds");
     m.put("TRIBUTARY_TRANSFORM_INSTANCES", "transform.instances");
+    m.put("TRIBUTARY_TRANSFORM_WARMUP_ROWS", "transform.warmup_rows");
     m.put("TRIBUTARY_PROFILE_MEMORY_LIMIT", "profile.memory_limit");
     m.put("TRIBUTARY_PROFILE_THREADS", "profile.threads");
     m.put("TRIBUTARY_QUERY_INSTANCES", "query.instances");

@@ -31,7 +31,7 @@ public final class KafkaSettings {
    */
   public static Map<String, String> transactionalProducer(JsonObject kafka, String transactionalId) {
     Map<String, String> c = producer(kafka);
-    c.put("transactional.id", transactionalId);
+    c.put("transactional.id", named(kafka, transactionalId));
     c.put("transaction.timeout.ms", "30000");
     c.put("max.block.ms", "10000");
     return c;
@@ -55,7 +55,7 @@ public final class KafkaSettings {
     Map<String, String> c = common(kafka);
     c.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
     c.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
-    c.put("group.id", groupId);
+    c.put("group.id", named(kafka, groupId));
     c.put("enable.auto.commit", "false");
     c.put("auto.offset.reset", autoOffsetReset);
     c.put("isolation.level", "read_committed");
@@ -68,6 +68,31 @@ public final class KafkaSettings {
     c.put("request.timeout.ms", "5000");
     c.put("default.api.timeout.ms", "5000");
     return c;
+  }
+
+  /**
+   * A consumer group or transactional id within this deployment's {@code kafka.namespace}: deployments that share a
+   * Kafka cluster (each with its own PostgreSQL) must not share groups, or one would take the other's events.
+   */
+  static String named(JsonObject kafka, String name) {
+    String namespace = kafka.getString("namespace");
+    return namespace == null || namespace.isBlank() ? name : namespace + "." + name;
+  }
+
+  /**
+   * Applies {@code kafka.namespace} to the topic names of the configuration ({@code kafka.topics.*}): with a namespace
+   * {@code ns}, {@code data.ingestion} becomes {@code ns.data.ingestion}. Streams' topics are users' and stay as named.
+   */
+  public static JsonObject withNamespace(JsonObject config) {
+    JsonObject kafka = config.getJsonObject("kafka");
+    String namespace = kafka == null ? null : kafka.getString("namespace");
+    if (namespace != null && !namespace.isBlank() && kafka.getJsonObject("topics") != null) {
+      JsonObject topics = kafka.getJsonObject("topics");
+      for (String key : topics.fieldNames()) {
+        topics.put(key, namespace + "." + topics.getString(key));
+      }
+    }
+    return config;
   }
 
   private static Map<String, String> common(JsonObject kafka) {

@@ -235,7 +235,7 @@ class FaultToleranceTest {
     return sum;
   }
 
-  /** Completion events per job id on the dedicated broker's data.processing.complete topic. */
+  /** Completion events per job id on the dedicated broker's (namespaced) data.processing.complete topic. */
   private static Map<String, Integer> completionEvents() {
     Properties p = new Properties();
     p.put("bootstrap.servers", kafka.bootstrap());
@@ -246,7 +246,7 @@ class FaultToleranceTest {
     p.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
     Map<String, Integer> counts = new HashMap<>();
     try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
-      consumer.subscribe(List.of("data.processing.complete"));
+      consumer.subscribe(List.of(server.namespace + ".data.processing.complete"));
       long deadline = System.currentTimeMillis() + 10_000;
       while (System.currentTimeMillis() < deadline) {
         for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(300))) {

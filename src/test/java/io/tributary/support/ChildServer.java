@@ -29,6 +29,8 @@ public final class ChildServer implements AutoCloseable {
   public final int port;
   public final Path dataDir;
   public final String pgUrl;
+  /** The Kafka namespace of this server (kept across its restarts): its topics are {@code <namespace>.data.ingestion}... */
+  public final String namespace = "child-" + java.util.UUID.randomUUID();
   private final String redisUrl;
   private final String kafkaBootstrap;
   private final Map<String, String> extraEnv = new java.util.HashMap<>();
@@ -82,6 +84,10 @@ public final class ChildServer implements AutoCloseable {
     env.put("TRIBUTARY_DATA_DIR", dataDir.toString());
     env.put("TRIBUTARY_HTTP_PORT", Integer.toString(port));
     env.put("TRIBUTARY_HTTP_INSTANCES", "1");
+    env.put("TRIBUTARY_TRANSFORM_WARMUP_ROWS", "0"); // the JIT warm-up only costs CPU in tests
+    // its own database, so its own topics, groups and transactional ids on the shared broker (else the test app's
+    // consumers would take this server's job events, and the two outbox relays would fence each other)
+    env.put("TRIBUTARY_KAFKA_NAMESPACE", namespace);
     env.put("TRIBUTARY_PG_URL", pgUrl);
     env.put("TRIBUTARY_REDIS_URL", redisUrl);
     env.put("TRIBUTARY_KAFKA_BOOTSTRAP", kafkaBootstrap);
