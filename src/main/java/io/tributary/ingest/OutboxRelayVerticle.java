@@ -133,6 +133,8 @@ public final class OutboxRelayVerticle extends VerticleBase {
     Future<Void> closed = producer == null ? Future.succeededFuture() : producer.close().otherwiseEmpty();
     return closed.compose(v -> {
       producer = KafkaProducer.create(vertx, KafkaSettings.transactionalProducer(kafka, "tributary-outbox-relay"));
+      // failures (e.g. fenced by a newer relay) also fail the pending send or commit, which pauses and retries
+      producer.exceptionHandler(err -> LOG.debug("Outbox producer: {}", err.getMessage()));
       return producer.initTransactions();
     }).compose(v -> store.inDoubt()).compose(this::settle).onSuccess(v -> settled = true);
   }
