@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -40,16 +39,16 @@ public final class QueryCache {
     this.maxEntryBytes = config.getLong("cache_max_entry_bytes", 2_097_152L);
   }
 
-  /** The cache key of a query over these tables. */
+  /**
+   * The cache key of a query over these tables: the datasets its text names ({@link QueryTables#mentionedIn}), so the
+   * text is not searched for names again here.
+   */
   public static String key(UUID user, String sql, int limit, JsonArray tables) {
     String normalized = SqlText.normalize(sql);
-    Set<String> mentioned = SqlText.identifiers(normalized);
     TreeMap<String, Integer> versions = new TreeMap<>();
     for (Object o : tables) {
       JsonObject t = (JsonObject) o;
-      if (mentioned.contains(t.getString("name"))) {
-        versions.put(t.getString("name") + "@" + t.getString("dataset_id"), t.getInteger("version"));
-      }
+      versions.put(t.getString("name") + "@" + t.getString("dataset_id"), t.getInteger("version"));
     }
     return "tributary:qc:" + sha256(user + "\n" + limit + "\n" + versions + "\n" + normalized);
   }

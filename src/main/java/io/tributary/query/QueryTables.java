@@ -40,7 +40,7 @@ public final class QueryTables {
   /**
    * The owner's ready datasets whose names occur in the SQL text (every word of it is a candidate, so this is
    * a superset of the tables it reads): one indexed lookup of a few rows, kept in the cache until the owner's
-   * datasets change. The caller gets its own copy.
+   * datasets change. The array is shared with the cache: callers read it (the event bus copies it on send).
    */
   public Future<JsonArray> mentionedIn(UUID ownerId, String sql) {
     String[] names = SqlText.identifiers(sql).stream().map(n -> n.toLowerCase(java.util.Locale.ROOT))
@@ -50,7 +50,7 @@ public final class QueryTables {
     if (cache == null) {
       return load.get();
     }
-    return cache.get("tables:" + ownerId + ":" + String.join(",", names), ownerId, load).map(JsonArray::copy);
+    return cache.get("tables:" + ownerId + ":" + String.join(",", names), ownerId, load);
   }
 
   private JsonArray tables(io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row> rows) {

@@ -119,8 +119,13 @@ final class ServerProcess implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    stop(process, 60);
+  }
+
+  /** Asks a process to stop (SIGTERM) and kills it if it has not within {@code seconds}. */
+  static void stop(Process process, int seconds) throws InterruptedException {
     process.destroy();
-    if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+    if (!process.waitFor(seconds, java.util.concurrent.TimeUnit.SECONDS)) {
       process.destroyForcibly();
     }
   }

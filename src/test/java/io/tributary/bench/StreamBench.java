@@ -184,21 +184,27 @@ public final class StreamBench {
          KafkaProducer<String, String> producer = producer(Map.of("linger.ms", "0"))) {
       warmUp(client, producer, sockets);
       int n = rate * seconds;
-      client.ask("RESET");
-      client.ask("MARK");
-      Cpu cpu = new Cpu(server.process, client.process);
-      produce(producer, rate, n);
-      client.ask("MARK");
-      cpu.stop();
-      Thread.sleep(3_000);
-      JsonObject report = new JsonObject(client.ask("REPORT 0 " + n));
-      cpu.into(report);
+      JsonObject report = measure(client, producer, rate, n);
       report.put("offered_records", n).put("rate", rate).put("connect_ms", client.readyMs)
         .put("expected_deliveries", (long) n * sockets);
       System.out.println("within capacity: " + report.encode());
       results.put("within", report);
       client.ask("QUIT");
     }
+  }
+
+  /** Sends {@code n} records at {@code rate}/s and returns what the clients received, with the CPU used meanwhile. */
+  private JsonObject measure(Child client, KafkaProducer<String, String> producer, int rate, int n) throws Exception {
+    client.ask("RESET");
+    client.ask("MARK");
+    Cpu cpu = new Cpu(server.process, client.process);
+    produce(producer, rate, n);
+    client.ask("MARK");
+    cpu.stop();
+    Thread.sleep(3_000);
+    JsonObject report = new JsonObject(client.ask("REPORT 0 " + n));
+    cpu.into(report);
+    return report;
   }
 
   // ---- 3. fan-out over capacity
@@ -210,15 +216,7 @@ public final class StreamBench {
       warmUp(client, producer, sockets);
       double heapConnected = heapAfterGc();
       int n = rate * seconds;
-      client.ask("RESET");
-      client.ask("MARK");
-      Cpu cpu = new Cpu(server.process, client.process);
-      produce(producer, rate, n);
-      client.ask("MARK");
-      cpu.stop();
-      Thread.sleep(3_000);
-      JsonObject report = new JsonObject(client.ask("REPORT 0 " + n));
-      cpu.into(report);
+      JsonObject report = measure(client, producer, rate, n);
       double heapAfter = heapAfterGc();
       report.put("offered_records", n).put("rate", rate).put("offered_deliveries_per_s", (double) rate * sockets)
         .put("heap_before_mb", heapBefore).put("heap_connected_mb", heapConnected).put("heap_after_mb", heapAfter)
@@ -441,10 +439,7 @@ public final class StreamBench {
 
     @Override
     public void close() throws Exception {
-      process.destroy();
-      if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
+      ServerProcess.stop(process, 20);
     }
   }
 }
