@@ -64,6 +64,8 @@ public final class IngestBench {
     Path dataDir = out.resolve("data");
     ServerProcess.deleteTree(dataDir);
     try (ServerProcess server = new ServerProcess(jar, dataDir, heap, out.resolve("server.log"))) {
+      // a server's first minutes: measure after its converter warm-up, not against it (it takes both cores)
+      server.awaitLog(Duration.ofMinutes(2), "Converter warmed up", "Converter warm-up skipped");
       String token = login(server);
       server.sampleHeap();
       long t0 = System.nanoTime();

@@ -28,6 +28,7 @@ final class ServerProcess implements AutoCloseable {
   final int kafkaPort;
   final Process process;
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final Path log;
   private volatile double peakHeap;
   private volatile boolean sampling;
 
@@ -44,6 +45,7 @@ final class ServerProcess implements AutoCloseable {
       cmd.addAll(List.of(extraJvm.trim().split("\\s+")));
     }
     cmd.addAll(List.of("-jar", jar.toString()));
+    this.log = log;
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     Map<String, String> env = pb.environment();
     env.put("TRIBUTARY_DATA_DIR", dataDir.toString());
@@ -73,6 +75,21 @@ final class ServerProcess implements AutoCloseable {
       Thread.sleep(500);
     }
     throw new IllegalStateException("server not ready after 180 s; see " + log);
+  }
+
+  /** Waits until the server's log has a line containing one of the markers (e.g. the end of its JIT warm-up). */
+  void awaitLog(Duration timeout, String... markers) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      String text = java.nio.file.Files.readString(log, java.nio.charset.StandardCharsets.UTF_8);
+      for (String marker : markers) {
+        if (text.contains(marker)) {
+          return;
+        }
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("none of " + List.of(markers) + " in " + log + " after " + timeout);
   }
 
   HttpResponse<String> get(String path) throws IOException, InterruptedException {
