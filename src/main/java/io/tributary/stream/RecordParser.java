@@ -9,8 +9,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 
 import java.io.IOException;
 import java.io.StringWriter;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Arrays;
 
 /**
  * Parses one Kafka record value: it must be a single JSON object (UTF-8). Values become Long (integers that fit),
@@ -44,7 +43,28 @@ final class RecordParser {
   private RecordParser() {
   }
 
-  static Map<String, Object> parse(byte[] value) throws BadRecord {
+  /**
+   * The fields of one record in their order, reused from record to record (no allocation per record but the
+   * values). Names are Jackson's canonical (interned) strings, so a name repeats as the same instance.
+   */
+  static final class Fields {
+    String[] names = new String[16];
+    Object[] values = new Object[16];
+    int size;
+
+    private void add(String name, Object value) {
+      if (size == names.length) {
+        names = Arrays.copyOf(names, size * 2);
+        values = Arrays.copyOf(values, size * 2);
+      }
+      names[size] = name;
+      values[size++] = value;
+    }
+  }
+
+  /** Parses one record value into {@code into} (cleared first); a repeated key appears twice, the last one wins. */
+  static void parse(byte[] value, Fields into) throws BadRecord {
+    into.size = 0;
     if (value == null || value.length == 0) {
       throw new BadRecord("empty record value");
     }
@@ -52,15 +72,13 @@ final class RecordParser {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new BadRecord("the record is not a JSON object");
       }
-      Map<String, Object> row = new LinkedHashMap<>();
       for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
         String name = p.currentName();
-        row.put(name, value(p, p.nextToken()));
+        into.add(name, value(p, p.nextToken()));
       }
       if (p.nextToken() != null) {
         throw new BadRecord("content after the JSON object");
       }
-      return row;
     } catch (JsonProcessingException e) {
       throw new BadRecord("invalid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {

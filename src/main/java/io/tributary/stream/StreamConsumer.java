@@ -37,6 +37,12 @@ import java.util.UUID;
  */
 final class StreamConsumer {
 
+  /** A batch is written as one part file per writer thread only when each part gets at least this many rows. */
+  static final int MIN_PART_ROWS = 10_000;
+  /** A buffer is the tail of a burst when no record came for this long (see {@link #tick}). */
+  static final long QUIET_MS = 100;
+
+
   private static final Logger LOG = LoggerFactory.getLogger(StreamConsumer.class);
 
   private final Vertx vertx;
@@ -63,6 +69,7 @@ final class StreamConsumer {
   private int bufferRecords;
   private long bufferBytes;
   private long bufferSince;
+  private long lastArrival;
   private StreamSchema schema = new StreamSchema();
   private Future<Void> inFlight = Future.succeededFuture();
   private boolean flushing;
@@ -105,7 +112,8 @@ final class StreamConsumer {
         consumer.partitionsAssignedHandler(this::assigned);
         consumer.partitionsRevokedHandler(this::revoked);
         consumer.exceptionHandler(err -> LOG.warn("Stream {} consumer error: {}", streamId, err.getMessage()));
-        consumer.handler(r -> { });
+        // the batch handler alone drives the polling: a record handler (even an empty one) makes Vert.x also hand
+        // every record to the event loop one by one, ten per task, which capped a stream at ~150k records/s
         consumer.batchHandler(this::onBatch);
         return consumer.subscribe(topic);
       });
@@ -170,6 +178,9 @@ final class StreamConsumer {
   }
 
   private void onBatch(KafkaConsumerRecords<String, byte[]> records) {
+    if (LOG.isTraceEnabled()) {
+      LOG.trace("Stream {}: poll of {} records, buffer {}", streamId, records.size(), bufferRecords);
+    }
     List<BatchWriter.Input> taken = new ArrayList<>(records.size());
     for (int i = 0; i < records.size(); i++) {
       KafkaConsumerRecord<String, byte[]> r = records.recordAt(i);
@@ -186,6 +197,7 @@ final class StreamConsumer {
       position.put(r.partition(), r.offset() + 1);
     }
     if (!taken.isEmpty()) {
+      lastArrival = System.currentTimeMillis();
       buffer.add(chunk(taken));
     }
     if (full()) {
@@ -197,9 +209,19 @@ final class StreamConsumer {
     }
   }
 
-  /** Called by the verticle's timer: flushes a buffer that is old enough; records the lag. */
+  /**
+   * Called by the verticle's timer: flushes a buffer that is old enough, or the tail of a burst: a buffer of at
+   * least a tenth of {@code flush_records} when no record came for {@value #QUIET_MS} ms (the topic went quiet,
+   * so waiting for the age would only delay the records; a trickle never holds that many and still waits).
+   */
   void tick() {
-    if (!buffer.isEmpty() && !flushing && System.currentTimeMillis() - bufferSince >= settings.flushMs()) {
+    if (buffer.isEmpty() || flushing) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    boolean old = now - bufferSince >= settings.flushMs();
+    boolean burstEnded = bufferRecords >= settings.flushRecords() / 10 && now - lastArrival >= QUIET_MS;
+    if (old || burstEnded) {
       flush();
     }
   }
@@ -275,29 +297,44 @@ final class StreamConsumer {
     }
     StreamSchema before = schema;
     long started = System.nanoTime();
+    long[] phases = new long[3]; // parsed, written, stored (ns since started)
     inFlight = Future.all(parsing)
-      .compose(parsed -> writers.executeBlocking(() -> BatchWriter.write(parsed.list(), before,
-        dataDir.resolve(partsDir)), false))
-      .compose(result -> sendDeadLetters(result.dead()).map(result))
+      .compose(parsed -> {
+        phases[0] = System.nanoTime() - started;
+        return writers.executeBlocking(() -> BatchWriter.plan(parsed.list(), before), false);
+      })
+      .compose(this::writeParts)
       .compose(result -> {
-        UUID partId = result.file() == null ? null : UUID.fromString(result.file().getFileName().toString().replace(".parquet", ""));
-        String path = result.file() == null ? null : partsDir + "/" + result.file().getFileName();
-        return repository.commit(new StreamRepository.Batch(streamId, datasetId, partId, path, result.rows(),
-            result.sizeBytes(), result.dead().size(), offsets, result.schema(), result.stats()))
+        phases[1] = System.nanoTime() - started;
+        List<StreamRepository.PartFile> parts = new ArrayList<>();
+        for (BatchWriter.Part part : result.parts()) {
+          String name = part.file().getFileName().toString();
+          parts.add(new StreamRepository.PartFile(UUID.fromString(name.replace(".parquet", "")), partsDir + "/" + name,
+            part.rows(), part.sizeBytes()));
+        }
+        return sendDeadLetters(result.dead())
+          .compose(v -> repository.commit(new StreamRepository.Batch(streamId, datasetId, parts, result.rows(),
+            result.dead().size(), offsets, result.schema(), result.stats())))
           .compose(stored -> {
             if (stored) {
               offsets.forEach((p, fromTo) -> committed.computeIfPresent(p, (k, old) -> fromTo[1]));
               schema = result.schema();
-              StreamMetrics.batch(result.rows(), result.dead().size(), System.nanoTime() - started);
+              phases[2] = System.nanoTime() - started;
+              StreamMetrics.batch(result.rows(), result.dead().size(), phases[2]);
+              if (LOG.isDebugEnabled()) {
+                LOG.debug("Stream {}: batch of {} rows ({} dead) in {} part(s): parsed +{} ms, written +{} ms, "
+                    + "stored +{} ms", streamId, result.rows(), result.dead().size(), parts.size(),
+                  phases[0] / 1_000_000, (phases[1] - phases[0]) / 1_000_000, (phases[2] - phases[1]) / 1_000_000);
+              }
               commitKafka(offsets);
               return Future.<Void>succeededFuture();
             }
             LOG.info("Stream {}: another consumer took over these partitions; batch of {} dropped (it re-reads them)",
               streamId, size);
-            deleteQuietly(result.file());
+            deleteQuietly(result.parts());
             return reseek();
           }, err -> {
-            deleteQuietly(result.file());
+            deleteQuietly(result.parts());
             return Future.failedFuture(err);
           });
       })
@@ -357,10 +394,37 @@ final class StreamConsumer {
       err.getMessage()));
   }
 
-  private void deleteQuietly(Path file) {
-    if (file != null) {
-      vertx.fileSystem().delete(file.toString()).onFailure(e -> { });
+  private void deleteQuietly(List<BatchWriter.Part> parts) {
+    parts.forEach(part -> vertx.fileSystem().delete(part.file().toString()).onFailure(e -> { }));
+  }
+
+  /**
+   * Writes a planned batch as part files on the writer pool, one per writer thread for a large batch (a part
+   * holds at least {@value #MIN_PART_ROWS} rows); if one fails, the others are deleted and the batch fails.
+   */
+  private Future<BatchWriter.Result> writeParts(BatchWriter.Plan plan) {
+    if (plan.rows == 0) {
+      return Future.succeededFuture(BatchWriter.result(plan, List.of()));
     }
+    Path dir = dataDir.resolve(partsDir);
+    List<Future<BatchWriter.Written>> writing = new ArrayList<>();
+    for (List<BatchWriter.Parsed> run : BatchWriter.split(plan.parsed, plan.rows, settings.writerThreads(),
+      MIN_PART_ROWS)) {
+      writing.add(writers.executeBlocking(() -> BatchWriter.writePart(plan, run, dir), false));
+    }
+    return Future.join(writing).transform(done -> {
+      List<BatchWriter.Written> written = new ArrayList<>();
+      writing.forEach(w -> {
+        if (w.succeeded()) {
+          written.add(w.result());
+        }
+      });
+      if (done.failed()) {
+        deleteQuietly(written.stream().map(BatchWriter.Written::part).toList());
+        return Future.failedFuture(done.cause());
+      }
+      return Future.succeededFuture(BatchWriter.result(plan, written));
+    });
   }
 
   /** Flushes what is buffered (graceful stop), then leaves the topic. */

@@ -194,8 +194,15 @@ public final class StreamRepository {
   }
 
   /** One committed batch: its part (or none), the offsets it moves, and what it adds to the counts and profile. */
-  public record Batch(UUID streamId, UUID datasetId, UUID partId, String partPath, long rows, long sizeBytes,
-                      long deadLettered, Map<Integer, long[]> offsets, StreamSchema schema, StreamProfile stats) {
+  public record Batch(UUID streamId, UUID datasetId, List<PartFile> parts, long rows, long deadLettered,
+                      Map<Integer, long[]> offsets, StreamSchema schema, StreamProfile stats) {
+    long sizeBytes() {
+      return parts.stream().mapToLong(PartFile::sizeBytes).sum();
+    }
+  }
+
+  /** One part file of a batch: its id, path under the data directory, rows and size. */
+  public record PartFile(UUID id, String path, long rows, long sizeBytes) {
   }
 
   /**
@@ -215,15 +222,16 @@ public final class StreamRepository {
         profile.merge(batch.stats());
         StreamSchema schema = StreamSchema.fromJson(row.getJsonArray("schema"));
         schema.merge(batch.schema());
-        Future<?> part = batch.partPath() == null ? Future.succeededFuture()
-          : conn.preparedQuery(INSERT_PART).execute(Tuple.of(batch.partId(), batch.streamId(), batch.datasetId(),
-          batch.partPath(), batch.rows(), batch.sizeBytes()));
-        Future<?> grown = batch.partPath() == null ? part : part.compose(r -> conn.preparedQuery(GROW_DATASET)
+        List<Tuple> partRows = batch.parts().stream().map(p -> Tuple.of(p.id(), batch.streamId(), batch.datasetId(),
+          p.path(), p.rows(), p.sizeBytes())).toList();
+        Future<?> part = partRows.isEmpty() ? Future.succeededFuture()
+          : conn.preparedQuery(INSERT_PART).executeBatch(partRows);
+        Future<?> grown = partRows.isEmpty() ? part : part.compose(r -> conn.preparedQuery(GROW_DATASET)
           .execute(Tuple.of(batch.datasetId(), batch.rows(), batch.sizeBytes(), schema.columns().size(), schema.toJson()))
           .compose(x -> conn.preparedQuery(UPSERT_PROFILE).execute(Tuple.of(batch.datasetId(),
             profile.render().put("dataset_kind", "stream")))));
         return grown.compose(r -> conn.preparedQuery(COUNT_BATCH).execute(Tuple.of(batch.streamId(), batch.rows(),
-          batch.deadLettered(), batch.partPath() == null ? 0 : 1, profile.toJson()))).map(true);
+          batch.deadLettered(), batch.parts().isEmpty() ? 0 : 1, profile.toJson()))).map(true);
       });
     })).recover(err -> err instanceof StaleOffsets ? Future.succeededFuture(false) : Future.failedFuture(err));
   }

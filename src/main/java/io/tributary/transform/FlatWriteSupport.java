@@ -15,11 +15,11 @@ import org.apache.parquet.schema.MessageType;
 
 /**
  * parquet-avro's write support for flat records whose fields are all nullable primitives (long, int, double,
- * boolean, string: every type the text converters produce). The file is the one {@code AvroParquetWriter} writes
+ * boolean, string: every type the text converters and stream batches produce). The file is the one {@code AvroParquetWriter} writes
  * (same Parquet schema from {@link AvroSchemaConverter}, same Avro schema in the footer); only the per-value
  * schema dispatch of the generic path is skipped, which is most of the encoding time of narrow rows.
  */
-final class FlatWriteSupport extends AvroWriteSupport<GenericRecord> {
+public final class FlatWriteSupport extends AvroWriteSupport<GenericRecord> {
 
   private enum Slot { LONG, INT, DOUBLE, BOOLEAN, STRING }
 
@@ -37,12 +37,12 @@ final class FlatWriteSupport extends AvroWriteSupport<GenericRecord> {
   }
 
   /** True when every field of {@code schema} is a union of null and one primitive this support writes. */
-  static boolean fits(Schema schema) {
+  public static boolean fits(Schema schema) {
     return slots(schema) != null;
   }
 
   /** A writer builder like {@code AvroParquetWriter.builder(file).withSchema(schema)} for a schema that {@link #fits}. */
-  static ParquetWriter.Builder<GenericRecord, ?> builder(OutputFile file, Schema schema) {
+  public static ParquetWriter.Builder<GenericRecord, ?> builder(OutputFile file, Schema schema) {
     return new Builder(file, schema);
   }
 
