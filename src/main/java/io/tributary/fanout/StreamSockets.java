@@ -32,6 +32,8 @@ public final class StreamSockets {
   private static final int MAX_FILTER_TEXT = 1024;
   /** Updates a stream may have waiting for this event loop; beyond it the oldest are dropped (memory bound). */
   private static final int MAX_PENDING = 1024;
+  /** Outbound bytes a socket may have buffered before its feed holds updates back (about 40 small updates). */
+  static final int SOCKET_BUFFER_BYTES = 8 * 1024;
 
   private final Vertx vertx;
   private final int maxQueued;
@@ -58,6 +60,9 @@ public final class StreamSockets {
 
   /** Serves one accepted socket of a stream until it closes. */
   public void add(String streamId, String streamName, ServerWebSocket socket) {
+    // a small outbound buffer: what a slow client cannot take waits in its feed, where stale updates are dropped,
+    // not in Netty's buffer (64 KB by default: seconds of updates for a client that reads slowly)
+    socket.setWriteQueueMaxSize(SOCKET_BUFFER_BYTES);
     SocketFeed feed = new SocketFeed(socket, maxQueued, maxLagMs);
     FanoutMetrics.socketOpened();
     socket.textMessageHandler(text -> onMessage(streamId, streamName, feed, socket, text));

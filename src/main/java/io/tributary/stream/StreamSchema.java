@@ -27,10 +27,20 @@ final class StreamSchema {
     if (schema != null) {
       for (Object o : schema) {
         JsonObject c = (JsonObject) o;
-        s.columns.put(c.getString("name"), c.getString("type"));
+        s.columns.put(c.getString("name"), canonical(c.getString("type")));
       }
     }
     return s;
+  }
+
+  /** The type name as this class's constant (so types compare by identity), or as given when it is none of them. */
+  private static String canonical(String type) {
+    for (String known : new String[] {BIGINT, DOUBLE, BOOLEAN, VARCHAR}) {
+      if (known.equals(type)) {
+        return known;
+      }
+    }
+    return type;
   }
 
   JsonArray toJson() {
@@ -95,6 +105,11 @@ final class StreamSchema {
   static Object convert(Object value, String type) {
     if (value == null) {
       return null;
+    }
+    Class<?> kind = value.getClass();
+    if (kind == Long.class && type == BIGINT || kind == String.class && type == VARCHAR
+      || kind == Double.class && type == DOUBLE || kind == Boolean.class && type == BOOLEAN) {
+      return value; // the common case, without a switch on the type's name
     }
     return switch (type) {
       case BIGINT -> value;

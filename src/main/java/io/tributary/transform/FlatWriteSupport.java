@@ -13,6 +13,8 @@ import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * parquet-avro's write support for flat records whose fields are all nullable primitives (long, int, double,
  * boolean, string: every type the text converters and stream batches produce). The file is the one {@code AvroParquetWriter} writes
@@ -66,7 +68,10 @@ public final class FlatWriteSupport extends AvroWriteSupport<GenericRecord> {
         case INT -> consumer.addInteger(((Number) v).intValue());
         case DOUBLE -> consumer.addDouble(((Number) v).doubleValue());
         case BOOLEAN -> consumer.addBoolean((Boolean) v);
-        case STRING -> consumer.addBinary(Binary.fromCharSequence((CharSequence) v));
+        // String.getBytes is intrinsic (a copy for ASCII); fromCharSequence goes through a CharsetEncoder
+        case STRING -> consumer.addBinary(v instanceof String text
+          ? Binary.fromConstantByteArray(text.getBytes(StandardCharsets.UTF_8))
+          : Binary.fromCharSequence((CharSequence) v));
         default -> throw new IllegalStateException(slots[i].name());
       }
       consumer.endField(names[i], i);

@@ -227,7 +227,12 @@ public final class StreamBench {
       warmUp(client, producer, sockets);
       double heapConnected = heapAfterGc();
       int n = rate * seconds;
+      java.util.TreeMap<Double, Double> latencyBefore = latencyBuckets();
       JsonObject report = measure(client, producer, rate, n);
+      java.util.TreeMap<Double, Double> latencyAfter = latencyBuckets();
+      // where the time goes: the server's own histogram ends when an update is handed to the socket
+      report.put("server_p50_ms", bucketQuantile(latencyBefore, latencyAfter, 0.50) * 1000)
+        .put("server_p99_ms", bucketQuantile(latencyBefore, latencyAfter, 0.99) * 1000);
       double heapAfter = heapAfterGc();
       report.put("offered_records", n).put("rate", rate).put("offered_deliveries_per_s", (double) rate * sockets)
         .put("heap_before_mb", heapBefore).put("heap_connected_mb", heapConnected).put("heap_after_mb", heapAfter)
@@ -369,6 +374,31 @@ public final class StreamBench {
   }
 
   /** A counter of the server's tributary_socket_messages_total with the given label. */
+  /** The server's fan-out latency histogram (send → written to the socket): upper bound in seconds → count. */
+  private java.util.TreeMap<Double, Double> latencyBuckets() throws Exception {
+    var m = java.util.regex.Pattern.compile("tributary_fanout_latency_seconds_bucket\\{[^}]*le=\"([0-9.eE+]+)\"[^}]*} ([0-9.eE+]+)")
+      .matcher(server.get("/metrics").body());
+    java.util.TreeMap<Double, Double> buckets = new java.util.TreeMap<>();
+    while (m.find()) {
+      buckets.merge(Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)), Double::sum);
+    }
+    return buckets;
+  }
+
+  /** The upper bound of the bucket holding quantile q of what was counted between two histogram readings. */
+  static double bucketQuantile(java.util.TreeMap<Double, Double> before, java.util.TreeMap<Double, Double> after, double q) {
+    double total = 0;
+    for (var e : after.entrySet()) {
+      total = Math.max(total, e.getValue() - before.getOrDefault(e.getKey(), 0.0));
+    }
+    for (var e : after.entrySet()) {
+      if (e.getValue() - before.getOrDefault(e.getKey(), 0.0) >= q * total) {
+        return e.getKey();
+      }
+    }
+    return Double.NaN;
+  }
+
   private double metric(String label) throws Exception {
     var m = java.util.regex.Pattern.compile("tributary_socket_messages_total\\{[^}]*" + java.util.regex.Pattern.quote(label)
       + "[^}]*} ([0-9.eE+]+)").matcher(server.get("/metrics").body());
