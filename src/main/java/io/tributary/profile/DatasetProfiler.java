@@ -34,9 +34,10 @@ import org.duckdb.DuckDBConnection;
  * <ol>
  *   <li>{@code DESCRIBE} of the file (Parquet metadata only).</li>
  *   <li>One aggregate over all columns: {@code count(*)}, and per column {@code count(c)},
- *       {@code count(DISTINCT c)} (unless the caller gave the exact count: {@link ProfileColumn#knownDistinct}),
- *       {@code min}, {@code max}, and for numeric columns
- *       {@code avg}, {@code stddev_samp}.</li>
+ *       {@code min}, {@code max}, and for numeric columns {@code avg}, {@code stddev_samp}.</li>
+ *   <li>Per column whose exact distinct count the caller did not give ({@link ProfileColumn#knownDistinct}):
+ *       {@code count(c)} over {@code SELECT DISTINCT c} (its own scan: a DISTINCT aggregate slows down the whole
+ *       aggregate query it is in).</li>
  *   <li>Duplicates: {@code count(*)} of {@code SELECT DISTINCT <all columns>} (DuckDB's DISTINCT
  *       treats NULLs as equal, so rows equal up to NULLs are duplicates). Skipped when the answer is
  *       known without it: fewer than two rows, or some column has no NULLs and as many distinct
@@ -245,12 +246,7 @@ public final class DatasetProfiler implements AutoCloseable {
     StringBuilder sql = new StringBuilder("SELECT count(*)");
     for (Col c : cols) {
       String q = c.quoted;
-      sql.append(", count(").append(q).append("), ");
-      if (c.knownDistinct != null) {
-        sql.append(c.knownDistinct);
-      } else {
-        sql.append("count(DISTINCT ").append(q).append(')');
-      }
+      sql.append(", count(").append(q).append(')');
       switch (c.kind) {
         case INTEGER, DECIMAL, DATE, TIMESTAMP, TIME, STRING ->
             sql.append(", CAST(min(").append(q).append(") AS VARCHAR), CAST(max(").append(q)
@@ -266,6 +262,7 @@ public final class DatasetProfiler implements AutoCloseable {
       }
     }
     sql.append(" FROM read_parquet(?)");
+    long rowsRead;
     try (PreparedStatement ps = conn.prepareStatement(sql.toString())) {
       ps.setString(1, path);
       try (ResultSet rs = ps.executeQuery()) {
@@ -274,7 +271,6 @@ public final class DatasetProfiler implements AutoCloseable {
         int i = 2;
         for (Col c : cols) {
           c.nonNull = rs.getLong(i++);
-          c.distinct = rs.getLong(i++);
           Object min = rs.getObject(i++);
           Object max = rs.getObject(i++);
           c.min = jsonValue(c.kind, min);
@@ -284,7 +280,33 @@ public final class DatasetProfiler implements AutoCloseable {
             c.stdDev = finite(rs.getObject(i++));
           }
         }
-        return rows;
+        rowsRead = rows;
+      }
+    }
+    distinctCounts(conn, path, cols);
+    return rowsRead;
+  }
+
+  /**
+   * Exact distinct counts of the columns the caller did not count: one query per column, since DuckDB runs an
+   * aggregate query with a DISTINCT aggregate in it far slower (5.1 s against 1.1 s + 2.2 s apart, 20M rows).
+   */
+  private static void distinctCounts(Connection conn, String path, List<Col> cols) throws SQLException {
+    for (Col c : cols) {
+      if (c.knownDistinct != null) {
+        c.distinct = c.knownDistinct;
+      } else if (c.nonNull == 0) {
+        c.distinct = 0;
+      } else {
+        // DISTINCT keeps one NULL; count(c) leaves it out
+        try (PreparedStatement ps = conn.prepareStatement("SELECT count(" + c.quoted + ") FROM (SELECT DISTINCT "
+            + c.quoted + " FROM read_parquet(?))")) {
+          ps.setString(1, path);
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            c.distinct = rs.getLong(1);
+          }
+        }
       }
     }
   }
