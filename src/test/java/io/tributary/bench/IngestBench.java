@@ -25,6 +25,8 @@ import java.util.UUID;
  * booleans, ISO timestamps), uploads it through HTTP to the packaged server started with -Xmx512m, and
  * measures the upload reply latency, the time from reply to job completed (profile included), rows/s and
  * the server's peak heap; in the same run, DuckDB's own COPY of the same file to Parquet, and the ratio.
+ * The 1M-row file goes to one server three times: the first job runs on the just-started server (its JIT only
+ * partly warm), the two repeats show it in its steady state; the 1 GiB file once, to a fresh server.
  * Run with {@code mvn -Pbench verify}; results go to {@code target/bench/ingest.md} and {@code ingest.json}.
  * System properties: {@code bench.rows} (default 1,000,000), {@code bench.large.bytes} (default 1 GiB; 0 skips
  * the large-file run), {@code bench.heap} (default 512m).
@@ -42,11 +44,11 @@ public final class IngestBench {
     List<Result> results = new ArrayList<>();
     Path csv = out.resolve("bench-" + rows + ".csv");
     generate(csv, rows, Long.MAX_VALUE);
-    results.add(run("1M rows", csv, rows, jar, out, heap));
+    results.addAll(run("1M rows", csv, rows, jar, out, heap, 2));
     if (largeBytes > 0) {
       Path large = out.resolve("bench-large.csv");
       long largeRows = generate(large, Long.MAX_VALUE, largeBytes);
-      results.add(run("~1 GiB", large, largeRows, jar, out, heap));
+      results.addAll(run("~1 GiB", large, largeRows, jar, out, heap, 0));
       Files.deleteIfExists(large);
     }
     report(results, out, heap);
@@ -59,36 +61,46 @@ public final class IngestBench {
     }
   }
 
-  static Result run(String label, Path csv, long rows, Path jar, Path out, String heap) throws Exception {
+  /**
+   * Uploads the file {@code 1 + repeats} times to one fresh server, one after the other: the first job runs on a
+   * just-started server (JIT partly warm), the repeats show a server in its steady state.
+   */
+  static List<Result> run(String label, Path csv, long rows, Path jar, Path out, String heap, int repeats)
+      throws Exception {
     double duck = duckCopy(csv, out.resolve("duck.parquet"));
     Path dataDir = out.resolve("data");
     ServerProcess.deleteTree(dataDir);
+    List<Result> results = new ArrayList<>();
     try (ServerProcess server = new ServerProcess(jar, dataDir, heap, out.resolve("server.log"))) {
       // a server's first minutes: measure after its converter warm-up, not against it (it takes both cores)
       server.awaitLog(Duration.ofMinutes(2), "Converter warmed up", "Converter warm-up skipped");
       String token = login(server);
       server.sampleHeap();
-      long t0 = System.nanoTime();
-      HttpResponse<String> reply = upload(server, token, csv);
-      long t1 = System.nanoTime();
-      if (reply.statusCode() != 202) {
-        throw new IllegalStateException("upload answered " + reply.statusCode() + ": " + reply.body());
+      for (int run = 0; run <= repeats; run++) {
+        long t0 = System.nanoTime();
+        HttpResponse<String> reply = upload(server, token, csv, "bench_" + run);
+        long t1 = System.nanoTime();
+        if (reply.statusCode() != 202) {
+          throw new IllegalStateException("upload answered " + reply.statusCode() + ": " + reply.body());
+        }
+        String jobId = new JsonObject(reply.body()).getString("job_id");
+        JsonObject job;
+        do {
+          Thread.sleep(20);
+          job = new JsonObject(server.http.send(HttpRequest.newBuilder(server.uri("/api/v1/data/job/" + jobId))
+            .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body());
+        } while (!job.getString("status").equals("completed") && !job.getString("status").equals("failed"));
+        long t2 = System.nanoTime();
+        if (job.getLong("row_count") != null && job.getLong("row_count") != rows) {
+          throw new IllegalStateException("row count " + job.getLong("row_count") + " != " + rows);
+        }
+        results.add(new Result(run == 0 ? label : label + ", repeat " + run + " (warm server)", rows, Files.size(csv),
+          (t1 - t0) / 1e9, (t2 - t1) / 1e9, server.peakHeap() / (1024 * 1024), duck,
+          job.getString("status") + (job.getString("error") != null ? " (" + job.getString("error") + ")" : "")));
       }
-      String jobId = new JsonObject(reply.body()).getString("job_id");
-      JsonObject job;
-      do {
-        Thread.sleep(20);
-        job = new JsonObject(server.http.send(HttpRequest.newBuilder(server.uri("/api/v1/data/job/" + jobId))
-          .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body());
-      } while (!job.getString("status").equals("completed") && !job.getString("status").equals("failed"));
-      long t2 = System.nanoTime();
-      double peak = server.stopSampling() / (1024 * 1024);
-      if (job.getLong("row_count") != null && job.getLong("row_count") != rows) {
-        throw new IllegalStateException("row count " + job.getLong("row_count") + " != " + rows);
-      }
-      return new Result(label, rows, Files.size(csv), (t1 - t0) / 1e9, (t2 - t1) / 1e9, peak, duck,
-        job.getString("status") + (job.getString("error") != null ? " (" + job.getString("error") + ")" : ""));
+      server.stopSampling();
     }
+    return results;
   }
 
   static double duckCopy(Path csv, Path parquet) throws Exception {
@@ -113,9 +125,9 @@ public final class IngestBench {
     return new JsonObject(r.body()).getString("token");
   }
 
-  static HttpResponse<String> upload(ServerProcess server, String token, Path file) throws Exception {
+  static HttpResponse<String> upload(ServerProcess server, String token, Path file, String name) throws Exception {
     String boundary = "bench" + UUID.randomUUID();
-    String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bench.csv\"\r\n"
+    String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name + ".csv\"\r\n"
       + "Content-Type: text/csv\r\n\r\n";
     String tail = "\r\n--" + boundary + "--\r\n";
     HttpRequest request = HttpRequest.newBuilder(server.uri("/api/v1/data/upload"))

@@ -92,7 +92,7 @@ public final class LoadBench {
 
   /** Uploads a small CSV and waits for its job; the dataset id. */
   private static String uploaded(ServerProcess server, String token, Path csv) throws Exception {
-    HttpResponse<String> reply = IngestBench.upload(server, token, csv);
+    HttpResponse<String> reply = IngestBench.upload(server, token, csv, "bench");
     if (reply.statusCode() != 202) {
       throw new IllegalStateException("upload answered " + reply.statusCode() + ": " + reply.body());
     }

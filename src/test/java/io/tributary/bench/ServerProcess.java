@@ -129,6 +129,11 @@ final class ServerProcess implements AutoCloseable {
     return sum;
   }
 
+  /** The highest heap in use sampled so far (bytes). */
+  double peakHeap() {
+    return peakHeap;
+  }
+
   double stopSampling() {
     sampling = false;
     return peakHeap;
