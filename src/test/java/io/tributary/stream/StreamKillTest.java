@@ -82,10 +82,14 @@ class StreamKillTest {
   }
 
   private static JsonObject stream(ChildServer server, String token) throws Exception {
-    return new JsonObject(server.get("/api/v1/streams/survivor", token).body());
+    return stream(server, token, "survivor");
   }
 
-  private static String login(ChildServer server) throws Exception {
+  static JsonObject stream(ChildServer server, String token, String name) throws Exception {
+    return new JsonObject(server.get("/api/v1/streams/" + name, token).body());
+  }
+
+  static String login(ChildServer server) throws Exception {
     HttpResponse<String> r = server.post("/api/v1/auth/login", null, new JsonObject()
       .put("email", ChildServer.ADMIN_EMAIL).put("password", ChildServer.ADMIN_PASSWORD).encode());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
