@@ -46,15 +46,12 @@ final class BatchWriter {
   record DeadLetter(Input input, String reason) {
   }
 
-  /** One part file of a batch. */
-  record Part(Path file, long rows, long sizeBytes) {
+  /** One part file of a batch: its id (also its file name) and where it is. */
+  record Part(UUID id, Path file, long rows, long sizeBytes) {
   }
 
   /** What a batch produced (no part file when every record was a dead letter). */
   record Result(List<Part> parts, long rows, StreamSchema schema, StreamProfile stats, List<DeadLetter> dead) {
-    long sizeBytes() {
-      return parts.stream().mapToLong(Part::sizeBytes).sum();
-    }
   }
 
   private BatchWriter() {
@@ -63,7 +60,7 @@ final class BatchWriter {
   /**
    * Records of a batch parsed ahead of its write (on the writer pool, while the batch still fills), column by
    * column: the good records' values in order, the dead letters, and per column in first-seen order what its
-   * values say (see {@link #write}).
+   * values say (see {@link #plan}).
    */
   static final class Parsed {
     int rows;
@@ -240,7 +237,8 @@ final class BatchWriter {
    */
   static Written writePart(Plan plan, List<Parsed> run, Path partsDir) throws IOException {
     Files.createDirectories(partsDir);
-    Path file = partsDir.resolve(UUID.randomUUID() + ".parquet");
+    UUID id = UUID.randomUUID();
+    Path file = partsDir.resolve(id + ".parquet");
     Path temp = partsDir.resolve(file.getFileName() + ".tmp");
     int width = plan.names.length;
     ColumnStats[] uncounted = new ColumnStats[width];
@@ -282,7 +280,7 @@ final class BatchWriter {
       throw e;
     }
     Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-    return new Written(new Part(file, rows, Files.size(file)), uncounted);
+    return new Written(new Part(id, file, rows, Files.size(file)), uncounted);
   }
 
   /** A part file and the statistics it counted while writing. */

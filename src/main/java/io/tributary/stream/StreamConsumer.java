@@ -42,7 +42,6 @@ final class StreamConsumer {
   /** A buffer is the tail of a burst when no record came for this long (see {@link #tick}). */
   static final long QUIET_MS = 100;
 
-
   private static final Logger LOG = LoggerFactory.getLogger(StreamConsumer.class);
 
   private final Vertx vertx;
@@ -178,9 +177,6 @@ final class StreamConsumer {
   }
 
   private void onBatch(KafkaConsumerRecords<String, byte[]> records) {
-    if (LOG.isTraceEnabled()) {
-      LOG.trace("Stream {}: poll of {} records, buffer {}", streamId, records.size(), bufferRecords);
-    }
     List<BatchWriter.Input> taken = new ArrayList<>(records.size());
     for (int i = 0; i < records.size(); i++) {
       KafkaConsumerRecord<String, byte[]> r = records.recordAt(i);
@@ -306,14 +302,10 @@ final class StreamConsumer {
       .compose(this::writeParts)
       .compose(result -> {
         phases[1] = System.nanoTime() - started;
-        List<StreamRepository.PartFile> parts = new ArrayList<>();
-        for (BatchWriter.Part part : result.parts()) {
-          String name = part.file().getFileName().toString();
-          parts.add(new StreamRepository.PartFile(UUID.fromString(name.replace(".parquet", "")), partsDir + "/" + name,
-            part.rows(), part.sizeBytes()));
-        }
+        List<StreamRepository.PartFile> parts = result.parts().stream().map(part -> new StreamRepository.PartFile(
+          part.id(), partsDir + "/" + part.file().getFileName(), part.rows(), part.sizeBytes())).toList();
         return sendDeadLetters(result.dead())
-          .compose(v -> repository.commit(new StreamRepository.Batch(streamId, datasetId, parts, result.rows(),
+          .compose(v -> repository.commit(new StreamRepository.Batch(streamId, datasetId, parts,
             result.dead().size(), offsets, result.schema(), result.stats())))
           .compose(stored -> {
             if (stored) {

@@ -194,8 +194,12 @@ public final class StreamRepository {
   }
 
   /** One committed batch: its part (or none), the offsets it moves, and what it adds to the counts and profile. */
-  public record Batch(UUID streamId, UUID datasetId, List<PartFile> parts, long rows, long deadLettered,
+  public record Batch(UUID streamId, UUID datasetId, List<PartFile> parts, long deadLettered,
                       Map<Integer, long[]> offsets, StreamSchema schema, StreamProfile stats) {
+    long rows() {
+      return parts.stream().mapToLong(PartFile::rows).sum();
+    }
+
     long sizeBytes() {
       return parts.stream().mapToLong(PartFile::sizeBytes).sum();
     }

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,9 +34,11 @@ final class StreamSchema {
     return s;
   }
 
+  private static final List<String> KNOWN = List.of(BIGINT, DOUBLE, BOOLEAN, VARCHAR);
+
   /** The type name as this class's constant (so types compare by identity), or as given when it is none of them. */
   private static String canonical(String type) {
-    for (String known : new String[] {BIGINT, DOUBLE, BOOLEAN, VARCHAR}) {
+    for (String known : KNOWN) {
       if (known.equals(type)) {
         return known;
       }

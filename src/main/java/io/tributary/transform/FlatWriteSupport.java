@@ -17,9 +17,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * parquet-avro's write support for flat records whose fields are all nullable primitives (long, int, double,
- * boolean, string: every type the text converters and stream batches produce). The file is the one {@code AvroParquetWriter} writes
- * (same Parquet schema from {@link AvroSchemaConverter}, same Avro schema in the footer); only the per-value
- * schema dispatch of the generic path is skipped, which is most of the encoding time of narrow rows.
+ * boolean, string: every type the text converters and stream batches produce). The file is the one
+ * {@code AvroParquetWriter} writes (same Parquet schema from {@link AvroSchemaConverter}, same Avro schema in the
+ * footer); only the per-value schema dispatch of the generic path is skipped, which is most of the encoding time
+ * of narrow rows.
  */
 public final class FlatWriteSupport extends AvroWriteSupport<GenericRecord> {
 
