@@ -23,16 +23,45 @@ public final class Kafka {
     return TestApp.get().services.kafkaBootstrap();
   }
 
-  /** Sends {@code count} values (keys spread over the partitions) and waits until all are acknowledged. */
+  /**
+   * Sends {@code count} values (keys spread over the partitions) and waits until all are acknowledged. A send the
+   * broker refused (right after a topic is created or the app restarts it can answer NOT_LEADER until its
+   * retries give up) is sent again, up to three times; beyond that the test fails here, naming the error, so a
+   * record that never reached Kafka is never mistaken for one the server lost.
+   */
   public static void produce(String topic, int from, int count, IntFunction<String> value) {
     try (KafkaProducer<String, byte[]> producer = producer()) {
       awaitLeaders(producer, topic);
+      java.util.Map<Integer, java.util.concurrent.Future<?>> sent = new java.util.LinkedHashMap<>();
       for (int i = from; i < from + count; i++) {
-        String v = value.apply(i);
-        producer.send(new ProducerRecord<>(topic, Integer.toString(i), v == null ? null : v.getBytes(StandardCharsets.UTF_8)));
+        sent.put(i, producer.send(record(topic, i, value)));
       }
       producer.flush();
+      for (int attempt = 1; ; attempt++) {
+        java.util.Map<Integer, Exception> failed = new java.util.LinkedHashMap<>();
+        for (var e : sent.entrySet()) {
+          try {
+            e.getValue().get();
+          } catch (Exception err) {
+            failed.put(e.getKey(), err);
+          }
+        }
+        if (failed.isEmpty()) {
+          return;
+        }
+        if (attempt > 3) {
+          throw new AssertionError(failed.size() + " records not accepted by Kafka", failed.values().iterator().next());
+        }
+        sent.clear();
+        failed.keySet().forEach(i -> sent.put(i, producer.send(record(topic, i, value))));
+        producer.flush();
+      }
     }
+  }
+
+  private static ProducerRecord<String, byte[]> record(String topic, int i, IntFunction<String> value) {
+    String v = value.apply(i);
+    return new ProducerRecord<>(topic, Integer.toString(i), v == null ? null : v.getBytes(StandardCharsets.UTF_8));
   }
 
   /**
