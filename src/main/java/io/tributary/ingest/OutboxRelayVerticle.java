@@ -6,6 +6,7 @@ import io.tributary.kafka.KafkaSettings;
 import io.tributary.kafka.TopicTails;
 import io.tributary.metrics.Metrics;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.producer.KafkaProducer;
@@ -47,6 +48,8 @@ public final class OutboxRelayVerticle extends VerticleBase {
   private KafkaProducer<String, String> producer;
   private SqlConnection lock;
   private boolean draining;
+  /** The latest pass; the last one at a stop follows it. */
+  private Future<Void> pass = Future.succeededFuture();
   private boolean stopping;
   private boolean again;
   private boolean settled;
@@ -68,12 +71,16 @@ public final class OutboxRelayVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  /** One last pass (at most 5 s: e.g. jobs just handed back are announced), then closes. */
+  /**
+   * One last pass (at most 5 s: e.g. jobs just handed back are announced), after the pass in flight if there is
+   * one (a hand-back wakes the relay just before it is stopped), then closes.
+   */
   @Override
   public Future<?> stop() {
     stopping = true;
-    Future<?> last = draining || lock == null || producer == null || !settled ? Future.succeededFuture()
-      : relayBatch().timeout(5, java.util.concurrent.TimeUnit.SECONDS).otherwise(0);
+    Future<?> last = pass.otherwiseEmpty()
+      .compose(v -> lock == null || producer == null || !settled ? Future.succeededFuture(0) : relayBatch())
+      .timeout(5, java.util.concurrent.TimeUnit.SECONDS).otherwise(0);
     Future<?> closing = last.eventually(() -> producer == null ? Future.succeededFuture() : producer.close());
     return closing.eventually(() -> lock == null ? Future.succeededFuture() : lock.close());
   }
@@ -88,10 +95,13 @@ public final class OutboxRelayVerticle extends VerticleBase {
     }
     draining = true;
     again = false;
+    Promise<Void> ended = Promise.promise();
+    pass = ended.future();
     leadership()
       .compose(leader -> !leader ? Future.succeededFuture(0) : ready().compose(v -> relayBatch()))
       .onComplete(done -> {
         draining = false;
+        ended.complete();
         if (done.succeeded()) {
           backoffMs = 0;
           if (done.result() == BATCH || again) {

@@ -110,7 +110,13 @@ final class StreamConsumer {
         consumer = KafkaConsumer.create(vertx, config);
         consumer.partitionsAssignedHandler(this::assigned);
         consumer.partitionsRevokedHandler(this::revoked);
-        consumer.exceptionHandler(err -> LOG.warn("Stream {} consumer error: {}", streamId, err.getMessage()));
+        consumer.exceptionHandler(err -> {
+          if (closed) {
+            LOG.debug("Stream {} consumer closing: {}", streamId, err.toString()); // the poll woken up by close()
+          } else {
+            LOG.warn("Stream {} consumer error: {}", streamId, err.toString());
+          }
+        });
         // the batch handler alone drives the polling: a record handler (even an empty one) makes Vert.x also hand
         // every record to the event loop one by one, ten per task, which capped a stream at ~150k records/s
         consumer.batchHandler(this::onBatch);

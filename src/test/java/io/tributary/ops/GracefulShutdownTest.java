@@ -75,6 +75,11 @@ class GracefulShutdownTest {
         job.next();
         assertThat(job.getString("status")).as("the job was handed back").isEqualTo("queued");
         assertThat(job.getInt("attempts")).as("a graceful stop does not count as an attempt").isZero();
+        ResultSet announced = s.executeQuery("SELECT count(*) FILTER (WHERE published_at IS NULL), count(*) FROM outbox "
+          + "WHERE aggregate_id = '" + jobId + "'");
+        announced.next();
+        assertThat(announced.getInt(2)).as("the hand-back queued a new data.ingestion event").isEqualTo(2);
+        assertThat(announced.getInt(1)).as("the stop published it to Kafka before exiting").isZero();
         ResultSet stream = s.executeQuery("SELECT records_ingested FROM streams WHERE name = 'buffered'");
         stream.next();
         assertThat(stream.getLong(1)).as("buffered records were written at the stop").isEqualTo(2_000L);
@@ -82,8 +87,13 @@ class GracefulShutdownTest {
 
       server.start();
       String again = Child.login(server);
-      Child.awaitTrue("the handed-back job completes after the restart", 120, () -> "completed".equals(Child.json(
-        server.get("/api/v1/data/job/" + jobId, again)).getString("status")));
+      try {
+        Child.awaitTrue("the handed-back job completes after the restart", 120, () -> "completed".equals(Child.json(
+          server.get("/api/v1/data/job/" + jobId, again)).getString("status")));
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "; job: " + server.get("/api/v1/data/job/" + jobId, again).body()
+          + "\nserver log:\n" + server.logExcerpt(60, jobId, "outbox", "Outbox", "ingestion", "Ingestion"), e);
+      }
       assertThat(Child.json(server.get("/api/v1/data/job/" + jobId, again)).getLong("row_count")).isEqualTo(1_500_000L);
     }
   }

@@ -114,6 +114,22 @@ public final class ChildServer implements AutoCloseable {
     throw new IllegalStateException("the child server was not ready in 120 s; see " + log);
   }
 
+  /**
+   * The server log's lines (all its lives) that mention one of {@code needles} or are warnings and errors, the last
+   * {@code max} of them: what a failed assertion shows, since the log itself goes with the test's directory.
+   */
+  public String logExcerpt(int max, String... needles) {
+    try {
+      List<String> lines = java.nio.file.Files.readAllLines(log).stream()
+        .filter(l -> l.contains("WARN") || l.contains("ERROR") || l.contains("Shut") || l.contains("Starting")
+          || java.util.Arrays.stream(needles).anyMatch(l::contains))
+        .toList();
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - max), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
   /** SIGTERM, as an orchestrator stops a container: waits for the exit (at most 120 s) and returns its code. */
   public int terminate() throws InterruptedException {
     process.destroy();
