@@ -26,6 +26,7 @@ public final class FanoutVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(FanoutVerticle.class);
   private KafkaConsumer<String, String> consumer;
   private StreamRelay relay;
+  private boolean stopping;
 
   @Override
   public Future<?> start() {
@@ -46,6 +47,7 @@ public final class FanoutVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    stopping = true; // nothing may call a consumer once closing (see StreamRelay#close)
     return Future.join(consumer.close(), relay.close());
   }
 
@@ -58,7 +60,9 @@ public final class FanoutVerticle extends VerticleBase {
     } catch (RuntimeException e) {
       LOG.warn("Skipping malformed completion event at offset {}: {}", record.offset(), e.getMessage());
     }
-    consumer.commit();
+    if (!stopping) {
+      consumer.commit();
+    }
   }
 
   private void forward(String type, JsonObject event) {

@@ -36,6 +36,7 @@ final class StreamRelay {
   private final KafkaConsumer<String, byte[]> consumer;
   private Map<String, List<String>> streamsByTopic = new HashMap<>();
   private Set<TopicPartition> assigned = new HashSet<>();
+  private boolean closed;
 
   StreamRelay(Vertx vertx, StreamRepository streams, JsonObject kafka, String nodeId) {
     this.vertx = vertx;
@@ -54,7 +55,13 @@ final class StreamRelay {
 
   /** Follows the topics of the running streams (call on start, on changes and periodically). */
   Future<Void> reload() {
+    if (closed) {
+      return Future.succeededFuture();
+    }
     return streams.running().compose(running -> {
+      if (closed) {
+        return Future.<Void>succeededFuture();
+      }
       Map<String, List<String>> byTopic = new HashMap<>();
       running.forEach(s -> byTopic.computeIfAbsent(s.getString("topic"), t -> new ArrayList<>())
         .add(s.getString("stream_id")));
@@ -62,6 +69,9 @@ final class StreamRelay {
       List<Future<List<PartitionInfo>>> partitions = new ArrayList<>();
       byTopic.keySet().forEach(topic -> partitions.add(consumer.partitionsFor(topic)));
       return Future.all(partitions).compose(all -> {
+        if (closed) {
+          return Future.<Void>succeededFuture();
+        }
         Set<TopicPartition> wanted = new HashSet<>();
         partitions.forEach(f -> f.result().forEach(p -> wanted.add(new TopicPartition(p.getTopic(), p.getPartition()))));
         if (wanted.equals(assigned)) {
@@ -76,7 +86,12 @@ final class StreamRelay {
     });
   }
 
+  /**
+   * Closes the consumer; nothing calls it afterwards (Vert.x's consumer would start a new poll thread for a call
+   * after close(), next to the one still closing it).
+   */
   Future<Void> close() {
+    closed = true;
     return consumer.close();
   }
 

@@ -97,7 +97,11 @@ public final class IngestionVerticle extends VerticleBase {
       .compose(v -> consumer.subscribe(kafka.getJsonObject("topics").getString("ingestion")));
   }
 
-  /** Stops consuming and hands this process's running jobs back to the queue (see {@link IngestRepository#handBack}). */
+  /**
+   * Stops consuming and hands this process's running jobs back to the queue (see {@link IngestRepository#handBack}).
+   * Nothing calls the consumer once {@code stopping} is set: Vert.x's consumer starts a new poll thread for a call
+   * after close(), which would leave a second member under this node's static instance id.
+   */
   @Override
   public Future<?> stop() {
     stopping = true;
@@ -116,6 +120,9 @@ public final class IngestionVerticle extends VerticleBase {
   }
 
   private void onRecord(KafkaConsumerRecord<String, String> record) {
+    if (stopping) {
+      return; // not committed: the next consumer of the partition reads it again
+    }
     consumer.pause();
     UUID jobId;
     try {
@@ -156,6 +163,9 @@ public final class IngestionVerticle extends VerticleBase {
 
   /** Commits exactly this record (records fetched but not yet handled stay uncommitted). */
   private void commitAndContinue(KafkaConsumerRecord<String, String> record) {
+    if (stopping) {
+      return; // see stop(): nothing may call the consumer once it is closing
+    }
     consumer.commit(Map.of(new TopicPartition(record.topic(), record.partition()),
       new OffsetAndMetadata(record.offset() + 1, ""))).onComplete(done -> {
       if (running.size() < maxConcurrent) {
@@ -246,7 +256,7 @@ public final class IngestionVerticle extends VerticleBase {
   }
 
   private void resumeIfRoom() {
-    if (paused && running.size() < maxConcurrent) {
+    if (paused && running.size() < maxConcurrent && !stopping) {
       paused = false;
       consumer.resume();
     }
@@ -307,6 +317,9 @@ public final class IngestionVerticle extends VerticleBase {
 
   /** Events of the partitions this process consumes that it has not read yet (end offset − position). */
   private Future<Long> consumerLag() {
+    if (stopping) {
+      return Future.succeededFuture(0L);
+    }
     return consumer.assignment().compose(assigned -> {
       if (assigned.isEmpty()) {
         return Future.succeededFuture(0L);

@@ -71,8 +71,16 @@ final class StreamConsumer {
   private long lastArrival;
   private StreamSchema schema = new StreamSchema();
   private Future<Void> inFlight = Future.succeededFuture();
+  private Future<Void> closedFuture;
   private boolean flushing;
   private boolean paused;
+  /** close() was called: no more batches after the one it writes, the consumer is not resumed. */
+  private boolean closing;
+  /**
+   * The Kafka consumer is closed or being closed: nothing may call it any more. (Vert.x's consumer starts a new
+   * poll thread for a call after close(), next to the one still closing: a second live member under the same
+   * static instance id, which then fights the next consumer of this stream for its partitions.)
+   */
   private boolean closed;
   private long lag;
 
@@ -97,7 +105,12 @@ final class StreamConsumer {
     this.partsDir = "datasets/" + stream.getString("owner_id") + "/" + datasetId + "/parts";
   }
 
-  /** Removes part files that were never registered (a crash between writing and committing), then subscribes. */
+  /**
+   * Removes part files that were never registered (a crash between writing and committing) and are older than the
+   * file grace period, then subscribes. Younger ones may be another writer's work in progress in the same folder (a
+   * compaction the previous life of this process left running, another node's batch): the lake sweep takes them
+   * later if they stay unregistered.
+   */
   Future<Void> start(StreamSchema current) {
     this.schema = current;
     return repository.parts(streamId)
@@ -131,9 +144,10 @@ final class StreamConsumer {
     }
     Set<String> registered = new HashSet<>();
     parts.forEach(p -> registered.add(dataDir.resolve(p.path()).normalize().toString()));
+    long cutoff = System.currentTimeMillis() - settings.fileGraceMs();
     try (var files = Files.list(dir)) {
       for (Path f : (Iterable<Path>) files::iterator) {
-        if (!registered.contains(f.normalize().toString())) {
+        if (!registered.contains(f.normalize().toString()) && Files.getLastModifiedTime(f).toMillis() < cutoff) {
           Files.deleteIfExists(f);
           LOG.info("Stream {}: removed part file {} that was never registered", streamId, f.getFileName());
         }
@@ -144,6 +158,9 @@ final class StreamConsumer {
 
   private void assigned(Set<TopicPartition> partitions) {
     repository.offsets(streamId).onSuccess(stored -> {
+      if (closed) {
+        return;
+      }
       for (TopicPartition tp : partitions) {
         Long offset = stored.get(tp.getPartition());
         committed.put(tp.getPartition(), offset == null ? -1L : offset);
@@ -234,7 +251,7 @@ final class StreamConsumer {
 
   /** Refreshes the consumer lag (end offsets minus stored offsets of the partitions this process holds). */
   Future<Long> refreshLag() {
-    if (consumer == null || committed.isEmpty()) {
+    if (consumer == null || closed || committed.isEmpty()) {
       return Future.succeededFuture(lag);
     }
     Set<TopicPartition> held = new HashSet<>();
@@ -264,14 +281,14 @@ final class StreamConsumer {
   }
 
   private void pause() {
-    if (!paused && consumer != null) {
+    if (!paused && consumer != null && !closed) {
       paused = true;
       consumer.pause();
     }
   }
 
   private void resume() {
-    if (paused && consumer != null && !closed) {
+    if (paused && consumer != null && !closing) {
       paused = false;
       consumer.resume();
     }
@@ -344,7 +361,7 @@ final class StreamConsumer {
       .onComplete(done -> {
         flushing = false;
         resume();
-        if (full() && !closed) {
+        if (full() && !closing) {
           flush();
         }
       });
@@ -358,6 +375,9 @@ final class StreamConsumer {
     bufferBytes = 0;
     return repository.offsets(streamId).compose(stored -> {
       List<Future<Void>> seeks = new ArrayList<>();
+      if (closed) {
+        return Future.<Void>succeededFuture();
+      }
       for (Integer p : new ArrayList<>(committed.keySet())) {
         Long offset = stored.get(p);
         committed.put(p, offset == null ? -1L : offset);
@@ -386,6 +406,9 @@ final class StreamConsumer {
   }
 
   private void commitKafka(Map<Integer, long[]> offsets) {
+    if (closed) {
+      return;
+    }
     Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
     offsets.forEach((p, fromTo) -> commit.put(new TopicPartition(topic, p), new OffsetAndMetadata(fromTo[1], "")));
     consumer.commit(commit).onFailure(err -> LOG.debug("Stream {}: Kafka offsets not committed: {}", streamId,
@@ -427,15 +450,17 @@ final class StreamConsumer {
 
   /** Flushes what is buffered (graceful stop), then leaves the topic. */
   Future<Void> close() {
-    if (closed) {
-      return inFlight;
+    if (closing) {
+      return closedFuture;
     }
+    closing = true;
     pause();
-    return inFlight.otherwiseEmpty().compose(v -> flush()).otherwiseEmpty()
+    closedFuture = inFlight.otherwiseEmpty().compose(v -> flush()).otherwiseEmpty()
       .eventually(() -> {
         closed = true;
         return consumer == null ? Future.succeededFuture() : consumer.close();
       });
+    return closedFuture;
   }
 
   @SuppressWarnings("unused")

@@ -39,6 +39,8 @@ public final class StreamVerticle extends VerticleBase {
   private final Set<UUID> starting = new HashSet<>();
   private final Set<UUID> compacting = new HashSet<>();
   private boolean stopping;
+  /** Consumers being started (a stop waits for them, then closes them with the others). */
+  private final Set<Future<Void>> starts = new HashSet<>();
 
   @Override
   public Future<?> start() {
@@ -65,9 +67,12 @@ public final class StreamVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
-    List<Future<Void>> closing = new ArrayList<>();
-    consumers.values().forEach(c -> closing.add(c.close()));
-    return Future.join(closing).otherwiseEmpty()
+    // consumers still starting are closed too, once started (else their Kafka consumers would outlive the verticle)
+    return Future.join(new ArrayList<>(starts)).otherwiseEmpty().compose(started -> {
+      List<Future<Void>> closing = new ArrayList<>();
+      consumers.values().forEach(c -> closing.add(c.close()));
+      return Future.join(closing);
+    }).otherwiseEmpty()
       .eventually(() -> deadLetters.close())
       .eventually(() -> writers.close());
   }
@@ -83,21 +88,27 @@ public final class StreamVerticle extends VerticleBase {
       for (JsonObject stream : running) {
         UUID id = UUID.fromString(stream.getString("stream_id"));
         wanted.add(id);
-        if (!consumers.containsKey(id) && starting.add(id)) {
+        if (!stopping && !consumers.containsKey(id) && starting.add(id)) {
           StreamConsumer consumer = new StreamConsumer(vertx, repository, writers, deadLetters, settings,
             config().getJsonObject("kafka"), config().getString("node_id"), dataDir, stream);
-          started.add(repository.schema(consumer.datasetId)
+          Future<Void> start = repository.schema(consumer.datasetId)
             .compose(consumer::start)
             .onSuccess(v -> {
               consumers.put(id, consumer);
               LOG.info("Consuming stream {} ({} → dataset {})", stream.getString("name"), consumer.topic,
                 consumer.datasetId);
             })
-            .onFailure(err -> LOG.warn("Stream {} not started: {}", id, err.getMessage()))
+            .onFailure(err -> {
+              LOG.warn("Stream {} not started: {}", id, err.getMessage());
+              consumer.close(); // whatever of it did start
+            })
             .eventually(() -> {
               starting.remove(id);
               return Future.succeededFuture();
-            }));
+            });
+          starts.add(start);
+          start.onComplete(x -> starts.remove(start));
+          started.add(start);
         }
       }
       for (UUID id : new ArrayList<>(consumers.keySet())) {

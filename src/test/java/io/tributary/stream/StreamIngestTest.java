@@ -12,7 +12,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -49,6 +56,15 @@ class StreamIngestTest {
   /** The rows a stream has stored (its records_ingested; polling this costs no query of the hourly limit). */
   static long count(Api api, String name) {
     return api.get("/api/v1/streams/" + name).bodyAsJsonObject().getLong("records_ingested", 0L);
+  }
+
+  /** The folder of a stream dataset's part files. */
+  static Path partsDir(String datasetId) {
+    try (var dirs = Files.walk(Path.of(TestApp.get().config().getString("data_dir")).resolve("datasets"), 2)) {
+      return dirs.filter(d -> d.getFileName().toString().equals(datasetId)).findFirst().orElseThrow().resolve("parts");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The row count through SQL. */
@@ -108,10 +124,23 @@ class StreamIngestTest {
   void restartMidStream() {
     Api owner = Api.newUser("analyst", "premium");
     String topic = topic();
-    register(owner, "restarted", topic);
+    String datasetId = register(owner, "restarted", topic).getString("dataset_id");
     Kafka.produce(topic, 0, 60_000, StreamIngestTest::record);
     await("the first batches are committed", 60, () -> count(owner, "restarted") > 0);
+    // files no batch registered: one left by a crash long ago, one another writer is still at (young)
+    Path parts = partsDir(datasetId);
+    Path crashed = parts.resolve("left-by-a-crash.parquet");
+    Path young = parts.resolve("being-written.parquet");
+    try {
+      Files.write(crashed, new byte[] {1});
+      Files.setLastModifiedTime(crashed, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+      Files.write(young, new byte[] {1});
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     TestApp.get().restart();
+    assertThat(crashed).as("an old unregistered part file is removed at the start").doesNotExist();
+    assertThat(young).as("a young one may be another writer's batch in progress: kept").exists();
     Kafka.produce(topic, 60_000, 60_000, StreamIngestTest::record);
     await("every record is in the dataset", 120, () -> count(owner, "restarted") >= 120_000);
     Api.sleep(1_000);
