@@ -106,10 +106,9 @@ final class StreamConsumer {
   }
 
   /**
-   * Removes part files that were never registered (a crash between writing and committing) and are older than the
-   * file grace period, then subscribes. Younger ones may be another writer's work in progress in the same folder (a
-   * compaction the previous life of this process left running, another node's batch): the lake sweep takes them
-   * later if they stay unregistered.
+   * Removes part files that were never registered (a crash between writing and committing), then subscribes. (Only
+   * this process writes in its lake, and nothing of this stream is being written: a stopping StreamVerticle waits
+   * for its batches and compactions.)
    */
   Future<Void> start(StreamSchema current) {
     this.schema = current;
@@ -144,10 +143,9 @@ final class StreamConsumer {
     }
     Set<String> registered = new HashSet<>();
     parts.forEach(p -> registered.add(dataDir.resolve(p.path()).normalize().toString()));
-    long cutoff = System.currentTimeMillis() - settings.fileGraceMs();
     try (var files = Files.list(dir)) {
       for (Path f : (Iterable<Path>) files::iterator) {
-        if (!registered.contains(f.normalize().toString()) && Files.getLastModifiedTime(f).toMillis() < cutoff) {
+        if (!registered.contains(f.normalize().toString())) {
           Files.deleteIfExists(f);
           LOG.info("Stream {}: removed part file {} that was never registered", streamId, f.getFileName());
         }
@@ -157,6 +155,7 @@ final class StreamConsumer {
   }
 
   private void assigned(Set<TopicPartition> partitions) {
+    partitions.forEach(tp -> position.remove(tp.getPartition()));
     repository.offsets(streamId).onSuccess(stored -> {
       if (closed) {
         return;
@@ -164,17 +163,36 @@ final class StreamConsumer {
       for (TopicPartition tp : partitions) {
         Long offset = stored.get(tp.getPartition());
         committed.put(tp.getPartition(), offset == null ? -1L : offset);
-        position.put(tp.getPartition(), offset == null ? -1L : offset);
-        if (offset != null) {
-          consumer.seek(tp, offset);
-        } else if ("latest".equals(startFrom)) {
-          consumer.seekToEnd(tp);
-        } else {
-          consumer.seekToBeginning(tp);
-        }
+        seekTo(tp, offset);
       }
-    }).onFailure(err -> LOG.warn("Stream {}: offsets not loaded ({}); records already stored are skipped by offset",
-      streamId, err.getMessage()));
+    }).onFailure(err -> {
+      LOG.warn("Stream {}: offsets not loaded ({}); trying again in 1 s", streamId, err.getMessage());
+      vertx.setTimer(1_000, id -> {
+        if (!closing) {
+          assigned(partitions);
+        }
+      });
+    });
+  }
+
+  /**
+   * Moves a partition to its stored offset ({@code null}: to where {@code start_from} says) and takes its records
+   * again only once the seek is done. Records fetched before it may start anywhere at or past the Kafka committed
+   * offset, which can lie beyond the stored one (they are dropped: taking them would leave a gap of records
+   * that the records after the seek would then find "already held").
+   */
+  private Future<Void> seekTo(TopicPartition tp, Long offset) {
+    int p = tp.getPartition();
+    position.remove(p);
+    Future<Void> seek = offset != null ? consumer.seek(tp, offset)
+      : "latest".equals(startFrom) ? consumer.seekToEnd(tp) : consumer.seekToBeginning(tp);
+    return seek.onSuccess(v -> {
+      // (the results of the consumer's earlier polls reach this event loop before this, in order)
+      if (committed.containsKey(p)) {
+        position.put(p, offset == null ? -1L : offset);
+      }
+    }).onFailure(err -> LOG.warn("Stream {}: partition {} not moved to offset {}: {}", streamId, p, offset,
+      err.getMessage()));
   }
 
   private void revoked(Set<TopicPartition> partitions) {
@@ -373,6 +391,7 @@ final class StreamConsumer {
     buffer.clear();
     bufferRecords = 0;
     bufferBytes = 0;
+    committed.keySet().forEach(position::remove); // nothing is taken until the seeks are done
     return repository.offsets(streamId).compose(stored -> {
       List<Future<Void>> seeks = new ArrayList<>();
       if (closed) {
@@ -381,10 +400,7 @@ final class StreamConsumer {
       for (Integer p : new ArrayList<>(committed.keySet())) {
         Long offset = stored.get(p);
         committed.put(p, offset == null ? -1L : offset);
-        position.put(p, offset == null ? -1L : offset);
-        TopicPartition tp = new TopicPartition(topic, p);
-        seeks.add(offset != null ? consumer.seek(tp, offset)
-          : "latest".equals(startFrom) ? consumer.seekToEnd(tp) : consumer.seekToBeginning(tp));
+        seeks.add(seekTo(new TopicPartition(topic, p), offset));
       }
       return Future.all(seeks).<Void>mapEmpty();
     }).otherwise(err -> null);

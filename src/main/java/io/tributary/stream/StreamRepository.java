@@ -74,9 +74,11 @@ public final class StreamRepository {
 
   /**
    * Registers a stream (and its dataset), or resumes a stopped one of the same name and topic. 409 when the name
-   * is taken by another stream, a dataset, or the topic is another user's stream.
+   * is taken by another stream, a dataset, or the topic is another user's stream. A new stream starts at
+   * {@code startOffsets} (partition → offset) where given; a resumed one where it stopped.
    */
-  public Future<JsonObject> register(UUID ownerId, String name, String topic, String startFrom) {
+  public Future<JsonObject> register(UUID ownerId, String name, String topic, String startFrom,
+                                     Map<Integer, Long> startOffsets) {
     return pool.withTransaction(conn -> conn.preparedQuery(FIND_OWN).execute(Tuple.of(ownerId, name)).compose(rows -> {
       if (rows.size() > 0) {
         Row row = rows.iterator().next();
@@ -105,6 +107,8 @@ public final class StreamRepository {
             new JsonObject().put("field", "name")) : err))
           .compose(r -> conn.preparedQuery(INSERT_STREAM).execute(Tuple.of(streamId, ownerId, name, topic, datasetId,
             startFrom)))
+          .compose(r -> startOffsets.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(INSERT_OFFSET)
+            .executeBatch(startOffsets.entrySet().stream().map(e -> Tuple.of(streamId, e.getKey(), e.getValue())).toList()))
           .compose(r -> conn.preparedQuery(FIND_OWN).execute(Tuple.of(ownerId, name)))
           .map(r -> toJson(r.iterator().next()).put("resumed", false));
       });

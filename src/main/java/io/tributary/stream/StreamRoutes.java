@@ -12,7 +12,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.kafka.admin.KafkaAdminClient;
-import io.vertx.kafka.admin.ListOffsetsResultInfo;
 import io.vertx.kafka.admin.NewTopic;
 import io.vertx.kafka.admin.OffsetSpec;
 import io.vertx.kafka.client.common.TopicPartition;
@@ -78,8 +77,15 @@ public final class StreamRoutes {
         + "not an internal, dead-letter or Tributary topic", new JsonObject().put("field", "topic"));
     }
     Caller caller = Caller.of(ctx);
+    // "latest" means the records produced from now on: the topic's end offsets are stored with a new stream, so a
+    // restart before a partition's first batch does not skip what came meanwhile
     ensureTopics(topic)
-      .compose(v -> repository.register(caller.id(), name, topic, startFrom))
+      .compose(v -> "latest".equals(startFrom) ? endOffsets(topic) : Future.succeededFuture(Map.<TopicPartition, Long>of()))
+      .compose(start -> {
+        Map<Integer, Long> byPartition = new HashMap<>();
+        start.forEach((tp, offset) -> byPartition.put(tp.getPartition(), offset));
+        return repository.register(caller.id(), name, topic, startFrom, byPartition);
+      })
       .onSuccess(stream -> {
         vertx.eventBus().publish(StreamContract.CHANGED, new JsonObject().put("stream_id", stream.getString("stream_id")));
         boolean resumed = Boolean.TRUE.equals(stream.remove("resumed"));
@@ -153,20 +159,29 @@ public final class StreamRoutes {
   private Future<JsonObject> lag(JsonObject stream) {
     String topic = stream.getString("topic");
     stream.remove("owner_id");
-    return admin.describeTopics(List.of(topic)).compose(described -> {
-      Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
-      described.get(topic).getPartitions().forEach(p -> ends.put(new TopicPartition(topic, p.getPartition()), OffsetSpec.LATEST));
-      return admin.listOffsets(ends);
-    }).compose(ends -> repository.offsets(UUID.fromString(stream.getString("stream_id"))).map(stored -> {
+    return endOffsets(topic).compose(ends -> repository.offsets(UUID.fromString(stream.getString("stream_id"))).map(stored -> {
       long lag = 0;
-      for (Map.Entry<TopicPartition, ListOffsetsResultInfo> e : ends.entrySet()) {
+      for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
         Long next = stored.get(e.getKey().getPartition());
         if (next != null || !"latest".equals(stream.getString("start_from"))) {
-          lag += Math.max(0, e.getValue().getOffset() - (next == null ? 0 : next));
+          lag += Math.max(0, e.getValue() - (next == null ? 0 : next));
         }
       }
       return stream.put("lag", lag);
     })).timeout(3, TimeUnit.SECONDS).otherwise(err -> stream.put("lag", null));
+  }
+
+  /** The end offset of every partition of the topic. */
+  private Future<Map<TopicPartition, Long>> endOffsets(String topic) {
+    return admin.describeTopics(List.of(topic)).compose(described -> {
+      Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+      described.get(topic).getPartitions().forEach(p -> ends.put(new TopicPartition(topic, p.getPartition()), OffsetSpec.LATEST));
+      return admin.listOffsets(ends);
+    }).map(ends -> {
+      Map<TopicPartition, Long> out = new HashMap<>();
+      ends.forEach((tp, info) -> out.put(tp, info.getOffset()));
+      return out;
+    });
   }
 
   /** Creates the topic (when producers have not yet) and its dead-letter topic. */

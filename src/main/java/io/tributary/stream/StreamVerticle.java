@@ -37,7 +37,8 @@ public final class StreamVerticle extends VerticleBase {
   private Path dataDir;
   private final Map<UUID, StreamConsumer> consumers = new HashMap<>();
   private final Set<UUID> starting = new HashSet<>();
-  private final Set<UUID> compacting = new HashSet<>();
+  /** Compactions in flight, by stream (a stop waits for them: their files are not registered yet). */
+  private final Map<UUID, Future<Void>> compacting = new HashMap<>();
   private boolean stopping;
   /** Consumers being started (a stop waits for them, then closes them with the others). */
   private final Set<Future<Void>> starts = new HashSet<>();
@@ -69,7 +70,7 @@ public final class StreamVerticle extends VerticleBase {
     stopping = true;
     // consumers still starting are closed too, once started (else their Kafka consumers would outlive the verticle)
     return Future.join(new ArrayList<>(starts)).otherwiseEmpty().compose(started -> {
-      List<Future<Void>> closing = new ArrayList<>();
+      List<Future<Void>> closing = new ArrayList<>(compacting.values());
       consumers.values().forEach(c -> closing.add(c.close()));
       return Future.join(closing);
     }).otherwiseEmpty()
@@ -125,9 +126,14 @@ public final class StreamVerticle extends VerticleBase {
   }
 
   private void compactAll() {
+    if (stopping) {
+      return;
+    }
     for (StreamConsumer c : new ArrayList<>(consumers.values())) {
-      if (compacting.add(c.streamId)) {
-        compact(c).onComplete(x -> compacting.remove(c.streamId));
+      if (!compacting.containsKey(c.streamId)) {
+        Future<Void> compaction = compact(c);
+        compacting.put(c.streamId, compaction);
+        compaction.onComplete(x -> compacting.remove(c.streamId));
       }
     }
   }

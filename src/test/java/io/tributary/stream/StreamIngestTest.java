@@ -7,22 +7,21 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,15 +55,6 @@ class StreamIngestTest {
   /** The rows a stream has stored (its records_ingested; polling this costs no query of the hourly limit). */
   static long count(Api api, String name) {
     return api.get("/api/v1/streams/" + name).bodyAsJsonObject().getLong("records_ingested", 0L);
-  }
-
-  /** The folder of a stream dataset's part files. */
-  static Path partsDir(String datasetId) {
-    try (var dirs = Files.walk(Path.of(TestApp.get().config().getString("data_dir")).resolve("datasets"), 2)) {
-      return dirs.filter(d -> d.getFileName().toString().equals(datasetId)).findFirst().orElseThrow().resolve("parts");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   /** The row count through SQL. */
@@ -120,27 +110,51 @@ class StreamIngestTest {
   }
 
   @Test
+  @DisplayName("start_from latest: records older than the stream are skipped, none produced while it was stopped")
+  void latestIsPinnedAtCreation() throws Exception {
+    Api owner = Api.newUser("analyst", "premium");
+    String topic = topic();
+    try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", Kafka.bootstrap()))) {
+      admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+    }
+    produceTo(topic, 0, 0, 5); // before the stream: not wanted
+    HttpResponse<Buffer> created = owner.post("/api/v1/streams", new JsonObject().put("name", "pinned").put("topic", topic)
+      .put("start_from", "latest"));
+    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+    produceTo(topic, 0, 100, 10);
+    await("the new records of partition 0 are stored", 60, () -> count(owner, "pinned") == 10);
+
+    assertThat(owner.delete("/api/v1/streams/pinned").statusCode()).isEqualTo(204);
+    Api.sleep(2_000); // its consumer is closed
+    produceTo(topic, 1, 200, 7); // a partition no batch has touched yet, while nobody consumes
+    HttpResponse<Buffer> resumed = owner.post("/api/v1/streams", new JsonObject().put("name", "pinned").put("topic", topic)
+      .put("start_from", "latest"));
+    assertThat(resumed.statusCode()).as(resumed.bodyAsString()).isEqualTo(200);
+    await("the records produced while stopped are stored", 60, () -> count(owner, "pinned") == 17);
+    JsonObject figures = query(owner, "SELECT count(*) AS n, min(id) AS lowest FROM pinned");
+    assertThat(figures.getLong("n")).isEqualTo(17L);
+    assertThat(figures.getLong("lowest")).as("none of the records older than the stream").isEqualTo(100L);
+  }
+
+  /** {@code count} records with ids from {@code firstId} to one partition of the topic. */
+  private static void produceTo(String topic, int partition, int firstId, int count) throws Exception {
+    try (KafkaProducer<String, byte[]> producer = Kafka.producer()) {
+      for (int i = firstId; i < firstId + count; i++) {
+        producer.send(new ProducerRecord<>(topic, partition, null, record(i).getBytes(StandardCharsets.UTF_8)))
+          .get(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
   @DisplayName("a restart in the middle of a stream loses and repeats nothing")
   void restartMidStream() {
     Api owner = Api.newUser("analyst", "premium");
     String topic = topic();
-    String datasetId = register(owner, "restarted", topic).getString("dataset_id");
+    register(owner, "restarted", topic);
     Kafka.produce(topic, 0, 60_000, StreamIngestTest::record);
     await("the first batches are committed", 60, () -> count(owner, "restarted") > 0);
-    // files no batch registered: one left by a crash long ago, one another writer is still at (young)
-    Path parts = partsDir(datasetId);
-    Path crashed = parts.resolve("left-by-a-crash.parquet");
-    Path young = parts.resolve("being-written.parquet");
-    try {
-      Files.write(crashed, new byte[] {1});
-      Files.setLastModifiedTime(crashed, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
-      Files.write(young, new byte[] {1});
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
     TestApp.get().restart();
-    assertThat(crashed).as("an old unregistered part file is removed at the start").doesNotExist();
-    assertThat(young).as("a young one may be another writer's batch in progress: kept").exists();
     Kafka.produce(topic, 60_000, 60_000, StreamIngestTest::record);
     await("every record is in the dataset", 120, () -> count(owner, "restarted") >= 120_000);
     Api.sleep(1_000);

@@ -66,6 +66,10 @@ public final class Api {
     return send(request(io.vertx.core.http.HttpMethod.GET, path).send());
   }
 
+  public HttpResponse<Buffer> delete(String path) {
+    return send(request(io.vertx.core.http.HttpMethod.DELETE, path).send());
+  }
+
   public HttpResponse<Buffer> post(String path, JsonObject body) {
     return send(request(io.vertx.core.http.HttpMethod.POST, path).sendJsonObject(body));
   }
