@@ -79,15 +79,27 @@ public final class StreamBench {
     try (ServerProcess server = new ServerProcess(jar, dataDir, heap, out.resolve("stream-server.log"))) {
       server.awaitLog(Duration.ofMinutes(2), "Converter warmed up", "Converter warm-up skipped");
       StreamBench bench = new StreamBench(out, server, IngestBench.login(server));
-      bench.ingestion(Long.getLong("bench.stream.records", 1_000_000L));
-      if (Boolean.getBoolean("bench.stream.ingest.only")) {
+      // -Dbench.stream.phases=over (say) runs only that phase, printed, no report (e.g. to profile one)
+      String phases = System.getProperty("bench.stream.phases", Boolean.getBoolean("bench.stream.ingest.only")
+        ? "ingest" : "ingest,within,over,bare");
+      if (phases.contains("ingest")) {
+        bench.ingestion(Long.getLong("bench.stream.records", 1_000_000L));
+      }
+      if (phases.contains("within")) {
+        bench.withinCapacity(Integer.getInteger("bench.stream.sockets", 10_000),
+          Integer.getInteger("bench.stream.live.rate", 5), Integer.getInteger("bench.stream.live.seconds", 30));
+      }
+      if (phases.contains("over")) {
+        if (!phases.contains("within")) {
+          bench.registerLive();
+        }
+        bench.overCapacity(Integer.getInteger("bench.stream.over.sockets", 1_000),
+          Integer.getInteger("bench.stream.over.rate", 200), Integer.getInteger("bench.stream.over.seconds", 20));
+      }
+      if (!phases.contains("bare")) {
         System.out.println(bench.results.encode());
         return;
       }
-      bench.withinCapacity(Integer.getInteger("bench.stream.sockets", 10_000),
-        Integer.getInteger("bench.stream.live.rate", 5), Integer.getInteger("bench.stream.live.seconds", 30));
-      bench.overCapacity(Integer.getInteger("bench.stream.over.sockets", 1_000),
-        Integer.getInteger("bench.stream.over.rate", 200), Integer.getInteger("bench.stream.over.seconds", 20));
       results = bench.results;
     }
     // the ceiling runs with the Tributary server gone, so it has the machine to itself
