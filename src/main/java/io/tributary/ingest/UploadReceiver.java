@@ -55,7 +55,9 @@ final class UploadReceiver {
     request.endHandler(v -> {
       Future<Void> written = sawFile[0] ? fileWritten.future() : Future.succeededFuture();
       written.onSuccess(x -> {
-        if (!done.future().isComplete()) {
+        if (bytes[0] > maxBytes) {
+          failOnce(done, request, tooLarge(maxBytes));
+        } else {
           done.tryComplete(new Received(sawFile[0], filename[0], bytes[0]));
         }
       }).onFailure(err -> failOnce(done, request, err));
@@ -79,8 +81,10 @@ final class UploadReceiver {
       }
       bytes[0] += buf.length();
       if (bytes[0] > maxBytes) {
-        closeFile.run();
+        // the verdict first: closing the file completes fileWritten, at once if the close is already done, and
+        // the request may have ended (its end waits only for that), which would accept the upload
         failOnce(done, request, tooLarge(maxBytes));
+        closeFile.run();
         return;
       }
       file.write(buf);
@@ -90,8 +94,8 @@ final class UploadReceiver {
       }
     });
     upload.exceptionHandler(err -> {
+      failOnce(done, request, new ApiException(ErrorCode.BAD_REQUEST, "The upload was interrupted")); // first: see above
       closeFile.run();
-      failOnce(done, request, new ApiException(ErrorCode.BAD_REQUEST, "The upload was interrupted"));
     });
     upload.endHandler(v -> closeFile.run());
     upload.resume();
