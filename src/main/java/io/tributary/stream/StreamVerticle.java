@@ -40,6 +40,8 @@ public final class StreamVerticle extends VerticleBase {
   /** Compactions in flight, by stream (a stop waits for them: their files are not registered yet). */
   private final Map<UUID, Future<Void>> compacting = new HashMap<>();
   private boolean stopping;
+  /** Consumers of streams stopped by their owner, still closing (their last batch may be being written). */
+  private final Map<UUID, Future<Void>> closing = new HashMap<>();
   /** Consumers being started (a stop waits for them, then closes them with the others). */
   private final Set<Future<Void>> starts = new HashSet<>();
 
@@ -70,9 +72,10 @@ public final class StreamVerticle extends VerticleBase {
     stopping = true;
     // consumers still starting are closed too, once started (else their Kafka consumers would outlive the verticle)
     return Future.join(new ArrayList<>(starts)).otherwiseEmpty().compose(started -> {
-      List<Future<Void>> closing = new ArrayList<>(compacting.values());
-      consumers.values().forEach(c -> closing.add(c.close()));
-      return Future.join(closing);
+      List<Future<Void>> closings = new ArrayList<>(compacting.values());
+      closings.addAll(closing.values());
+      consumers.values().forEach(c -> closings.add(c.close()));
+      return Future.join(closings);
     }).otherwiseEmpty()
       .eventually(() -> deadLetters.close())
       .eventually(() -> writers.close());
@@ -89,7 +92,9 @@ public final class StreamVerticle extends VerticleBase {
       for (JsonObject stream : running) {
         UUID id = UUID.fromString(stream.getString("stream_id"));
         wanted.add(id);
-        if (!stopping && !consumers.containsKey(id) && starting.add(id)) {
+        // (nor while a compaction of it runs: its merged file is not registered yet; the 5 s reconcile starts it)
+        if (!stopping && !consumers.containsKey(id) && !closing.containsKey(id) && !compacting.containsKey(id)
+          && starting.add(id)) {
           StreamConsumer consumer = new StreamConsumer(vertx, repository, writers, deadLetters, settings,
             config().getJsonObject("kafka"), config().getString("node_id"), dataDir, stream);
           Future<Void> start = repository.schema(consumer.datasetId)
@@ -115,7 +120,15 @@ public final class StreamVerticle extends VerticleBase {
       for (UUID id : new ArrayList<>(consumers.keySet())) {
         if (!wanted.contains(id)) {
           StreamConsumer consumer = consumers.remove(id);
-          consumer.close().onComplete(x -> LOG.info("Stopped consuming stream {}", id));
+          // a stream resumed meanwhile starts once this close is done: a new consumer's start removes part files
+          // never registered, which would include this one's last batch while it is being written
+          Future<Void> closed = consumer.close();
+          closing.put(id, closed);
+          closed.onComplete(x -> {
+            closing.remove(id);
+            LOG.info("Stopped consuming stream {}", id);
+            reconcile();
+          });
         }
       }
       return Future.join(started).<Void>mapEmpty();

@@ -136,6 +136,26 @@ class StreamIngestTest {
     assertThat(figures.getLong("lowest")).as("none of the records older than the stream").isEqualTo(100L);
   }
 
+  @Test
+  @DisplayName("a stream stopped and resumed at once, mid-stream, stores every record once")
+  void stopAndResumeAtOnce() {
+    Api owner = Api.newUser("analyst", "premium");
+    String topic = topic();
+    JsonObject body = new JsonObject().put("name", "bouncing").put("topic", topic);
+    assertThat(owner.post("/api/v1/streams", body).statusCode()).isEqualTo(201);
+    Kafka.produce(topic, 0, 30_000, StreamIngestTest::record);
+    await("the first batches are stored", 60, () -> count(owner, "bouncing") > 0);
+    assertThat(owner.delete("/api/v1/streams/bouncing").statusCode()).isEqualTo(204);
+    HttpResponse<Buffer> resumed = owner.post("/api/v1/streams", body); // while its consumer may still be closing
+    assertThat(resumed.statusCode()).as(resumed.bodyAsString()).isEqualTo(200);
+    Kafka.produce(topic, 30_000, 10_000, StreamIngestTest::record);
+    await("every record is stored", 120, () -> count(owner, "bouncing") >= 40_000);
+    Api.sleep(1_000);
+    JsonObject figures = query(owner, "SELECT count(*) AS n, count(DISTINCT id) AS ids FROM bouncing");
+    assertThat(figures.getLong("n")).isEqualTo(40_000L);
+    assertThat(figures.getLong("ids")).isEqualTo(40_000L);
+  }
+
   /** {@code count} records with ids from {@code firstId} to one partition of the topic. */
   private static void produceTo(String topic, int partition, int firstId, int count) throws Exception {
     try (KafkaProducer<String, byte[]> producer = Kafka.producer()) {
