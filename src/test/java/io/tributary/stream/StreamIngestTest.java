@@ -149,11 +149,16 @@ class StreamIngestTest {
     HttpResponse<Buffer> resumed = owner.post("/api/v1/streams", body); // while its consumer may still be closing
     assertThat(resumed.statusCode()).as(resumed.bodyAsString()).isEqualTo(200);
     Kafka.produce(topic, 30_000, 10_000, StreamIngestTest::record);
-    await("every record is stored", 120, () -> count(owner, "bouncing") >= 40_000);
-    Api.sleep(1_000);
-    JsonObject figures = query(owner, "SELECT count(*) AS n, count(DISTINCT id) AS ids FROM bouncing");
-    assertThat(figures.getLong("n")).isEqualTo(40_000L);
-    assertThat(figures.getLong("ids")).isEqualTo(40_000L);
+    assertEveryRecordOnce(owner, "bouncing", 40_000);
+  }
+
+  /** Waits until the stream has stored {@code n} records, then checks the dataset holds each record exactly once. */
+  static void assertEveryRecordOnce(Api owner, String stream, long n) {
+    await("every record is in the dataset", 120, () -> count(owner, stream) >= n);
+    Api.sleep(1_000); // nothing more comes
+    JsonObject figures = query(owner, "SELECT count(*) AS n, count(DISTINCT id) AS ids FROM " + stream);
+    assertThat(figures.getLong("n")).isEqualTo(n);
+    assertThat(figures.getLong("ids")).isEqualTo(n);
   }
 
   /** {@code count} records with ids from {@code firstId} to one partition of the topic. */
@@ -176,11 +181,7 @@ class StreamIngestTest {
     await("the first batches are committed", 60, () -> count(owner, "restarted") > 0);
     TestApp.get().restart();
     Kafka.produce(topic, 60_000, 60_000, StreamIngestTest::record);
-    await("every record is in the dataset", 120, () -> count(owner, "restarted") >= 120_000);
-    Api.sleep(1_000);
-    JsonObject figures = query(owner, "SELECT count(*) AS n, count(DISTINCT id) AS ids FROM restarted");
-    assertThat(figures.getLong("n")).isEqualTo(120_000L);
-    assertThat(figures.getLong("ids")).isEqualTo(120_000L);
+    assertEveryRecordOnce(owner, "restarted", 120_000);
   }
 
   @Test
