@@ -51,6 +51,9 @@ public final class TestApp {
   private TestApp() throws Exception {
     dataDir = Files.createTempDirectory("tributary-test-");
     services = EmbeddedServices.start(dataDir.resolve("services"), true, true, true, freePort());
+    // the hook below closes the application first, then the services (else Kafka could stop under its consumers,
+    // whose close then waits 30 s for the broker)
+    services.ownerWillClose(java.time.Duration.ofSeconds(60));
     vertx = Tributary.vertxBuilder(new VertxOptions()
       .setBlockedThreadCheckInterval(200).setMaxEventLoopExecuteTime(200_000_000L)).build();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
