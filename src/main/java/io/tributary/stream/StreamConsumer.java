@@ -374,6 +374,7 @@ final class StreamConsumer {
       .recover(err -> {
         LOG.warn("Stream {}: batch of {} records not stored ({}); reading them again", streamId, size,
           err.getMessage());
+        StreamMetrics.batchFailed();
         return reseek();
       })
       .onComplete(done -> {

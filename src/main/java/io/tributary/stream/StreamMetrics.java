@@ -31,6 +31,9 @@ final class StreamMetrics {
       .description("Stream micro-batches committed").register(Metrics.registry());
     static final Timer BATCH_TIME = Timer.builder("tributary_stream_batch").description("Write and commit of a batch")
       .register(Metrics.registry());
+    static final Counter FAILED = Counter.builder("tributary_stream_batches_failed")
+      .description("Stream micro-batches not stored (their records are read again from the stored offsets)")
+      .register(Metrics.registry());
     static final Counter COMPACTIONS = Counter.builder("tributary_stream_compactions")
       .description("Part files merged by compaction").register(Metrics.registry());
   }
@@ -40,6 +43,10 @@ final class StreamMetrics {
     Meters.DEAD.increment(dead);
     Meters.BATCHES.increment();
     Meters.BATCH_TIME.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  static void batchFailed() {
+    Meters.FAILED.increment();
   }
 
   static void compacted(int parts) {

@@ -145,11 +145,20 @@ class StreamIngestTest {
     assertThat(owner.post("/api/v1/streams", body).statusCode()).isEqualTo(201);
     Kafka.produce(topic, 0, 30_000, StreamIngestTest::record);
     await("the first batches are stored", 60, () -> count(owner, "bouncing") > 0);
+    double failedBefore = failedBatches();
     assertThat(owner.delete("/api/v1/streams/bouncing").statusCode()).isEqualTo(204);
     HttpResponse<Buffer> resumed = owner.post("/api/v1/streams", body); // while its consumer may still be closing
     assertThat(resumed.statusCode()).as(resumed.bodyAsString()).isEqualTo(200);
     Kafka.produce(topic, 30_000, 10_000, StreamIngestTest::record);
     assertEveryRecordOnce(owner, "bouncing", 40_000);
+    // the resumed consumer waited for the stopping one (else its start removed the last batch's file in progress)
+    assertThat(failedBatches()).as("batches not stored").isEqualTo(failedBefore);
+  }
+
+  private static double failedBatches() {
+    String metrics = Api.anonymous().get("/metrics").bodyAsString();
+    return metrics.lines().filter(l -> l.startsWith("tributary_stream_batches_failed_total"))
+      .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 
   /** Waits until the stream has stored {@code n} records, then checks the dataset holds each record exactly once. */
