@@ -47,8 +47,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
   private JsonObject kafka;
   private KafkaProducer<String, String> producer;
   private SqlConnection lock;
-  private boolean draining;
-  /** The latest pass; the last one at a stop follows it. */
+  /** The latest pass (in flight while not complete); the last one at a stop follows it. */
   private Future<Void> pass = Future.succeededFuture();
   private boolean stopping;
   private boolean again;
@@ -89,18 +88,16 @@ public final class OutboxRelayVerticle extends VerticleBase {
     if (stopping) {
       return;
     }
-    if (draining) {
+    if (!pass.isComplete()) {
       again = true;
       return;
     }
-    draining = true;
     again = false;
     Promise<Void> ended = Promise.promise();
     pass = ended.future();
     leadership()
       .compose(leader -> !leader ? Future.succeededFuture(0) : ready().compose(v -> relayBatch()))
       .onComplete(done -> {
-        draining = false;
         ended.complete();
         if (done.succeeded()) {
           backoffMs = 0;

@@ -2,6 +2,7 @@ package io.tributary.stream;
 
 import io.tributary.kafka.KafkaSettings;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
@@ -71,11 +72,10 @@ final class StreamConsumer {
   private long lastArrival;
   private StreamSchema schema = new StreamSchema();
   private Future<Void> inFlight = Future.succeededFuture();
-  private Future<Void> closedFuture;
+  /** Set by close(): no more batches after the one it writes, the consumer is not resumed. */
+  private Future<Void> closing;
   private boolean flushing;
   private boolean paused;
-  /** close() was called: no more batches after the one it writes, the consumer is not resumed. */
-  private boolean closing;
   /**
    * The Kafka consumer is closed or being closed: nothing may call it any more. (Vert.x's consumer starts a new
    * poll thread for a call after close(), next to the one still closing: a second live member under the same
@@ -168,7 +168,7 @@ final class StreamConsumer {
     }).onFailure(err -> {
       LOG.warn("Stream {}: offsets not loaded ({}); trying again in 1 s", streamId, err.getMessage());
       vertx.setTimer(1_000, id -> {
-        if (!closing) {
+        if (closing == null) {
           assigned(partitions);
         }
       });
@@ -306,7 +306,7 @@ final class StreamConsumer {
   }
 
   private void resume() {
-    if (paused && consumer != null && !closing) {
+    if (paused && consumer != null && closing == null) {
       paused = false;
       consumer.resume();
     }
@@ -380,7 +380,7 @@ final class StreamConsumer {
       .onComplete(done -> {
         flushing = false;
         resume();
-        if (full() && !closing) {
+        if (full() && closing == null) {
           flush();
         }
       });
@@ -467,17 +467,18 @@ final class StreamConsumer {
 
   /** Flushes what is buffered (graceful stop), then leaves the topic. */
   Future<Void> close() {
-    if (closing) {
-      return closedFuture;
+    if (closing != null) {
+      return closing;
     }
-    closing = true;
+    Promise<Void> done = Promise.promise();
+    closing = done.future(); // set before the last flush starts, which may run at once
     pause();
-    closedFuture = inFlight.otherwiseEmpty().compose(v -> flush()).otherwiseEmpty()
+    inFlight.otherwiseEmpty().compose(v -> flush()).otherwiseEmpty()
       .eventually(() -> {
         closed = true;
         return consumer == null ? Future.succeededFuture() : consumer.close();
-      });
-    return closedFuture;
+      }).onComplete(done);
+    return closing;
   }
 
   @SuppressWarnings("unused")

@@ -36,14 +36,13 @@ public final class StreamVerticle extends VerticleBase {
   private KafkaProducer<String, byte[]> deadLetters;
   private Path dataDir;
   private final Map<UUID, StreamConsumer> consumers = new HashMap<>();
-  private final Set<UUID> starting = new HashSet<>();
+  /** Consumers being started, by stream (a stop waits for them, then closes them with the others). */
+  private final Map<UUID, Future<Void>> starting = new HashMap<>();
   /** Compactions in flight, by stream (a stop waits for them: their files are not registered yet). */
   private final Map<UUID, Future<Void>> compacting = new HashMap<>();
   private boolean stopping;
   /** Consumers of streams stopped by their owner, still closing (their last batch may be being written). */
   private final Map<UUID, Future<Void>> closing = new HashMap<>();
-  /** Consumers being started (a stop waits for them, then closes them with the others). */
-  private final Set<Future<Void>> starts = new HashSet<>();
 
   @Override
   public Future<?> start() {
@@ -71,7 +70,7 @@ public final class StreamVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     // consumers still starting are closed too, once started (else their Kafka consumers would outlive the verticle)
-    return Future.join(new ArrayList<>(starts)).otherwiseEmpty().compose(started -> {
+    return Future.join(new ArrayList<>(starting.values())).otherwiseEmpty().compose(started -> {
       List<Future<Void>> closings = new ArrayList<>(compacting.values());
       closings.addAll(closing.values());
       consumers.values().forEach(c -> closings.add(c.close()));
@@ -92,9 +91,10 @@ public final class StreamVerticle extends VerticleBase {
       for (JsonObject stream : running) {
         UUID id = UUID.fromString(stream.getString("stream_id"));
         wanted.add(id);
-        // (nor while a compaction of it runs: its merged file is not registered yet; the 5 s reconcile starts it)
-        if (!stopping && !consumers.containsKey(id) && !closing.containsKey(id) && !compacting.containsKey(id)
-          && starting.add(id)) {
+        // not while its previous consumer closes or a compaction of it runs (their files are not registered yet,
+        // and a consumer's start removes such files): the close's end or the 5 s reconcile starts it then
+        if (!stopping && !consumers.containsKey(id) && !starting.containsKey(id) && !closing.containsKey(id)
+          && !compacting.containsKey(id)) {
           StreamConsumer consumer = new StreamConsumer(vertx, repository, writers, deadLetters, settings,
             config().getJsonObject("kafka"), config().getString("node_id"), dataDir, stream);
           Future<Void> start = repository.schema(consumer.datasetId)
@@ -112,8 +112,9 @@ public final class StreamVerticle extends VerticleBase {
               starting.remove(id);
               return Future.succeededFuture();
             });
-          starts.add(start);
-          start.onComplete(x -> starts.remove(start));
+          if (!start.isComplete()) {
+            starting.put(id, start);
+          }
           started.add(start);
         }
       }

@@ -64,7 +64,7 @@ class FaultToleranceTest {
     server = new ChildServer(dir.resolve("app"), postgres.url(), redis.url(), kafka.bootstrap());
     Files.createDirectories(server.dataDir);
     server.start();
-    token = Child.login(server);
+    token = server.login();
   }
 
   @AfterAll
@@ -187,7 +187,7 @@ class FaultToleranceTest {
     }
 
     server.start();
-    token = Child.login(server);
+    token = server.login();
     Child.awaitTrue("the interrupted job ends", 120, () -> {
       String status = job(processing).getString("status");
       return "completed".equals(status) || "failed".equals(status);

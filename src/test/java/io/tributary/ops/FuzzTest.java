@@ -1,6 +1,5 @@
 package io.tributary.ops;
 
-import io.tributary.ops.GracefulShutdownTest.Child;
 import io.tributary.support.Await;
 import io.tributary.support.ChildServer;
 import io.tributary.support.TestApp;
@@ -40,7 +39,7 @@ class FuzzTest {
   void malformedAtVolume(@TempDir Path dir) throws Exception {
     try (ChildServer server = new ChildServer(dir)) {
       server.env("TRIBUTARY_RATE_LIMIT_PREMIUM", "100000000").start();
-      String token = Child.login(server);
+      String token = server.login();
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       Random random = new Random(42);
       fuzz(server, http, token, random, 200);

@@ -38,7 +38,7 @@ class GracefulShutdownTest {
     try (ChildServer server = new ChildServer(dir)) {
       server.env("TRIBUTARY_SHUTDOWN_GRACE_SECONDS", "20")
         .env("TRIBUTARY_STREAM_FLUSH_MS", "600000").env("TRIBUTARY_STREAM_FLUSH_RECORDS", "1000000").start();
-      String token = Child.login(server);
+      String token = server.login();
       assertThat(server.post("/api/v1/streams", token, new JsonObject().put("name", "buffered").put("topic", topic).encode())
         .statusCode()).isEqualTo(201);
       Child.awaitTrue("the stream is consumed", 30, () -> Child.json(server.get("/api/v1/streams/buffered", token))
@@ -86,7 +86,7 @@ class GracefulShutdownTest {
       }
 
       server.start();
-      String again = Child.login(server);
+      String again = server.login();
       try {
         Child.awaitTrue("the handed-back job completes after the restart", 120, () -> "completed".equals(Child.json(
           server.get("/api/v1/data/job/" + jobId, again)).getString("status")));
@@ -103,13 +103,6 @@ class GracefulShutdownTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private Child() {
-    }
-
-    static String login(ChildServer server) throws Exception {
-      HttpResponse<String> r = server.post("/api/v1/auth/login", null, new JsonObject()
-        .put("email", ChildServer.ADMIN_EMAIL).put("password", ChildServer.ADMIN_PASSWORD).encode());
-      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-      return new JsonObject(r.body()).getString("token");
     }
 
     static JsonObject json(HttpResponse<String> r) {

@@ -23,7 +23,7 @@ class StreamFlushTest {
     // batches of 50,000 records or a minute: the burst below fills neither
     try (ChildServer server = new ChildServer(dir).env("TRIBUTARY_STREAM_FLUSH_RECORDS", "50000")
       .env("TRIBUTARY_STREAM_FLUSH_MS", "60000").start()) {
-      String token = StreamKillTest.login(server);
+      String token = server.login();
       HttpResponse<String> created = server.post("/api/v1/streams", token,
         new JsonObject().put("name", "bursty").put("topic", topic).put("start_from", "earliest").encode());
       assertThat(created.statusCode()).as(created.body()).isEqualTo(201);

@@ -24,7 +24,7 @@ class StreamKillTest {
     int n = 100_000;
     String topic = "kill-" + UUID.randomUUID();
     try (ChildServer server = new ChildServer(dir).start()) {
-      String token = login(server);
+      String token = server.login();
       HttpResponse<String> created = server.post("/api/v1/streams", token,
         new JsonObject().put("name", "survivor").put("topic", topic).encode());
       assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
@@ -54,7 +54,7 @@ class StreamKillTest {
       assertThat(producing.get()).isNull();
 
       server.start();
-      String again = login(server);
+      String again = server.login();
       long end = System.currentTimeMillis() + 120_000;
       long rows = 0;
       while (rows < n && System.currentTimeMillis() < end) {
@@ -87,12 +87,5 @@ class StreamKillTest {
 
   static JsonObject stream(ChildServer server, String token, String name) throws Exception {
     return new JsonObject(server.get("/api/v1/streams/" + name, token).body());
-  }
-
-  static String login(ChildServer server) throws Exception {
-    HttpResponse<String> r = server.post("/api/v1/auth/login", null, new JsonObject()
-      .put("email", ChildServer.ADMIN_EMAIL).put("password", ChildServer.ADMIN_PASSWORD).encode());
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    return new JsonObject(r.body()).getString("token");
   }
 }

@@ -130,6 +130,16 @@ public final class ChildServer implements AutoCloseable {
     }
   }
 
+  /** Logs in as the server's admin and returns the token. */
+  public String login() throws IOException, InterruptedException {
+    HttpResponse<String> r = post("/api/v1/auth/login", null, new io.vertx.core.json.JsonObject()
+      .put("email", ADMIN_EMAIL).put("password", ADMIN_PASSWORD).encode());
+    if (r.statusCode() != 200) {
+      throw new AssertionError("admin login answered " + r.statusCode() + ": " + r.body());
+    }
+    return new io.vertx.core.json.JsonObject(r.body()).getString("token");
+  }
+
   /** SIGTERM, as an orchestrator stops a container: waits for the exit (at most 120 s) and returns its code. */
   public int terminate() throws InterruptedException {
     process.destroy();
