@@ -1,14 +1,15 @@
 package io.tributary;
 
+import io.tributary.app.HttpServerVerticle;
 import io.tributary.auth.JwtKeys;
 import io.tributary.auth.Passwords;
 import io.tributary.auth.UserRepository;
 import io.tributary.config.AppConfig;
+import io.tributary.config.Sections;
 import io.tributary.db.Database;
 import io.tributary.embedded.EmbeddedServices;
 import io.tributary.fanout.FanoutVerticle;
 import io.tributary.fanout.StreamUpdate;
-import io.tributary.http.HttpServerVerticle;
 import io.tributary.ingest.IngestionVerticle;
 import io.tributary.ingest.OutboxRelayVerticle;
 import io.tributary.kafka.KafkaTopics;
@@ -138,14 +139,16 @@ public final class MainVerticle extends VerticleBase {
     int cores = Runtime.getRuntime().availableProcessors();
     int httpInstances = cfg.getJsonObject("http").getInteger("instances", 0);
     StreamUpdate.registerCodec(vertx.eventBus());
-    return deploy(TransformVerticle::new, cfg, new DeploymentOptions())
-      .compose(v -> deploy(ProfileVerticle::new, cfg, worker(cfg.getJsonObject("profile").getInteger("instances", 1))))
-      .compose(v -> deploy(QueryVerticle::new, cfg, new DeploymentOptions()))
-      .compose(v -> deploy(IngestionVerticle::new, cfg, new DeploymentOptions()))
-      .compose(v -> deploy(OutboxRelayVerticle::new, cfg, new DeploymentOptions()))
-      .compose(v -> deploy(StreamVerticle::new, cfg, new DeploymentOptions()))
-      .compose(v -> deploy(FanoutVerticle::new, cfg, new DeploymentOptions()))
-      .compose(v -> deploy(HttpServerVerticle::new, cfg,
+    String[] services = {Sections.NODE, "postgres", "kafka"};
+    return deploy(TransformVerticle::new, Sections.of(cfg, "transform", Sections.NODE), new DeploymentOptions())
+      .compose(v -> deploy(ProfileVerticle::new, Sections.of(cfg, "profile", Sections.NODE),
+        worker(cfg.getJsonObject("profile").getInteger("instances", 1))))
+      .compose(v -> deploy(QueryVerticle::new, Sections.of(cfg, "query", Sections.NODE), new DeploymentOptions()))
+      .compose(v -> deploy(IngestionVerticle::new, Sections.of(cfg, "ingest", services), new DeploymentOptions()))
+      .compose(v -> deploy(OutboxRelayVerticle::new, Sections.of(cfg, "ingest", services), new DeploymentOptions()))
+      .compose(v -> deploy(StreamVerticle::new, Sections.of(cfg, "stream", services), new DeploymentOptions()))
+      .compose(v -> deploy(FanoutVerticle::new, Sections.of(cfg, "fanout", services), new DeploymentOptions()))
+      .compose(v -> deploy(HttpServerVerticle::new, HttpServerVerticle.config(cfg),
         new DeploymentOptions().setInstances(httpInstances > 0 ? httpInstances : cores)))
       .map(cfg);
   }
@@ -155,9 +158,9 @@ public final class MainVerticle extends VerticleBase {
       .setMaxWorkerExecuteTime(6).setMaxWorkerExecuteTimeUnit(TimeUnit.HOURS);
   }
 
-  private Future<Void> deploy(Supplier<? extends VerticleBase> verticle, JsonObject cfg, DeploymentOptions options) {
+  private Future<Void> deploy(Supplier<? extends VerticleBase> verticle, JsonObject section, DeploymentOptions options) {
     String name = verticle.get().getClass().getSimpleName();
-    return vertx.deployVerticle(verticle, options.setConfig(cfg))
+    return vertx.deployVerticle(verticle, options.setConfig(section))
       .recover(err -> Future.failedFuture(new IllegalStateException(name + " failed to start: " + err.getMessage(), err)))
       .onSuccess(id -> children.put(name, id))
       .mapEmpty();
@@ -174,7 +177,7 @@ public final class MainVerticle extends VerticleBase {
       Files.writeString(nodeFile, UUID.randomUUID().toString());
     }
     cfg.getJsonObject("postgres").put("pool_name", Database.POOL_NAME + "-" + deploymentID());
-    return cfg.put("data_dir", dir.toString()).put("node_id", Files.readString(nodeFile).trim());
+    return Sections.withNode(cfg.put("data_dir", dir.toString()), dir.toString(), Files.readString(nodeFile).trim());
   }
 
   /** Half-written Parquet files of a process that died mid-job are never visible; remove their leftovers. */

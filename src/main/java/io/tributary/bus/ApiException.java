@@ -37,6 +37,31 @@ public final class ApiException extends RuntimeException {
     return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, code.busCode(), getMessage());
   }
 
+  /** Maps an event-bus failure (our codes, timeouts, missing handlers) to a client-facing failure. */
+  public static ApiException fromReply(ReplyException reply) {
+    return switch (reply.failureType()) {
+      case TIMEOUT -> new ApiException(ErrorCode.TIMEOUT, "The operation timed out");
+      case NO_HANDLERS -> new ApiException(ErrorCode.SERVICE_UNAVAILABLE, "The service is not available");
+      default -> {
+        ErrorCode code = ErrorCode.fromBusCode(reply.failureCode());
+        yield code == null
+          ? new ApiException(ErrorCode.INTERNAL_ERROR, "Internal error")
+          : new ApiException(code, reply.getMessage());
+      }
+    };
+  }
+
+  /** Any failure as a client-facing one: ours as they are, event-bus failures mapped, anything else internal. */
+  public static ApiException of(Throwable failure) {
+    if (failure instanceof ApiException api) {
+      return api;
+    }
+    if (failure instanceof ReplyException reply) {
+      return fromReply(reply);
+    }
+    return new ApiException(ErrorCode.INTERNAL_ERROR, "Internal error");
+  }
+
   public static ApiException notFound(String what) {
     return new ApiException(ErrorCode.NOT_FOUND, what + " not found");
   }

@@ -35,9 +35,9 @@ public final class DatasetRepository {
     this.pool = pool;
   }
 
-  /** One page of the owner's datasets, newest first; fetches one extra row to know whether more exist. */
+  /** Up to {@code limit} of the owner's datasets from {@code offset}, newest first. */
   public Future<JsonArray> list(UUID ownerId, int limit, int offset) {
-    return pool.preparedQuery(LIST).execute(Tuple.of(ownerId, limit + 1, offset)).map(rows -> {
+    return pool.preparedQuery(LIST).execute(Tuple.of(ownerId, limit, offset)).map(rows -> {
       JsonArray items = new JsonArray();
       rows.forEach(row -> items.add(toJson(row)));
       return items;

@@ -4,9 +4,9 @@ import io.tributary.bus.ApiException;
 import io.tributary.bus.ErrorCode;
 import io.tributary.http.Caller;
 import io.tributary.http.Json;
+import io.tributary.http.Params;
 import io.tributary.lake.LakePaths;
-import io.tributary.lake.ParquetMerge;
-import io.tributary.ingest.UploadRoutes;
+import io.tributary.parquet.ParquetMerge;
 import io.tributary.db.OwnerCache;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -21,8 +21,6 @@ import java.util.UUID;
 
 /** Dataset listing, metadata, Parquet download and profile; all scoped to the caller (others' answer 404). */
 public final class DatasetRoutes {
-
-  private static final int MAX_PAGE = 500;
 
   private final DatasetRepository repository;
   private final Path dataDir;
@@ -52,17 +50,14 @@ public final class DatasetRoutes {
   }
 
   private void list(RoutingContext ctx) {
-    int limit = intParam(ctx, "limit", 50, 1, MAX_PAGE);
-    int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
-    repository.list(Caller.of(ctx).id(), limit, offset).onSuccess(rows -> {
-      boolean more = rows.size() > limit;
-      JsonArray items = more ? new JsonArray(rows.getList().subList(0, limit)) : rows;
-      Json.ok(ctx, new JsonObject().put("items", items).put("next_offset", more ? offset + limit : null));
-    }).onFailure(ctx::fail);
+    Params.Page page = Params.page(ctx);
+    repository.list(Caller.of(ctx).id(), page.fetch(), page.offset())
+      .onSuccess(rows -> Json.ok(ctx, page.reply(rows)))
+      .onFailure(ctx::fail);
   }
 
   private void get(RoutingContext ctx) {
-    UUID id = UploadRoutes.uuid(ctx.pathParam("dataset_id"), "Dataset");
+    UUID id = Params.pathId(ctx, "dataset_id", "Dataset");
     UUID owner = Caller.of(ctx).id();
     replies.get("dataset:" + id, owner, () -> repository.find(id, owner).map(dataset -> {
       if (dataset == null) {
@@ -80,7 +75,7 @@ public final class DatasetRoutes {
   }
 
   private void delete(RoutingContext ctx) {
-    UUID id = UploadRoutes.uuid(ctx.pathParam("dataset_id"), "Dataset");
+    UUID id = Params.pathId(ctx, "dataset_id", "Dataset");
     Caller caller = Caller.of(ctx);
     repository.delete(id, caller.id()).onSuccess(outcome -> {
       switch (outcome) {
@@ -97,7 +92,7 @@ public final class DatasetRoutes {
   }
 
   private void download(RoutingContext ctx) {
-    UUID id = UploadRoutes.uuid(ctx.pathParam("dataset_id"), "Dataset");
+    UUID id = Params.pathId(ctx, "dataset_id", "Dataset");
     repository.find(id, Caller.of(ctx).id()).onSuccess(dataset -> {
       if (dataset == null) {
         ctx.fail(ApiException.notFound("Dataset"));
@@ -130,7 +125,7 @@ public final class DatasetRoutes {
   }
 
   private void profile(RoutingContext ctx) {
-    UUID id = UploadRoutes.uuid(ctx.pathParam("dataset_id"), "Dataset");
+    UUID id = Params.pathId(ctx, "dataset_id", "Dataset");
     UUID owner = Caller.of(ctx).id();
     // only a ready profile is cached; a missing dataset or a pending profile is asked again
     Future<Buffer> ready = replies.get("profile:" + id, owner, () -> repository.profile(id, owner).map(found ->
@@ -142,22 +137,5 @@ public final class DatasetRoutes {
       }
       throw new ApiException(ErrorCode.NOT_READY, "The dataset is still being processed; its profile follows");
     })).onSuccess(reply -> Json.ok(ctx, reply)).onFailure(ctx::fail);
-  }
-
-  private static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {
-    String raw = ctx.queryParams().get(name);
-    if (raw == null || raw.isEmpty()) {
-      return fallback;
-    }
-    try {
-      int value = Integer.parseInt(raw);
-      if (value >= min && value <= max) {
-        return value;
-      }
-    } catch (NumberFormatException ignored) {
-      // fall through to the error
-    }
-    throw new ApiException(ErrorCode.VALIDATION_FAILED, name + " must be a whole number between " + min + " and " + max,
-      new JsonObject().put("field", name));
   }
 }

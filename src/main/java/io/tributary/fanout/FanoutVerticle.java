@@ -1,9 +1,8 @@
 package io.tributary.fanout;
 
-import io.tributary.bus.JobEvents;
-import io.tributary.db.Database;
+import io.tributary.config.Sections;
+import io.tributary.ingest.JobContract;
 import io.tributary.stream.StreamContract;
-import io.tributary.stream.StreamRepository;
 import io.tributary.kafka.KafkaSettings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -30,15 +29,14 @@ public final class FanoutVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    relay = new StreamRelay(vertx, new StreamRepository(Database.pool(vertx, config().getJsonObject("postgres"))),
-      config().getJsonObject("kafka"), config().getString("node_id"));
+    String nodeId = config().getJsonObject(Sections.NODE).getString("node_id");
+    relay = new StreamRelay(vertx, config().getJsonObject("kafka"), nodeId);
     vertx.eventBus().consumer(StreamContract.CHANGED, msg -> relay.reload());
     vertx.setPeriodic(5_000, id -> relay.reload());
-    vertx.eventBus().<JsonObject>consumer(JobEvents.PROGRESS, msg -> forward(JobEvents.TYPE_PROGRESS, msg.body()));
+    vertx.eventBus().<JsonObject>consumer(JobContract.PROGRESS, msg -> forward(JobContract.TYPE_PROGRESS, msg.body()));
     JsonObject kafka = config().getJsonObject("kafka");
     consumer = KafkaConsumer.create(vertx,
-      KafkaSettings.staticConsumer(kafka, "tributary-fanout-" + config().getString("node_id"), "latest",
-        "fanout-" + config().getString("node_id")));
+      KafkaSettings.staticConsumer(kafka, "tributary-fanout-" + nodeId, "latest", "fanout-" + nodeId));
     consumer.handler(this::onCompletion);
     consumer.exceptionHandler(err -> LOG.warn("Fan-out consumer error: {}", err.getMessage()));
     return consumer.subscribe(kafka.getJsonObject("topics").getString("processing_complete"))
@@ -55,7 +53,7 @@ public final class FanoutVerticle extends VerticleBase {
     try {
       JsonObject event = new JsonObject(record.value());
       JsonObject payload = event.getJsonObject("payload");
-      String type = "completed".equals(payload.getString("status")) ? JobEvents.TYPE_COMPLETED : JobEvents.TYPE_FAILED;
+      String type = "completed".equals(payload.getString("status")) ? JobContract.TYPE_COMPLETED : JobContract.TYPE_FAILED;
       forward(type, payload);
     } catch (RuntimeException e) {
       LOG.warn("Skipping malformed completion event at offset {}: {}", record.offset(), e.getMessage());
@@ -72,6 +70,6 @@ public final class FanoutVerticle extends VerticleBase {
     }
     JsonObject data = event.copy();
     data.remove("owner_id");
-    vertx.eventBus().publish(JobEvents.userAddress(owner), JobEvents.socketMessage(type, data));
+    vertx.eventBus().publish(FanoutContract.userAddress(owner), FanoutContract.socketMessage(type, data));
   }
 }

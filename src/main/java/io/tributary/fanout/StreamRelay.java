@@ -1,7 +1,7 @@
 package io.tributary.fanout;
 
 import io.tributary.kafka.KafkaSettings;
-import io.tributary.stream.StreamRepository;
+import io.tributary.stream.StreamContract;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -32,15 +32,13 @@ final class StreamRelay {
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final Vertx vertx;
-  private final StreamRepository streams;
   private final KafkaConsumer<String, byte[]> consumer;
   private Map<String, List<String>> streamsByTopic = new HashMap<>();
   private Set<TopicPartition> assigned = new HashSet<>();
   private boolean closed;
 
-  StreamRelay(Vertx vertx, StreamRepository streams, JsonObject kafka, String nodeId) {
+  StreamRelay(Vertx vertx, JsonObject kafka, String nodeId) {
     this.vertx = vertx;
-    this.streams = streams;
     // every process needs every partition of every stream topic: assigned by hand, no group and no rebalancing
     Map<String, String> config = KafkaSettings.consumer(kafka, "tributary-fanout-streams-" + nodeId, "latest");
     config.remove("group.id");
@@ -58,13 +56,12 @@ final class StreamRelay {
     if (closed) {
       return Future.succeededFuture();
     }
-    return streams.running().compose(running -> {
+    return StreamContract.running(vertx).compose(running -> {
       if (closed) {
         return Future.<Void>succeededFuture();
       }
       Map<String, List<String>> byTopic = new HashMap<>();
-      running.forEach(s -> byTopic.computeIfAbsent(s.getString("topic"), t -> new ArrayList<>())
-        .add(s.getString("stream_id")));
+      running.forEach(s -> byTopic.computeIfAbsent(s.topic(), t -> new ArrayList<>()).add(s.streamId()));
       streamsByTopic = byTopic;
       List<Future<List<PartitionInfo>>> partitions = new ArrayList<>();
       byTopic.keySet().forEach(topic -> partitions.add(consumer.partitionsFor(topic)));
@@ -102,7 +99,7 @@ final class StreamRelay {
     }
     StreamUpdate update = new StreamUpdate(record.value(), record.timestamp());
     for (String id : ids) {
-      vertx.eventBus().publish(StreamUpdate.address(id), update, LOCAL);
+      vertx.eventBus().publish(FanoutContract.streamAddress(id), update, LOCAL);
     }
   }
 }

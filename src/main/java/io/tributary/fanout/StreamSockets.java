@@ -15,7 +15,7 @@ import java.util.Set;
 
 /**
  * The stream sockets of one HttpServerVerticle instance. One event-bus consumer per stream with a subscribed
- * socket here ({@link StreamUpdate#address}); updates wait in a per-stream queue of this event loop and are
+ * socket here ({@link FanoutContract#streamAddress}); updates wait in a per-stream queue of this event loop and are
  * offered one per task to every socket of the stream (its {@link SocketFeed} applies the filters and the
  * per-socket backpressure), so new arrivals, other streams and I/O interleave. When this loop cannot keep up
  * (more deliveries than the CPU can write), that is when the oldest waiting update is older than
@@ -97,7 +97,7 @@ public final class StreamSockets {
         if (first) {
           streams.computeIfAbsent(streamId, id -> {
             Live live = new Live();
-            live.consumer = vertx.eventBus().consumer(StreamUpdate.address(id), msg -> arrived(live, msg.body()));
+            live.consumer = vertx.eventBus().consumer(FanoutContract.streamAddress(id), msg -> arrived(live, msg.body()));
             return live;
           }).feeds.add(feed);
         }

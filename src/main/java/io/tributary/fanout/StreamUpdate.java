@@ -11,7 +11,7 @@ import java.time.Instant;
 
 /**
  * One record of a stream on its way to the sockets watching it, published by FanoutVerticle on
- * {@link #address(String)} to every HttpServerVerticle instance. It travels by reference (a local-only codec:
+ * {@link FanoutContract#streamAddress(String)} to every HttpServerVerticle instance. It travels by reference (a local-only codec:
  * no copy per instance), is parsed at most once (for filters) and its socket message
  * {@code {"type":"update","data":{...record...},"timestamp":"<record time>"}} is built at most once, from the
  * record's own bytes. Thread-safe: instances race benignly to fill the caches.
@@ -32,11 +32,6 @@ public final class StreamUpdate {
   public StreamUpdate(byte[] value, long timestampMs) {
     this.value = value;
     this.timestampMs = timestampMs;
-  }
-
-  /** The event-bus address of a stream's live records. */
-  public static String address(String streamId) {
-    return "fanout.stream." + streamId;
   }
 
   /** The record as a JSON object, or null when it is not one (such records are not sent to sockets). */

@@ -1,6 +1,5 @@
 package io.tributary.fanout;
 
-import io.tributary.bus.JobEvents;
 import io.tributary.metrics.Metrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -30,7 +29,7 @@ public final class UserSockets {
   /** Starts forwarding the user's messages to this socket until it closes. */
   public void add(String userId, ServerWebSocket socket) {
     sockets.computeIfAbsent(userId, id -> {
-      MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(JobEvents.userAddress(id),
+      MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(FanoutContract.userAddress(id),
         msg -> send(id, msg.body().encode()));
       consumers.put(id, consumer);
       return new LinkedHashSet<>();

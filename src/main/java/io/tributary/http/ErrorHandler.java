@@ -71,7 +71,7 @@ public final class ErrorHandler implements Handler<RoutingContext> {
       return api;
     }
     if (failure instanceof ReplyException reply) {
-      return fromReply(reply);
+      return ApiException.fromReply(reply);
     }
     if (failure instanceof DecodeException) {
       return new ApiException(ErrorCode.BAD_REQUEST, "Request body is not valid JSON");
@@ -88,20 +88,6 @@ public final class ErrorHandler implements Handler<RoutingContext> {
         + RequestIdHandler.requestId(ctx));
     }
     return fromStatus(ctx.statusCode(), null);
-  }
-
-  /** Maps an event-bus failure (our codes, timeouts, missing handlers) to a client-facing failure. */
-  public static ApiException fromReply(ReplyException reply) {
-    return switch (reply.failureType()) {
-      case TIMEOUT -> new ApiException(ErrorCode.TIMEOUT, "The operation timed out");
-      case NO_HANDLERS -> new ApiException(ErrorCode.SERVICE_UNAVAILABLE, "The service is not available");
-      default -> {
-        ErrorCode code = ErrorCode.fromBusCode(reply.failureCode());
-        yield code == null
-          ? new ApiException(ErrorCode.INTERNAL_ERROR, "Internal error")
-          : new ApiException(code, reply.getMessage());
-      }
-    };
   }
 
   private static ApiException fromStatus(int status, String payload) {

@@ -2,7 +2,7 @@ package io.tributary.ingest;
 
 import io.tributary.bus.ApiException;
 import io.tributary.bus.ErrorCode;
-import io.tributary.bus.JobEvents;
+import io.tributary.dataset.DatasetStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,13 +19,9 @@ import java.util.function.Function;
 /** Jobs, their datasets and the outbox rows that announce them: every state change of an ingestion job. */
 public final class IngestRepository {
 
-  static final String INSERT_DATASET =
-    "INSERT INTO datasets (id, owner_id, name, status, source_type) VALUES ($1, $2, $3, 'pending', $4)";
   static final String INSERT_JOB =
     "INSERT INTO jobs (id, owner_id, dataset_id, status, source_type, skip_bad_rows, staging_path, "
       + "original_filename, upload_bytes, replaces) VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7, $8, $9)";
-  static final String FIND_LIVE_DATASET =
-    "SELECT id, status FROM datasets WHERE owner_id = $1 AND name = $2 AND status <> 'failed' FOR UPDATE";
   static final String INSERT_OUTBOX =
     "INSERT INTO outbox (aggregate_type, aggregate_id, event_type, topic, payload) VALUES ('job', $1, $2, $3, $4)";
   static final String FIND_JOB =
@@ -39,16 +35,6 @@ public final class IngestRepository {
       + "WHERE id = $1 AND status = 'processing' AND progress < $2";
   static final String RENEW_LEASES =
     "UPDATE jobs SET lease_until = now() + make_interval(secs => $2) WHERE id = ANY($1) AND status = 'processing'";
-  /** Ready, with its new file; a new version when it was ready before. Returns the file it replaces (or null). */
-  static final String COMPLETE_DATASET =
-    "UPDATE datasets d SET status = 'ready', row_count = $2, column_count = $3, size_bytes = $4, schema = $5, "
-      + "file_path = $6, source_type = $7, updated_at = now(), "
-      + "version = CASE WHEN old.status = 'ready' THEN d.version + 1 ELSE d.version END "
-      + "FROM (SELECT status, file_path FROM datasets WHERE id = $1 FOR UPDATE) old "
-      + "WHERE d.id = $1 RETURNING CASE WHEN old.file_path IS DISTINCT FROM $6 THEN old.file_path END AS replaced";
-  static final String INSERT_PROFILE =
-    "INSERT INTO profiles (dataset_id, profile) VALUES ($1, $2) "
-      + "ON CONFLICT (dataset_id) DO UPDATE SET profile = EXCLUDED.profile, created_at = now()";
   static final String COMPLETE_JOB =
     "UPDATE jobs SET status = 'completed', progress = 100, row_count = $2, rows_rejected = $3, error = NULL, "
       + "finished_at = now(), lease_until = NULL, updated_at = now() "
@@ -56,9 +42,6 @@ public final class IngestRepository {
   static final String FAIL_JOB =
     "UPDATE jobs SET status = 'failed', error = $2, finished_at = now(), lease_until = NULL, updated_at = now() "
       + "WHERE id = $1 AND status IN ('queued', 'processing') RETURNING *";
-  /** Only a dataset that never became ready fails with its job; a failed new version leaves the old one. */
-  static final String FAIL_DATASET =
-    "UPDATE datasets SET status = 'failed', updated_at = now() WHERE id = $1 AND status = 'pending'";
   static final String ORPHANED_JOBS =
     "SELECT * FROM jobs WHERE status = 'processing' AND (lease_until < now() OR worker_id = $1) "
       + "ORDER BY created_at LIMIT 100 FOR UPDATE SKIP LOCKED";
@@ -86,8 +69,8 @@ public final class IngestRepository {
 
   public IngestRepository(Pool pool, JsonObject kafkaTopics) {
     this.pool = pool;
-    this.ingestionTopic = kafkaTopics.getString("ingestion", JobEvents.TOPIC_INGESTION);
-    this.completeTopic = kafkaTopics.getString("processing_complete", JobEvents.TOPIC_COMPLETE);
+    this.ingestionTopic = kafkaTopics.getString("ingestion", JobContract.TOPIC_INGESTION);
+    this.completeTopic = kafkaTopics.getString("processing_complete", JobContract.TOPIC_COMPLETE);
   }
 
   /**
@@ -112,16 +95,13 @@ public final class IngestRepository {
 
   /** The dataset an upload goes to: the existing one (replace) or a new pending one. */
   private Future<Upload> target(SqlConnection conn, Upload upload) {
-    Future<Row> existing = upload.replace()
-      ? conn.preparedQuery(FIND_LIVE_DATASET).execute(Tuple.of(upload.ownerId(), upload.name()))
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next())
+    Future<Row> existing = upload.replace() ? DatasetStore.lockLiveByName(conn, upload.ownerId(), upload.name())
       : Future.succeededFuture(null);
     return existing.compose(row -> {
       if (row == null) {
-        return conn.preparedQuery(INSERT_DATASET)
-          .execute(Tuple.of(upload.datasetId(), upload.ownerId(), upload.name(), upload.sourceType()))
+        return DatasetStore.insertUpload(conn, upload.datasetId(), upload.ownerId(), upload.name(), upload.sourceType())
           .map(upload.withReplace(false))
-          .recover(err -> Future.failedFuture(isUniqueViolation(err, "datasets_owner_name_key")
+          .recover(err -> Future.failedFuture(isUniqueViolation(err, DatasetStore.UNIQUE_NAME)
             ? new ApiException(ErrorCode.DATASET_EXISTS, "You already have a dataset named " + upload.name()
             + "; choose another name, or send replace=true to upload a new version of it",
             new JsonObject().put("field", "name")) : err));
@@ -194,15 +174,11 @@ public final class IngestRepository {
           return Future.succeededFuture(null);
         }
         JsonObject done = Jobs.toJson(rows.iterator().next());
-        return conn.preparedQuery(COMPLETE_DATASET).execute(Tuple.from(List.of(datasetId,
-            result.getLong("row_count"), columns.size(), result.getLong("size_bytes"), columns, filePath,
-            job.getString("source_type"))))
-          .compose(r -> {
-            String replaced = r.size() == 0 ? null : r.iterator().next().getString("replaced");
-            return conn.preparedQuery(INSERT_PROFILE).execute(Tuple.of(datasetId, profile))
-              .compose(x -> outbox(conn, jobId, JobEvents.TYPE_COMPLETED, completeTopic, completion(job, done)))
-              .map(x -> done.copy().put("replaced_file", replaced));
-          });
+        return DatasetStore.markReady(conn, datasetId, result.getLong("row_count"), columns,
+            result.getLong("size_bytes"), filePath, job.getString("source_type"))
+          .compose(replaced -> DatasetStore.putProfile(conn, datasetId, profile)
+            .compose(x -> outbox(conn, jobId, JobContract.TYPE_COMPLETED, completeTopic, completion(job, done)))
+            .map(x -> done.copy().put("replaced_file", replaced)));
       }));
   }
 
@@ -215,8 +191,8 @@ public final class IngestRepository {
           return Future.succeededFuture(null);
         }
         JsonObject failed = Jobs.toJson(rows.iterator().next());
-        return conn.preparedQuery(FAIL_DATASET).execute(Tuple.of(UUID.fromString(job.getString("dataset_id"))))
-          .compose(r -> outbox(conn, jobId, JobEvents.TYPE_FAILED, completeTopic, completion(job, failed)))
+        return DatasetStore.markFailed(conn, UUID.fromString(job.getString("dataset_id")))
+          .compose(r -> outbox(conn, jobId, JobContract.TYPE_FAILED, completeTopic, completion(job, failed)))
           .map(failed);
       }));
   }
@@ -308,8 +284,8 @@ public final class IngestRepository {
     }
     String why = reason;
     return conn.preparedQuery(FAIL_JOB).execute(Tuple.of(jobId, why))
-      .compose(r -> conn.preparedQuery(FAIL_DATASET).execute(Tuple.of(UUID.fromString(job.getString("dataset_id")))))
-      .compose(r -> outbox(conn, jobId, JobEvents.TYPE_FAILED, completeTopic, completion(job,
+      .compose(r -> DatasetStore.markFailed(conn, UUID.fromString(job.getString("dataset_id"))))
+      .compose(r -> outbox(conn, jobId, JobContract.TYPE_FAILED, completeTopic, completion(job,
         new JsonObject().put("status", "failed").put("progress", job.getInteger("progress")).put("error", why))));
   }
 

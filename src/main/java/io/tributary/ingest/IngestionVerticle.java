@@ -2,7 +2,7 @@ package io.tributary.ingest;
 
 import io.tributary.bus.ApiException;
 import io.tributary.bus.ErrorCode;
-import io.tributary.bus.JobEvents;
+import io.tributary.config.Sections;
 import io.tributary.db.Database;
 import io.tributary.kafka.KafkaSettings;
 import io.tributary.lake.LakePaths;
@@ -40,14 +40,6 @@ import java.util.UUID;
  */
 public final class IngestionVerticle extends VerticleBase {
 
-  /**
-   * Publish (local): the outbox relay of this process has just committed a job's {@code data.ingestion} event to
-   * Kafka. Body {@code {job_id}}. The ingestion verticle claims the job at once when it has room, instead of waiting
-   * for its consumer to fetch the event; the claim is idempotent, so the event then finds the job claimed. (Nothing
-   * runs before its event is in Kafka: with Kafka down, jobs stay queued in the outbox.)
-   */
-  public static final String JOB_QUEUED = "ingest.job.queued";
-
   private static final Logger LOG = LoggerFactory.getLogger(IngestionVerticle.class);
 
   private Pool pool;
@@ -66,18 +58,19 @@ public final class IngestionVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    JsonObject ingest = config().getJsonObject("ingest");
-    dataDir = Path.of(config().getString("data_dir"));
-    workerId = config().getString("node_id");
+    JsonObject ingest = config();
+    JsonObject node = ingest.getJsonObject(Sections.NODE);
+    dataDir = Path.of(node.getString("data_dir"));
+    workerId = node.getString("node_id");
     leaseSeconds = ingest.getInteger("job_lease_seconds", 60);
     maxConcurrent = Math.max(1, ingest.getInteger("max_concurrent_jobs", 2));
     maxAttempts = ingest.getInteger("max_attempts", 3);
     jobTimeoutMs = ingest.getLong("job_timeout_minutes", 120L) * 60_000;
-    replacedFileGraceMs = Math.max(1_000L, config().getJsonObject("query").getLong("timeout_ms", 30_000L) * 2);
+    replacedFileGraceMs = node.getLong("file_grace_ms");
     pool = Database.pool(vertx, config().getJsonObject("postgres"));
     repository = new IngestRepository(pool, config().getJsonObject("kafka").getJsonObject("topics"));
 
-    vertx.eventBus().<JsonObject>consumer(JobEvents.PROGRESS, msg -> persistProgress(msg.body()));
+    vertx.eventBus().<JsonObject>consumer(JobContract.PROGRESS, msg -> persistProgress(msg.body()));
     vertx.setPeriodic(leaseSeconds * 1000L / 3, id -> renewLeases());
     vertx.setPeriodic(Math.max(1000, leaseSeconds * 1000L / 2), id -> recoverOrphans(null));
     vertx.setTimer(10_000, id -> sweepLake());
@@ -93,7 +86,7 @@ public final class IngestionVerticle extends VerticleBase {
     // claims only after the recovery: it takes this node's "processing" jobs for leftovers of a previous run
     return recoverOrphans(workerId)
       .compose(v -> cleanStaging())
-      .compose(v -> vertx.eventBus().<JsonObject>localConsumer(JOB_QUEUED, msg -> claimQueued(msg.body())).completion())
+      .compose(v -> vertx.eventBus().<JsonObject>localConsumer(JobContract.JOB_QUEUED, msg -> claimQueued(msg.body())).completion())
       .compose(v -> consumer.subscribe(kafka.getJsonObject("topics").getString("ingestion")));
   }
 
@@ -110,7 +103,7 @@ public final class IngestionVerticle extends VerticleBase {
       .onSuccess(n -> {
         if (n > 0) {
           LOG.info("Handed {} running job(s) back to the queue", n);
-          vertx.eventBus().publish(JobEvents.OUTBOX_WAKEUP, null);
+          JobContract.wakeOutbox(vertx.eventBus());
         }
       })
       .otherwise(err -> {
@@ -208,7 +201,7 @@ public final class IngestionVerticle extends VerticleBase {
   }
 
   private void onJobFailure(JsonObject job, Throwable err) {
-    ApiException failure = err instanceof ReplyException reply ? io.tributary.http.ErrorHandler.fromReply(reply) : null;
+    ApiException failure = err instanceof ReplyException reply ? ApiException.fromReply(reply) : null;
     boolean userError = failure != null && failure.code().status() < 500;
     boolean interrupted = stopping || failure != null && failure.code() == ErrorCode.SERVICE_UNAVAILABLE;
     if (interrupted || !userError && !(err instanceof ReplyException)) {
@@ -243,7 +236,7 @@ public final class IngestionVerticle extends VerticleBase {
       Metrics.jobFinished(completed ? "completed" : "failed", nanos);
       LOG.info("Job {} {} {} ms after its claim", job.getString("job_id"), completed ? "completed" : "failed",
         nanos / 1_000_000);
-      vertx.eventBus().publish(JobEvents.OUTBOX_WAKEUP, null);
+      JobContract.wakeOutbox(vertx.eventBus());
       String replaced = state.getString("replaced_file");
       if (replaced != null) {
         // queries that started on the old version may still read it for a while
@@ -263,9 +256,7 @@ public final class IngestionVerticle extends VerticleBase {
   }
 
   private void publishProgress(JsonObject job, String status, int progress) {
-    vertx.eventBus().publish(JobEvents.PROGRESS, new JsonObject()
-      .put("job_id", job.getString("job_id")).put("dataset_id", job.getString("dataset_id"))
-      .put("owner_id", job.getString("owner_id")).put("status", status).put("progress", progress));
+    JobContract.progress(vertx.eventBus(), job, status, progress);
   }
 
   /** Stores progress at most once per 5 points per job, extending the lease as it goes. */
@@ -347,7 +338,7 @@ public final class IngestionVerticle extends VerticleBase {
       .onSuccess(n -> {
         if (n > 0) {
           LOG.info("Recovered {} interrupted job(s)", n);
-          vertx.eventBus().publish(JobEvents.OUTBOX_WAKEUP, null);
+          JobContract.wakeOutbox(vertx.eventBus());
         }
       })
       .recover(err -> {

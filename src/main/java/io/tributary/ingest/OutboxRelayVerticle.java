@@ -1,6 +1,5 @@
 package io.tributary.ingest;
 
-import io.tributary.bus.JobEvents;
 import io.tributary.db.Database;
 import io.tributary.kafka.KafkaSettings;
 import io.tributary.kafka.TopicTails;
@@ -31,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * (which settles any open transaction), looks for the batch id in the tails of the topics, and marks the
  * batch published if it is there or releases it for a new attempt if not. So a Kafka outage loses nothing
  * and a crash duplicates nothing. Woken by {@link JobEvents#OUTBOX_WAKEUP} and by a poll timer. Once a batch is in
- * Kafka, the jobs it announced are named on {@link IngestionVerticle#JOB_QUEUED} so they start without waiting for
+ * Kafka, the jobs it announced are named on {@link JobContract#JOB_QUEUED} so they start without waiting for
  * the ingestion consumer's next fetch.
  */
 public final class OutboxRelayVerticle extends VerticleBase {
@@ -60,8 +59,8 @@ public final class OutboxRelayVerticle extends VerticleBase {
     pool = Database.pool(vertx, config().getJsonObject("postgres"));
     store = new OutboxStore(pool);
     kafka = config().getJsonObject("kafka");
-    pollMs = config().getJsonObject("ingest").getLong("outbox_poll_ms", 250L);
-    vertx.eventBus().consumer(JobEvents.OUTBOX_WAKEUP, msg -> drain());
+    pollMs = config().getLong("outbox_poll_ms", 250L);
+    vertx.eventBus().consumer(JobContract.OUTBOX_WAKEUP, msg -> drain());
     vertx.setPeriodic(pollMs, id -> drain());
     vertx.setPeriodic(3_600_000, id -> store.prune());
     AtomicLong backlog = Metrics.gauge("tributary_outbox_backlog", "Outbox events not yet published to Kafka");
@@ -168,7 +167,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
     for (OutboxStore.Event e : events) {
       JsonObject payload = e.value().getJsonObject("payload");
       if (e.topic().equals(topic) && payload != null && payload.getString("job_id") != null) {
-        vertx.eventBus().publish(IngestionVerticle.JOB_QUEUED, new JsonObject().put("job_id", payload.getString("job_id")));
+        vertx.eventBus().publish(JobContract.JOB_QUEUED, new JsonObject().put("job_id", payload.getString("job_id")));
       }
     }
   }

@@ -2,9 +2,9 @@ package io.tributary.ingest;
 
 import io.tributary.bus.ApiException;
 import io.tributary.bus.ErrorCode;
-import io.tributary.bus.JobEvents;
 import io.tributary.http.Caller;
 import io.tributary.http.Json;
+import io.tributary.http.Params;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -67,7 +67,7 @@ public final class UploadRoutes {
     receiver.receive(request, staging)
       .compose(received -> accept(request, caller, jobId, staging, received))
       .onSuccess(upload -> {
-        vertx.eventBus().publish(JobEvents.OUTBOX_WAKEUP, null);
+        JobContract.wakeOutbox(vertx.eventBus());
         ctx.response().putHeader("Location", "/api/v1/data/job/" + upload.jobId());
         Json.send(ctx, 202, new JsonObject()
           .put("job_id", upload.jobId().toString())
@@ -115,7 +115,7 @@ public final class UploadRoutes {
   }
 
   private void job(RoutingContext ctx) {
-    UUID id = uuid(ctx.pathParam("job_id"), "Job");
+    UUID id = Params.pathId(ctx, "job_id", "Job");
     repository.findJob(id, Caller.of(ctx).id())
       .onSuccess(job -> {
         if (job == null) {
@@ -127,14 +127,6 @@ public final class UploadRoutes {
       .onFailure(ctx::fail);
   }
 
-  /** A path id; a malformed one is simply not found. */
-  public static UUID uuid(String value, String what) {
-    try {
-      return UUID.fromString(value);
-    } catch (IllegalArgumentException | NullPointerException e) {
-      throw ApiException.notFound(what);
-    }
-  }
 
   private static long parseLong(String value) {
     try {

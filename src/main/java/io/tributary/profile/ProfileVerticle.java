@@ -1,6 +1,7 @@
 package io.tributary.profile;
 
 import io.tributary.bus.ErrorCode;
+import io.tributary.config.Sections;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -21,8 +22,8 @@ public final class ProfileVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    JsonObject cfg = config().getJsonObject("profile");
-    Path temp = Path.of(config().getString("data_dir"), "tmp", "profile");
+    JsonObject cfg = config();
+    Path temp = Path.of(cfg.getJsonObject(Sections.NODE).getString("data_dir"), "tmp", "profile");
     profiler = new DatasetProfiler(new ProfilerSettings(cfg.getString("memory_limit", "1GB"),
       cfg.getInteger("threads", 2), temp));
     vertx.eventBus().<JsonObject>consumer(ProfileContract.COMPUTE, this::compute);

@@ -2,13 +2,9 @@ package io.tributary.query;
 
 import io.tributary.bus.ApiException;
 import io.tributary.bus.ErrorCode;
-import io.tributary.dataset.DatasetRepository;
 import io.tributary.http.Caller;
 import io.tributary.llm.LlmClient;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -25,48 +21,56 @@ public final class NaturalLanguage {
 
   private static final Pattern FENCED = Pattern.compile("```(?:sql)?\\s*(.*?)```", Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
 
-  private final Vertx vertx;
-  private final LlmClient llm;
-  private final DatasetRepository datasets;
-  private final DeliveryOptions delivery;
-  private final int limit;
-
-  public NaturalLanguage(Vertx vertx, LlmClient llm, DatasetRepository datasets, JsonObject queryConfig) {
-    this.vertx = vertx;
-    this.llm = llm;
-    this.datasets = datasets;
-    this.delivery = new DeliveryOptions().setSendTimeout(queryConfig.getLong("timeout_ms", 30_000L) + 10_000);
-    this.limit = queryConfig.getInteger("default_limit", 1000);
+  /** Where questions find the profile of a dataset: {@code {status, profile}}, or null (wired by the application). */
+  @FunctionalInterface
+  public interface Profiles {
+    Future<JsonObject> find(UUID datasetId, UUID ownerId);
   }
 
-  /** @param base the worker request of the caller (user, folder, tables) without sql and limit */
-  public Future<JsonObject> answer(Caller caller, UUID datasetId, String question, JsonArray tables, JsonObject base) {
+  private final LlmClient llm;
+  private final QueryService queries;
+  private final Profiles profiles;
+  private final int limit;
+
+  /** @param limit the rows a question's result holds at most (the {@code query.default_limit}) */
+  public NaturalLanguage(LlmClient llm, QueryService queries, Profiles profiles, int limit) {
+    this.llm = llm;
+    this.queries = queries;
+    this.profiles = profiles;
+    this.limit = limit;
+  }
+
+  public Future<JsonObject> answer(Caller caller, UUID datasetId, String question) {
     if (!llm.configured()) {
       return Future.failedFuture(new ApiException(ErrorCode.LLM_UNAVAILABLE,
         "No language model is configured (set TRIBUTARY_LLM_BASE_URL)"));
     }
-    JsonObject table = tables.stream().map(JsonObject.class::cast)
-      .filter(t -> datasetId.toString().equals(t.getString("dataset_id"))).findFirst().orElse(null);
-    if (table == null) {
-      return Future.failedFuture(ApiException.notFound("Dataset"));
-    }
-    return datasets.profile(datasetId, caller.id())
-      .compose(found -> llm.complete(prompt(table.getString("name"), found.getJsonObject("profile")), question))
-      .compose(reply -> {
-        String sql = extractSql(reply);
-        return vertx.eventBus().<JsonObject>request(QueryContract.VALIDATE, base.copy().put("sql", sql), delivery)
-          .compose(validation -> {
-            if (!validation.body().getBoolean("valid")) {
-              return Future.failedFuture(new ApiException(ErrorCode.LLM_INVALID_SQL,
-                "The generated SQL is not valid; nothing was run",
-                new JsonObject().put("sql", sql).put("errors", validation.body().getJsonArray("errors"))));
-            }
-            return vertx.eventBus().<Buffer>request(QueryContract.EXECUTE, base.copy().put("sql", sql).put("limit", limit),
-              delivery);
-          })
-          .compose(result -> explain(question, sql, result.body().toJsonObject())
-            .map(explanation -> result.body().toJsonObject().put("sql", sql).put("explanation", explanation)));
-      });
+    return queries.tablesOf(caller.id()).compose(tables -> {
+      JsonObject table = tables.stream().map(JsonObject.class::cast)
+        .filter(t -> datasetId.toString().equals(t.getString("dataset_id"))).findFirst().orElse(null);
+      if (table == null) {
+        return Future.failedFuture(ApiException.notFound("Dataset"));
+      }
+      return profiles.find(datasetId, caller.id())
+        .compose(found -> llm.complete(prompt(table.getString("name"), found == null ? null
+          : found.getJsonObject("profile")), question))
+        .compose(reply -> run(caller, question, extractSql(reply)));
+    });
+  }
+
+  /** Validates the generated SQL (nothing runs when it is invalid), runs it, and has it explained. */
+  private Future<JsonObject> run(Caller caller, String question, String sql) {
+    return queries.validate(caller.id(), sql).compose(validation -> {
+      if (!validation.getBoolean("valid")) {
+        return Future.failedFuture(new ApiException(ErrorCode.LLM_INVALID_SQL,
+          "The generated SQL is not valid; nothing was run",
+          new JsonObject().put("sql", sql).put("errors", validation.getJsonArray("errors"))));
+      }
+      return queries.run(caller.id(), sql, limit);
+    }).compose(result -> {
+      JsonObject json = result.json().toJsonObject();
+      return explain(question, sql, json).map(explanation -> json.put("sql", sql).put("explanation", explanation));
+    });
   }
 
   private Future<String> explain(String question, String sql, JsonObject result) {

@@ -2,6 +2,7 @@ package io.tributary.query;
 
 import io.tributary.bus.ApiException;
 import io.tributary.bus.ErrorCode;
+import io.tributary.config.Sections;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -38,11 +39,11 @@ public final class QueryVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    JsonObject cfg = config().getJsonObject("query");
+    JsonObject cfg = config();
     timeout = Duration.ofMillis(cfg.getLong("timeout_ms", 30_000L));
     loop = context;
     engine = new QueryEngine(new QuerySettings(cfg.getString("memory_limit", "2GB"), cfg.getInteger("threads", 2),
-      Path.of(config().getString("data_dir"), "tmp", "query"), cfg.getInteger("max_sandboxes", 64),
+      Path.of(cfg.getJsonObject(Sections.NODE).getString("data_dir"), "tmp", "query"), cfg.getInteger("max_sandboxes", 64),
       Duration.ofSeconds(cfg.getLong("sandbox_idle_seconds", 600L))));
     pool = vertx.createSharedWorkerExecutor("tributary-query", Math.max(1, cfg.getInteger("instances", 2)),
       cfg.getLong("timeout_ms", 30_000L) * 4, TimeUnit.MILLISECONDS);

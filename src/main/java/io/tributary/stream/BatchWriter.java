@@ -1,7 +1,7 @@
 package io.tributary.stream;
 
-import io.tributary.transform.FlatWriteSupport;
-import io.tributary.transform.ParquetCodecs;
+import io.tributary.parquet.FlatWriteSupport;
+import io.tributary.parquet.ParquetCodecs;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.apache.avro.NameValidator;

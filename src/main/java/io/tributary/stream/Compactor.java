@@ -1,6 +1,6 @@
 package io.tributary.stream;
 
-import io.tributary.lake.ParquetMerge;
+import io.tributary.parquet.ParquetMerge;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

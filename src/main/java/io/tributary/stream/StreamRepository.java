@@ -2,6 +2,7 @@ package io.tributary.stream;
 
 import io.tributary.bus.ApiException;
 import io.tributary.bus.ErrorCode;
+import io.tributary.dataset.DatasetStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -29,8 +30,6 @@ public final class StreamRepository {
   static final String SHARED_WITH = "SELECT u.id, u.email FROM stream_shares sh JOIN users u ON u.id = sh.user_id "
     + "WHERE sh.stream_id = $1 ORDER BY u.email";
   static final String TOPIC_OWNER = "SELECT owner_id FROM streams WHERE topic = $1 AND owner_id <> $2 LIMIT 1";
-  static final String INSERT_DATASET = "INSERT INTO datasets (id, owner_id, name, status, source_type, kind, schema) "
-    + "VALUES ($1, $2, $3, 'pending', 'stream', 'stream', '[]'::jsonb)";
   static final String INSERT_STREAM = "INSERT INTO streams (id, owner_id, name, topic, format, dataset_id, status, start_from) "
     + "VALUES ($1, $2, $3, $4, 'json', $5, 'running', $6)";
   static final String SET_STATUS = "UPDATE streams SET status = $3, updated_at = now() WHERE owner_id = $1 AND name = $2";
@@ -50,19 +49,12 @@ public final class StreamRepository {
     + "WHERE s.id = $1 FOR UPDATE OF s, d";
   static final String INSERT_PART = "INSERT INTO stream_parts (id, stream_id, dataset_id, file_path, row_count, size_bytes) "
     + "VALUES ($1, $2, $3, $4, $5, $6)";
-  static final String GROW_DATASET = "UPDATE datasets SET status = 'ready', version = version + 1, "
-    + "row_count = coalesce(row_count, 0) + $2, size_bytes = coalesce(size_bytes, 0) + $3, column_count = $4, "
-    + "schema = $5, updated_at = now() WHERE id = $1";
-  static final String UPSERT_PROFILE = "INSERT INTO profiles (dataset_id, profile) VALUES ($1, $2) "
-    + "ON CONFLICT (dataset_id) DO UPDATE SET profile = EXCLUDED.profile, created_at = now()";
   static final String COUNT_BATCH = "UPDATE streams SET records_ingested = records_ingested + $2, "
     + "records_dead_lettered = records_dead_lettered + $3, batches_written = batches_written + $4, "
     + "last_commit_at = now(), profile_state = $5, updated_at = now() WHERE id = $1";
   static final String PARTS = "SELECT id, file_path, size_bytes, row_count FROM stream_parts WHERE stream_id = $1 "
     + "ORDER BY created_at, id";
   static final String DROP_PARTS = "DELETE FROM stream_parts WHERE stream_id = $1 AND id = ANY($2)";
-  static final String BUMP_VERSION = "UPDATE datasets SET version = version + 1, size_bytes = $2, updated_at = now() "
-    + "WHERE id = $1";
 
   private final Pool pool;
 
@@ -101,7 +93,7 @@ public final class StreamRepository {
         }
         UUID datasetId = UUID.randomUUID();
         UUID streamId = UUID.randomUUID();
-        return conn.preparedQuery(INSERT_DATASET).execute(Tuple.of(datasetId, ownerId, name))
+        return DatasetStore.insertStream(conn, datasetId, ownerId, name)
           .recover(err -> Future.failedFuture(err instanceof PgException pg && "23505".equals(pg.getSqlState())
             ? new ApiException(ErrorCode.DATASET_EXISTS, "You already have a dataset named " + name,
             new JsonObject().put("field", "name")) : err))
@@ -234,10 +226,9 @@ public final class StreamRepository {
           p.path(), p.rows(), p.sizeBytes())).toList();
         Future<?> part = partRows.isEmpty() ? Future.succeededFuture()
           : conn.preparedQuery(INSERT_PART).executeBatch(partRows);
-        Future<?> grown = partRows.isEmpty() ? part : part.compose(r -> conn.preparedQuery(GROW_DATASET)
-          .execute(Tuple.of(batch.datasetId(), batch.rows(), batch.sizeBytes(), schema.columns().size(), schema.toJson()))
-          .compose(x -> conn.preparedQuery(UPSERT_PROFILE).execute(Tuple.of(batch.datasetId(),
-            profile.render().put("dataset_kind", "stream")))));
+        Future<?> grown = partRows.isEmpty() ? part : part.compose(r -> DatasetStore.grow(conn, batch.datasetId(),
+            batch.rows(), batch.sizeBytes(), schema.toJson())
+          .compose(x -> DatasetStore.putProfile(conn, batch.datasetId(), profile.render().put("dataset_kind", "stream"))));
         return grown.compose(r -> conn.preparedQuery(COUNT_BATCH).execute(Tuple.of(batch.streamId(), batch.rows(),
           batch.deadLettered(), batch.parts().isEmpty() ? 0 : 1, profile.toJson()))).map(true);
       });
@@ -300,8 +291,7 @@ public final class StreamRepository {
           into.sizeBytes()))
         .compose(x -> conn.preparedQuery("SELECT coalesce(sum(size_bytes), 0) AS total FROM stream_parts WHERE stream_id = $1")
           .execute(Tuple.of(streamId)))
-        .compose(t -> conn.preparedQuery(BUMP_VERSION).execute(Tuple.of(datasetId,
-          t.iterator().next().getLong("total"))))
+        .compose(t -> DatasetStore.resize(conn, datasetId, t.iterator().next().getLong("total")))
         .map(true);
     })).recover(err -> err instanceof StaleOffsets ? Future.succeededFuture(false) : Future.failedFuture(err));
   }

@@ -5,6 +5,7 @@ import io.tributary.bus.ErrorCode;
 import io.tributary.http.Caller;
 import io.tributary.http.ContractValidation;
 import io.tributary.http.Json;
+import io.tributary.http.Params;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -143,7 +144,7 @@ public final class StreamRoutes {
   }
 
   private void unshare(RoutingContext ctx) {
-    UUID user = io.tributary.ingest.UploadRoutes.uuid(ctx.pathParam("user_id"), "Share");
+    UUID user = Params.pathId(ctx, "user_id", "Share");
     repository.find(Caller.of(ctx).id(), ctx.pathParam("name")).compose(stream -> stream == null
         ? Future.succeededFuture(false) : repository.unshare(UUID.fromString(stream.getString("stream_id")), user))
       .onSuccess(removed -> {

@@ -1,5 +1,7 @@
 package io.tributary.stream;
 
+import io.tributary.bus.ErrorCode;
+import io.tributary.config.Sections;
 import io.tributary.db.Database;
 import io.tributary.kafka.KafkaSettings;
 import io.vertx.core.Future;
@@ -35,6 +37,7 @@ public final class StreamVerticle extends VerticleBase {
   private WorkerExecutor writers;
   private KafkaProducer<String, byte[]> deadLetters;
   private Path dataDir;
+  private String nodeId;
   private final Map<UUID, StreamConsumer> consumers = new HashMap<>();
   /** Consumers being started, by stream (a stop waits for them, then closes them with the others). */
   private final Map<UUID, Future<Void>> starting = new HashMap<>();
@@ -46,16 +49,20 @@ public final class StreamVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    dataDir = Path.of(config().getString("data_dir"));
+    JsonObject node = config().getJsonObject(Sections.NODE);
+    dataDir = Path.of(node.getString("data_dir"));
+    nodeId = node.getString("node_id");
     repository = new StreamRepository(Database.pool(vertx, config().getJsonObject("postgres")));
-    long grace = Math.max(1_000L, config().getJsonObject("query").getLong("timeout_ms", 30_000L) * 2);
-    settings = StreamSettings.from(config().getJsonObject("stream"), grace);
+    settings = StreamSettings.from(config(), node.getLong("file_grace_ms"));
     writers = vertx.createSharedWorkerExecutor("tributary-stream-writer", Math.max(1, settings.writerThreads()), 1,
       TimeUnit.HOURS);
     Map<String, String> producer = KafkaSettings.producer(config().getJsonObject("kafka"));
     producer.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
     deadLetters = KafkaProducer.create(vertx, producer);
     vertx.eventBus().consumer(StreamContract.CHANGED, msg -> reconcile());
+    vertx.eventBus().localConsumer(StreamContract.RUNNING, msg -> repository.running()
+      .onSuccess(running -> msg.reply(StreamContract.runningReply(running)))
+      .onFailure(err -> msg.fail(ErrorCode.SERVICE_UNAVAILABLE.busCode(), "running streams not loaded: " + err.getMessage())));
     vertx.setPeriodic(5_000, id -> {
       reconcile();
       consumers.values().forEach(c -> c.refreshLag().onSuccess(lag -> StreamMetrics.lag(c.streamId.toString(), lag)));
@@ -96,7 +103,7 @@ public final class StreamVerticle extends VerticleBase {
         if (!stopping && !consumers.containsKey(id) && !starting.containsKey(id) && !closing.containsKey(id)
           && !compacting.containsKey(id)) {
           StreamConsumer consumer = new StreamConsumer(vertx, repository, writers, deadLetters, settings,
-            config().getJsonObject("kafka"), config().getString("node_id"), dataDir, stream);
+            config().getJsonObject("kafka"), nodeId, dataDir, stream);
           Future<Void> start = repository.schema(consumer.datasetId)
             .compose(consumer::start)
             .onSuccess(v -> {

@@ -1,5 +1,7 @@
 package io.tributary.transform;
 
+import io.tributary.parquet.FlatWriteSupport;
+import io.tributary.parquet.ParquetCodecs;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.apache.avro.NameValidator;

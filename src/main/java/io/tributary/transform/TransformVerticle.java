@@ -2,7 +2,8 @@ package io.tributary.transform;
 
 import io.tributary.bus.ApiException;
 import io.tributary.bus.ErrorCode;
-import io.tributary.bus.JobEvents;
+import io.tributary.config.Sections;
+import io.tributary.ingest.JobContract;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -37,12 +38,12 @@ public final class TransformVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    int threads = Math.max(1, config().getJsonObject("transform").getInteger("instances", 2));
+    int threads = Math.max(1, config().getInteger("instances", 2));
     pool = vertx.createSharedWorkerExecutor("tributary-transform", threads, 6, TimeUnit.HOURS);
     vertx.eventBus().<JsonObject>consumer(TransformContract.CONVERT, this::convert);
-    int warmUpRows = config().getJsonObject("transform").getInteger("warmup_rows", 0);
+    int warmUpRows = config().getInteger("warmup_rows", 0);
     if (warmUpRows > 0) {
-      Path temp = Path.of(config().getString("data_dir"), "tmp", "transform");
+      Path temp = Path.of(config().getJsonObject(Sections.NODE).getString("data_dir"), "tmp", "transform");
       long started = System.nanoTime();
       pool.<Void>executeBlocking(() -> {
         converting.add(Thread.currentThread()); // a stop interrupts it like a conversion
@@ -127,8 +128,6 @@ public final class TransformVerticle extends VerticleBase {
 
   private void publishProgress(JsonObject job, int percent) {
     int scaled = Math.min(TransformContract.PROGRESS_SHARE - 1, percent * TransformContract.PROGRESS_SHARE / 100);
-    vertx.eventBus().publish(JobEvents.PROGRESS, new JsonObject()
-      .put("job_id", job.getString("job_id")).put("dataset_id", job.getString("dataset_id"))
-      .put("owner_id", job.getString("owner_id")).put("status", "processing").put("progress", scaled));
+    JobContract.progress(vertx.eventBus(), job, "processing", scaled);
   }
 }

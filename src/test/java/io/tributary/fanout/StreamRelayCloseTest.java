@@ -1,7 +1,5 @@
 package io.tributary.fanout;
 
-import io.tributary.db.Database;
-import io.tributary.stream.StreamRepository;
 import io.tributary.support.Api;
 import io.tributary.support.Await;
 import io.tributary.support.Kafka;
@@ -11,7 +9,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -45,24 +42,19 @@ class StreamRelayCloseTest {
     }
 
     Context ctx = app.vertx.getOrCreateContext();
-    Pool pool = Database.pool(app.vertx, config.getJsonObject("postgres"));
-    try {
-      StreamRelay relay = on(ctx, () -> new StreamRelay(app.vertx, new StreamRepository(pool),
-        config.getJsonObject("kafka"), "close-test-" + UUID.randomUUID()));
-      Await.result(on(ctx, relay::reload));
-      Await.result(on(ctx, relay::close));
-      Api.sleep(500); // the closed client's poll thread ends
-      Set<String> before = pollThreads();
+    StreamRelay relay = on(ctx, () -> new StreamRelay(app.vertx, config.getJsonObject("kafka"),
+      "close-test-" + UUID.randomUUID()));
+    Await.result(on(ctx, relay::reload));
+    Await.result(on(ctx, relay::close));
+    Api.sleep(500); // the closed client's poll thread ends
+    Set<String> before = pollThreads();
 
-      Await.result(on(ctx, relay::reload));
-      Api.sleep(1_000);
+    Await.result(on(ctx, relay::reload));
+    Api.sleep(1_000);
 
-      Set<String> started = pollThreads();
-      started.removeAll(before);
-      assertThat(started).as("Kafka poll threads started by calls after the close").isEmpty();
-    } finally {
-      Await.result(pool.close());
-    }
+    Set<String> started = pollThreads();
+    started.removeAll(before);
+    assertThat(started).as("Kafka poll threads started by calls after the close").isEmpty();
   }
 
   private static Set<String> pollThreads() {

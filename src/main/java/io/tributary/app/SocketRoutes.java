@@ -1,10 +1,12 @@
-package io.tributary.http;
+package io.tributary.app;
 
 import io.tributary.bus.ApiException;
 import io.tributary.bus.ErrorCode;
 import io.tributary.fanout.StreamSockets;
 import io.tributary.fanout.UserSockets;
-import io.tributary.ingest.UploadRoutes;
+import io.tributary.http.BearerAuth;
+import io.tributary.http.Caller;
+import io.tributary.http.Params;
 import io.tributary.stream.StreamRepository;
 import io.vertx.core.Future;
 import io.vertx.core.http.ServerWebSocket;
@@ -52,7 +54,7 @@ public final class SocketRoutes {
     String name = ctx.pathParam("name");
     String owner = ctx.queryParams().get("owner");
     caller(ctx).compose(caller -> {
-      UUID ownerId = owner == null || owner.isBlank() ? caller.id() : UploadRoutes.uuid(owner, "Stream");
+      UUID ownerId = owner == null || owner.isBlank() ? caller.id() : Params.uuid(owner, "Stream");
       return streams.viewable(ownerId, name, caller.id());
     }).compose(streamId -> streamId == null ? Future.failedFuture(ApiException.notFound("Stream"))
         : ctx.request().toWebSocket().onSuccess(ws -> streamSockets.add(streamId.toString(), name, goingAwayOnShutdown(ws))))

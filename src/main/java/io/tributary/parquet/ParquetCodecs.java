@@ -1,4 +1,4 @@
-package io.tributary.transform;
+package io.tributary.parquet;
 
 import com.github.luben.zstd.Zstd;
 import org.apache.parquet.bytes.BytesInput;

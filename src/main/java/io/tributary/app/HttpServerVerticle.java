@@ -1,8 +1,10 @@
-package io.tributary.http;
+package io.tributary.app;
 
+import io.tributary.config.Sections;
 import io.tributary.db.ChangeFeed;
 import io.tributary.db.Database;
 import io.tributary.health.HealthRoutes;
+import io.tributary.http.ContractValidation;
 import io.tributary.kafka.KafkaSettings;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.core.Future;
@@ -28,10 +30,16 @@ public final class HttpServerVerticle extends VerticleBase {
   private KafkaAdminClient admin;
   private RedisLink redis;
 
+  /** The configuration this verticle is deployed with: the {@code http} section and those its routes use. */
+  public static JsonObject config(JsonObject cfg) {
+    return Sections.of(cfg, "http", Sections.NODE, "postgres", "redis", "kafka", "auth", "rate_limit", "llm", "query",
+      "stream", "shutdown");
+  }
+
   @Override
   public Future<?> start() {
     JsonObject cfg = config();
-    JsonObject httpCfg = cfg.getJsonObject("http");
+    JsonObject httpCfg = cfg;
     Pool pool = Database.pool(vertx, cfg.getJsonObject("postgres"));
     String redisUrl = cfg.getJsonObject("redis").getString("url");
     redis = new RedisLink(vertx, redisUrl);
@@ -49,7 +57,8 @@ public final class HttpServerVerticle extends VerticleBase {
       .compose(v -> changes.start())
       .compose(v -> ContractValidation.load(vertx))
       .compose(contract -> vertx.createHttpServer(options)
-        .requestHandler(ApiRouter.create(vertx, cfg, pool, redis, admin, health, contract, changes)).listen())
+        .requestHandler(ApiRouter.create(vertx, cfg, new ApiRouter.Shared(pool, redis, admin, health, contract, changes)))
+        .listen())
       .onSuccess(s -> server = s)
       .compose(s -> helloBaseline(httpCfg.getInteger("hello_port", 0)));
   }

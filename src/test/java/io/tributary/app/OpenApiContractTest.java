@@ -1,6 +1,9 @@
-package io.tributary.http;
+package io.tributary.app;
 
 import io.tributary.auth.JwtKeys;
+import io.tributary.config.Sections;
+import io.tributary.db.ChangeFeed;
+import io.tributary.http.ContractValidation;
 import io.tributary.db.Database;
 import io.tributary.health.HealthRoutes;
 import io.tributary.kafka.KafkaSettings;
@@ -46,8 +49,9 @@ class OpenApiContractTest {
     RedisLink redis = new RedisLink(vertx, cfg.getJsonObject("redis").getString("url"));
     KafkaAdminClient admin = KafkaAdminClient.create(vertx, KafkaSettings.admin(cfg.getJsonObject("kafka")));
     HealthRoutes health = new HealthRoutes(vertx, pool, redis, admin);
-    Router router = ApiRouter.create(vertx, cfg, pool, redis, admin, health, Await.result(ContractValidation.load(vertx)),
-      new io.tributary.db.ChangeFeed(vertx, cfg.getJsonObject("postgres").getString("url")));
+    Sections.withNode(cfg, cfg.getString("data_dir"), "contract-test");
+    Router router = ApiRouter.create(vertx, HttpServerVerticle.config(cfg), new ApiRouter.Shared(pool, redis, admin, health,
+      Await.result(ContractValidation.load(vertx)), new ChangeFeed(vertx, cfg.getJsonObject("postgres").getString("url"))));
     Set<String> routed = new TreeSet<>();
     for (Route route : router.getRoutes()) {
       if (route.getPath() == null || !route.isExactPath() || route.methods() == null) {

@@ -1,4 +1,4 @@
-package io.tributary.lake;
+package io.tributary.parquet;
 
 import java.io.IOException;
 import java.nio.file.Files;

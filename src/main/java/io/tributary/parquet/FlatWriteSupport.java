@@ -1,4 +1,4 @@
-package io.tributary.transform;
+package io.tributary.parquet;
 
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;

@@ -1,0 +1,93 @@
+package io.tributary.dataset;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Every write of the {@code datasets} and {@code profiles} tables. Other features (uploads, streams) call these on
+ * the connection of their own transaction, so a dataset changes together with the job or stream batch that changes
+ * it; nothing else writes these tables.
+ */
+public final class DatasetStore {
+
+  static final String INSERT_UPLOAD =
+    "INSERT INTO datasets (id, owner_id, name, status, source_type) VALUES ($1, $2, $3, 'pending', $4)";
+  static final String INSERT_STREAM = "INSERT INTO datasets (id, owner_id, name, status, source_type, kind, schema) "
+    + "VALUES ($1, $2, $3, 'pending', 'stream', 'stream', '[]'::jsonb)";
+  static final String LOCK_LIVE_BY_NAME =
+    "SELECT id, status FROM datasets WHERE owner_id = $1 AND name = $2 AND status <> 'failed' FOR UPDATE";
+  /** Ready, with its new file; a new version when it was ready before. Returns the file it replaces (or null). */
+  static final String MARK_READY =
+    "UPDATE datasets d SET status = 'ready', row_count = $2, column_count = $3, size_bytes = $4, schema = $5, "
+      + "file_path = $6, source_type = $7, updated_at = now(), "
+      + "version = CASE WHEN old.status = 'ready' THEN d.version + 1 ELSE d.version END "
+      + "FROM (SELECT status, file_path FROM datasets WHERE id = $1 FOR UPDATE) old "
+      + "WHERE d.id = $1 RETURNING CASE WHEN old.file_path IS DISTINCT FROM $6 THEN old.file_path END AS replaced";
+  /** Only a dataset that never became ready fails with its job; a failed new version leaves the old one. */
+  static final String MARK_FAILED =
+    "UPDATE datasets SET status = 'failed', updated_at = now() WHERE id = $1 AND status = 'pending'";
+  static final String PUT_PROFILE = "INSERT INTO profiles (dataset_id, profile) VALUES ($1, $2) "
+    + "ON CONFLICT (dataset_id) DO UPDATE SET profile = EXCLUDED.profile, created_at = now()";
+  static final String GROW = "UPDATE datasets SET status = 'ready', version = version + 1, "
+    + "row_count = coalesce(row_count, 0) + $2, size_bytes = coalesce(size_bytes, 0) + $3, column_count = $4, "
+    + "schema = $5, updated_at = now() WHERE id = $1";
+  static final String RESIZE = "UPDATE datasets SET version = version + 1, size_bytes = $2, updated_at = now() "
+    + "WHERE id = $1";
+
+  /** The unique constraint a second dataset of the same owner and name violates. */
+  public static final String UNIQUE_NAME = "datasets_owner_name_key";
+
+  private DatasetStore() {
+  }
+
+  /** A new dataset of an upload, pending until its job completes. */
+  public static Future<Void> insertUpload(SqlClient conn, UUID id, UUID ownerId, String name, String sourceType) {
+    return conn.preparedQuery(INSERT_UPLOAD).execute(Tuple.of(id, ownerId, name, sourceType)).mapEmpty();
+  }
+
+  /** A new stream dataset, pending until its first batch. */
+  public static Future<Void> insertStream(SqlClient conn, UUID id, UUID ownerId, String name) {
+    return conn.preparedQuery(INSERT_STREAM).execute(Tuple.of(id, ownerId, name)).mapEmpty();
+  }
+
+  /** The owner's live dataset of that name, locked for the transaction ({@code id}, {@code status}), or null. */
+  public static Future<Row> lockLiveByName(SqlClient conn, UUID ownerId, String name) {
+    return conn.preparedQuery(LOCK_LIVE_BY_NAME).execute(Tuple.of(ownerId, name))
+      .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
+  }
+
+  /** The dataset is ready with a new file (a new version when it was ready before); returns the file it replaced. */
+  public static Future<String> markReady(SqlClient conn, UUID id, long rows, JsonArray columns, long sizeBytes,
+                                         String filePath, String sourceType) {
+    return conn.preparedQuery(MARK_READY).execute(Tuple.from(List.of(id, rows, columns.size(), sizeBytes, columns,
+        filePath, sourceType)))
+      .map(r -> r.size() == 0 ? null : r.iterator().next().getString("replaced"));
+  }
+
+  /** A dataset that never became ready fails (a ready one keeps its current version). */
+  public static Future<Void> markFailed(SqlClient conn, UUID id) {
+    return conn.preparedQuery(MARK_FAILED).execute(Tuple.of(id)).mapEmpty();
+  }
+
+  /** Stores (or replaces) the dataset's profile. */
+  public static Future<Void> putProfile(SqlClient conn, UUID id, JsonObject profile) {
+    return conn.preparedQuery(PUT_PROFILE).execute(Tuple.of(id, profile)).mapEmpty();
+  }
+
+  /** A stream dataset grows by a batch: a new version, more rows and bytes, its widened schema. */
+  public static Future<Void> grow(SqlClient conn, UUID id, long rows, long sizeBytes, JsonArray schema) {
+    return conn.preparedQuery(GROW).execute(Tuple.of(id, rows, sizeBytes, schema.size(), schema)).mapEmpty();
+  }
+
+  /** A stream dataset's files were rewritten (same rows): a new version of the given total size. */
+  public static Future<Void> resize(SqlClient conn, UUID id, long sizeBytes) {
+    return conn.preparedQuery(RESIZE).execute(Tuple.of(id, sizeBytes)).mapEmpty();
+  }
+}

@@ -1,0 +1,84 @@
+package io.tributary.query;
+
+import io.micrometer.core.instrument.Timer;
+import io.tributary.metrics.Metrics;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Runs a user's SQL the way every HTTP feature must: over the caller's ready datasets ({@link QueryTables}),
+ * through the Redis result cache keyed on the versions of the datasets the text names ({@link QueryCache}), on the
+ * query worker ({@link QueryContract}). One per HTTP verticle instance; used by the query routes, natural-language
+ * questions and dashboards.
+ */
+public final class QueryService {
+
+  private static final Map<String, Timer> LATENCY = new ConcurrentHashMap<>();
+
+  private final QueryTables tables;
+  private final QueryCache cache;
+  private final QueryContract.Client worker;
+
+  /** A JSON result and whether it came from the cache. */
+  public record Result(Buffer json, boolean cached) {
+  }
+
+  public QueryService(Vertx vertx, QueryTables tables, QueryCache cache, long timeoutMs) {
+    this.tables = tables;
+    this.cache = cache;
+    this.worker = QueryContract.client(vertx, timeoutMs);
+  }
+
+  /** Runs {@code sql} for the user, at most {@code limit} rows, from the cache when it holds the same query. */
+  public Future<Result> run(UUID userId, String sql, int limit) {
+    return request(userId, sql, limit).compose(request -> {
+      String key = QueryCache.key(userId, sql, limit, request.getJsonArray("tables"));
+      Timer.Sample timer = Timer.start();
+      return cache.get(key).compose(hit -> {
+        if (hit != null) {
+          timer.stop(latency("cached"));
+          return Future.succeededFuture(new Result(hit, true));
+        }
+        return worker.execute(request).map(result -> {
+          timer.stop(latency("executed"));
+          cache.put(key, result);
+          return new Result(result, false);
+        });
+      });
+    });
+  }
+
+  /** Checks {@code sql} without running it: {@code {valid, errors, tables_read}}. */
+  public Future<JsonObject> validate(UUID userId, String sql) {
+    return request(userId, sql, null).compose(worker::validate);
+  }
+
+  /** Streams the result as {@code csv} or {@code ndjson} chunks to {@code replyTo}; completes with {@code {rows}}. */
+  public Future<JsonObject> stream(UUID userId, String sql, long limit, String format, String replyTo) {
+    return request(userId, sql, (int) Math.min(limit, Integer.MAX_VALUE))
+      .compose(request -> worker.stream(request, format, replyTo));
+  }
+
+  /** The user's ready datasets, as query tables. */
+  public Future<JsonArray> tablesOf(UUID userId) {
+    return tables.of(userId);
+  }
+
+  private Future<JsonObject> request(UUID userId, String sql, Integer limit) {
+    return tables.mentionedIn(userId, sql)
+      .map(all -> QueryContract.request(userId, tables.userDir(userId), all, sql, limit));
+  }
+
+  private static Timer latency(String outcome) {
+    return LATENCY.computeIfAbsent(outcome, o -> Timer.builder("tributary_query_latency")
+      .description("Query latency through HTTP by outcome (cached, executed)").tag("outcome", o)
+      .publishPercentileHistogram().register(Metrics.registry()));
+  }
+}
