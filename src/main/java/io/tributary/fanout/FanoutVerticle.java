@@ -45,7 +45,7 @@ public final class FanoutVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    stopping = true; // nothing may call a consumer once closing (see StreamRelay#close)
+    stopping = true; // nothing calls a closing consumer (verticles.md, "Kafka consumers")
     return Future.join(consumer.close(), relay.close());
   }
 

@@ -84,8 +84,7 @@ final class StreamRelay {
   }
 
   /**
-   * Closes the consumer; nothing calls it afterwards (Vert.x's consumer would start a new poll thread for a call
-   * after close(), next to the one still closing it).
+   * Closes the consumer; nothing calls it afterwards (verticles.md, "Kafka consumers").
    */
   Future<Void> close() {
     closed = true;

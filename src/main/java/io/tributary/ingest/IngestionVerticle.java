@@ -1,24 +1,16 @@
 package io.tributary.ingest;
 
-import io.tributary.bus.ApiException;
-import io.tributary.bus.ErrorCode;
 import io.tributary.config.Sections;
 import io.tributary.db.Database;
 import io.tributary.kafka.KafkaSettings;
-import io.tributary.lake.LakePaths;
 import io.tributary.metrics.Metrics;
-import io.tributary.profile.ProfileContract;
-import io.tributary.transform.TransformContract;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import io.vertx.kafka.client.common.TopicPartition;
-import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,69 +23,61 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Drives each ingestion job through its state machine: consumes {@code data.ingestion}, claims the job
- * (queued → processing, under a lease), asks the transform worker for the Parquet file and the profile
- * worker for its profile, then completes it in one transaction that also queues
- * {@code data.processing.complete} in the outbox (or fails it with a readable reason). Offsets are committed
- * once the claim is durable; a job whose process dies is requeued when its lease runs out (at once when the
- * same process restarts).
+ * The job state machine's entry: consumes {@code data.ingestion}, claims each job (queued → processing, under a
+ * lease) when it has room for it, and hands it to a {@link JobRunner}. The Kafka offset of an event is committed
+ * once its claim is durable. A graceful stop hands this process's running jobs back to the queue.
  */
 public final class IngestionVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(IngestionVerticle.class);
 
-  private Pool pool;
   private IngestRepository repository;
+  private JobRunner runner;
   private KafkaConsumer<String, String> consumer;
-  private Path dataDir;
   private String workerId;
   private int leaseSeconds;
   private int maxConcurrent;
-  private int maxAttempts;
-  private long jobTimeoutMs;
-  private long replacedFileGraceMs;
+  /** Jobs running here, with the last progress stored for each. */
   private final Map<UUID, Integer> running = new HashMap<>();
   private boolean paused;
   private volatile boolean stopping;
 
   @Override
   public Future<?> start() {
-    JsonObject ingest = config();
-    JsonObject node = ingest.getJsonObject(Sections.NODE);
-    dataDir = Path.of(node.getString("data_dir"));
+    JsonObject cfg = config();
+    JsonObject node = cfg.getJsonObject(Sections.NODE);
+    Path dataDir = Path.of(node.getString("data_dir"));
     workerId = node.getString("node_id");
-    leaseSeconds = ingest.getInteger("job_lease_seconds", 60);
-    maxConcurrent = Math.max(1, ingest.getInteger("max_concurrent_jobs", 2));
-    maxAttempts = ingest.getInteger("max_attempts", 3);
-    jobTimeoutMs = ingest.getLong("job_timeout_minutes", 120L) * 60_000;
-    replacedFileGraceMs = node.getLong("file_grace_ms");
-    pool = Database.pool(vertx, config().getJsonObject("postgres"));
-    repository = new IngestRepository(pool, config().getJsonObject("kafka").getJsonObject("topics"));
+    leaseSeconds = cfg.getInteger("job_lease_seconds", 60);
+    maxConcurrent = Math.max(1, cfg.getInteger("max_concurrent_jobs", 2));
+    repository = new IngestRepository(Database.pool(vertx, cfg.getJsonObject("postgres")),
+      cfg.getJsonObject("kafka").getJsonObject("topics"));
+    runner = new JobRunner(vertx, repository, dataDir, cfg.getLong("job_timeout_minutes", 120L) * 60_000,
+      node.getLong("file_grace_ms"), () -> stopping, this::ended);
+    JobHousekeeping housekeeping = new JobHousekeeping(vertx, repository, dataDir, leaseSeconds,
+      cfg.getInteger("max_attempts", 3), node.getLong("file_grace_ms"));
+    housekeeping.start(running::keySet);
 
     vertx.eventBus().<JsonObject>consumer(JobContract.PROGRESS, msg -> persistProgress(msg.body()));
-    vertx.setPeriodic(leaseSeconds * 1000L / 3, id -> renewLeases());
-    vertx.setPeriodic(Math.max(1000, leaseSeconds * 1000L / 2), id -> recoverOrphans(null));
-    vertx.setTimer(10_000, id -> sweepLake());
     AtomicLong lag = Metrics.gauge("tributary_ingestion_consumer_lag", "data.ingestion events not yet consumed");
     vertx.setPeriodic(10_000, id -> consumerLag().onSuccess(lag::set));
-    vertx.setPeriodic(3_600_000, id -> sweepLake());
 
-    JsonObject kafka = config().getJsonObject("kafka");
+    JsonObject kafka = cfg.getJsonObject("kafka");
     consumer = KafkaConsumer.create(vertx, KafkaSettings.staticConsumer(kafka, "tributary-ingestion", "earliest",
       "ingestion-" + workerId));
     consumer.handler(this::onRecord);
     consumer.exceptionHandler(err -> LOG.warn("Ingestion consumer error: {}", err.getMessage()));
     // claims only after the recovery: it takes this node's "processing" jobs for leftovers of a previous run
-    return recoverOrphans(workerId)
-      .compose(v -> cleanStaging())
-      .compose(v -> vertx.eventBus().<JsonObject>localConsumer(JobContract.JOB_QUEUED, msg -> claimQueued(msg.body())).completion())
+    return housekeeping.recoverOrphans(workerId)
+      .compose(v -> housekeeping.cleanStaging())
+      .compose(v -> vertx.eventBus().<JsonObject>localConsumer(JobContract.JOB_QUEUED, msg -> claimQueued(msg.body()))
+        .completion())
       .compose(v -> consumer.subscribe(kafka.getJsonObject("topics").getString("ingestion")));
   }
 
   /**
    * Stops consuming and hands this process's running jobs back to the queue (see {@link IngestRepository#handBack}).
-   * Nothing calls the consumer once {@code stopping} is set: Vert.x's consumer starts a new poll thread for a call
-   * after close(), which would leave a second member under this node's static instance id.
+   * Nothing calls the consumer once {@code stopping} is set (see verticles.md, "Kafka consumers").
    */
   @Override
   public Future<?> stop() {
@@ -140,7 +124,8 @@ public final class IngestionVerticle extends VerticleBase {
     if (stopping || running.size() >= maxConcurrent || running.containsKey(jobId)) {
       return;
     }
-    claimAndRun(jobId).onFailure(err -> LOG.debug("Early claim of job {} failed ({}); its event will claim it", jobId, err.getMessage()));
+    claimAndRun(jobId).onFailure(err -> LOG.debug("Early claim of job {} failed ({}); its event will claim it", jobId,
+      err.getMessage()));
   }
 
   /** Claims the job and starts it; nothing happens when it is no longer queued (someone claimed it already). */
@@ -148,7 +133,7 @@ public final class IngestionVerticle extends VerticleBase {
     return repository.claim(jobId, leaseSeconds, workerId).map(job -> {
       if (job != null) {
         running.put(jobId, 0);
-        run(job);
+        runner.run(job);
       }
       return null;
     });
@@ -157,7 +142,7 @@ public final class IngestionVerticle extends VerticleBase {
   /** Commits exactly this record (records fetched but not yet handled stay uncommitted). */
   private void commitAndContinue(KafkaConsumerRecord<String, String> record) {
     if (stopping) {
-      return; // see stop(): nothing may call the consumer once it is closing
+      return;
     }
     consumer.commit(Map.of(new TopicPartition(record.topic(), record.partition()),
       new OffsetAndMetadata(record.offset() + 1, ""))).onComplete(done -> {
@@ -169,94 +154,13 @@ public final class IngestionVerticle extends VerticleBase {
     });
   }
 
-  private void run(JsonObject job) {
-    UUID jobId = UUID.fromString(job.getString("job_id"));
-    // the lake is organised by owner, so one directory holds everything a user's queries may read; each job
-    // writes its own file, so a new version never overwrites the one queries are reading
-    String relative = LakePaths.datasetFile(job.getString("owner_id"), job.getString("dataset_id"), job.getString("job_id"));
-    Path output = dataDir.resolve(relative);
-    DeliveryOptions longCall = new DeliveryOptions().setSendTimeout(jobTimeoutMs);
-    Metrics.jobStarted();
-    job.put("claimed_nanos", System.nanoTime());
-    publishProgress(job, "processing", 0);
-    JsonObject convert = new JsonObject()
-      .put("job_id", job.getString("job_id"))
-      .put("dataset_id", job.getString("dataset_id"))
-      .put("owner_id", job.getString("owner_id"))
-      .put("input", job.getString("staging_path"))
-      .put("source_type", job.getString("source_type"))
-      .put("skip_bad_rows", job.getBoolean("skip_bad_rows"))
-      .put("output", output.toString());
-    vertx.eventBus().<JsonObject>request(TransformContract.CONVERT, convert, longCall)
-      .compose(converted -> {
-        publishProgress(job, "processing", TransformContract.PROGRESS_SHARE);
-        JsonObject request = new JsonObject().put("file", output.toString())
-          .put("columns", converted.body().getJsonArray("columns"))
-          .put("distinct_counts", converted.body().getJsonArray("distinct_counts"));
-        return vertx.eventBus().<JsonObject>request(ProfileContract.COMPUTE, request, longCall)
-          .compose(profile -> repository.complete(job, converted.body(), profile.body(), relative));
-      })
-      .onSuccess(done -> finished(job, done, true))
-      .onFailure(err -> onJobFailure(job, err));
-  }
-
-  private void onJobFailure(JsonObject job, Throwable err) {
-    ApiException failure = err instanceof ReplyException reply ? ApiException.fromReply(reply) : null;
-    boolean userError = failure != null && failure.code().status() < 500;
-    boolean interrupted = stopping || failure != null && failure.code() == ErrorCode.SERVICE_UNAVAILABLE;
-    if (interrupted || !userError && !(err instanceof ReplyException)) {
-      // shutting down, or PostgreSQL trouble while completing: keep the staged file; lease recovery resumes the job
-      if (!interrupted) {
-        LOG.error("Job {} could not be completed; it will be retried", job.getString("job_id"), err);
-      }
-      running.remove(UUID.fromString(job.getString("job_id")));
-      resumeIfRoom();
-      return;
-    }
-    String reason = userError ? failure.getMessage()
-      : "Processing failed: " + (failure != null && failure.code() == ErrorCode.TIMEOUT
-      ? "the job took longer than the configured timeout" : "internal error (see server log)");
-    if (!userError) {
-      LOG.error("Job {} failed", job.getString("job_id"), err);
-    }
-    repository.fail(job, reason)
-      .onSuccess(failed -> finished(job, failed, false))
-      .onFailure(e -> {
-        LOG.error("Job {} could not be marked failed; it will be retried", job.getString("job_id"), e);
-        running.remove(UUID.fromString(job.getString("job_id")));
-        resumeIfRoom();
-      });
-  }
-
-  private void finished(JsonObject job, JsonObject state, boolean completed) {
-    UUID jobId = UUID.fromString(job.getString("job_id"));
+  /** A job no longer runs here: room for the next one. */
+  private void ended(UUID jobId) {
     running.remove(jobId);
-    if (state != null) {
-      long nanos = System.nanoTime() - job.getLong("claimed_nanos", System.nanoTime());
-      Metrics.jobFinished(completed ? "completed" : "failed", nanos);
-      LOG.info("Job {} {} {} ms after its claim", job.getString("job_id"), completed ? "completed" : "failed",
-        nanos / 1_000_000);
-      JobContract.wakeOutbox(vertx.eventBus());
-      String replaced = state.getString("replaced_file");
-      if (replaced != null) {
-        // queries that started on the old version may still read it for a while
-        vertx.setTimer(replacedFileGraceMs, id -> vertx.fileSystem().delete(dataDir.resolve(replaced).toString())
-          .onFailure(e -> LOG.debug("Old version {} not deleted: {}", replaced, e.getMessage())));
-      }
-    }
-    vertx.fileSystem().delete(job.getString("staging_path")).onFailure(e -> { });
-    resumeIfRoom();
-  }
-
-  private void resumeIfRoom() {
     if (paused && running.size() < maxConcurrent && !stopping) {
       paused = false;
       consumer.resume();
     }
-  }
-
-  private void publishProgress(JsonObject job, String status, int progress) {
-    JobContract.progress(vertx.eventBus(), job, status, progress);
   }
 
   /** Stores progress at most once per 5 points per job, extending the lease as it goes. */
@@ -270,40 +174,6 @@ public final class IngestionVerticle extends VerticleBase {
     running.put(jobId, progress);
     repository.progress(jobId, progress, leaseSeconds)
       .onFailure(err -> LOG.debug("Progress of job {} not stored: {}", jobId, err.getMessage()));
-  }
-
-  private void renewLeases() {
-    if (!running.isEmpty()) {
-      repository.renewLeases(new ArrayList<>(running.keySet()), leaseSeconds)
-        .onFailure(err -> LOG.warn("Could not renew job leases: {}", err.getMessage()));
-    }
-  }
-
-  /**
-   * Removes staged uploads no job needs: uploads a crash interrupted before their job existed (at start nothing of
-   * this process is uploading). Failures are logged, never fatal.
-   */
-  private Future<Void> cleanStaging() {
-    Path staging = dataDir.resolve("staging");
-    return repository.activeStaging().compose(active -> vertx.executeBlocking(() -> {
-      int removed = 0;
-      if (java.nio.file.Files.isDirectory(staging)) {
-        try (var files = java.nio.file.Files.list(staging)) {
-          for (Path f : (Iterable<Path>) files::iterator) {
-            if (!active.contains(f.toString()) && java.nio.file.Files.deleteIfExists(f)) {
-              removed++;
-            }
-          }
-        }
-      }
-      if (removed > 0) {
-        LOG.info("Removed {} staged upload(s) of interrupted uploads", removed);
-      }
-      return null;
-    })).<Void>mapEmpty().otherwise(err -> {
-      LOG.warn("Staging clean-up skipped: {}", err.getMessage());
-      return null;
-    });
   }
 
   /** Events of the partitions this process consumes that it has not read yet (end offset − position). */
@@ -321,30 +191,5 @@ public final class IngestionVerticle extends VerticleBase {
         return Future.all(gaps).map(all -> gaps.stream().mapToLong(Future::result).sum());
       });
     }).otherwise(err -> -1L);
-  }
-
-  /** Removes lake files no dataset refers to (older than the replaced-file grace period). */
-  private void sweepLake() {
-    repository.liveFiles()
-      .compose(live -> vertx.executeBlocking(() -> LakeSweeper.sweep(dataDir, live, replacedFileGraceMs)))
-      .onFailure(err -> LOG.warn("Lake sweep failed: {}", err.getMessage()));
-  }
-
-  /** Requeues (or fails) jobs of dead workers; {@code previousSelf} is this node's id at start, else null. */
-  private Future<Void> recoverOrphans(String previousSelf) {
-    return repository.recoverOrphans(previousSelf, maxAttempts,
-        path -> path == null ? Future.succeededFuture(false) : vertx.fileSystem().exists(path))
-      .compose(n -> repository.reannounceStale(leaseSeconds * 5).map(m -> n + m))
-      .onSuccess(n -> {
-        if (n > 0) {
-          LOG.info("Recovered {} interrupted job(s)", n);
-          JobContract.wakeOutbox(vertx.eventBus());
-        }
-      })
-      .recover(err -> {
-        LOG.warn("Orphaned job recovery failed: {}", err.getMessage());
-        return Future.succeededFuture();
-      })
-      .mapEmpty();
   }
 }

@@ -1,0 +1,133 @@
+package io.tributary.ingest;
+
+import io.tributary.bus.ApiException;
+import io.tributary.bus.ErrorCode;
+import io.tributary.lake.LakePaths;
+import io.tributary.metrics.Metrics;
+import io.tributary.profile.ProfileContract;
+import io.tributary.transform.TransformContract;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * Runs one claimed job through its steps: convert the staged upload (transform worker), profile the Parquet file
+ * (profile worker), then complete it in one transaction that also queues its completion event, or fail it with a
+ * reason the user can act on. A job interrupted by a shutdown or by PostgreSQL trouble is left processing: its lease
+ * runs out and the recovery requeues it.
+ */
+final class JobRunner {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+
+  private final Vertx vertx;
+  private final IngestRepository repository;
+  private final Path dataDir;
+  private final long jobTimeoutMs;
+  private final long fileGraceMs;
+  private final BooleanSupplier stopping;
+  private final Consumer<UUID> ended;
+
+  /** One job on its way: the claimed row, its output file (lake path and absolute) and what the steps returned. */
+  private record Run(JsonObject job, String relative, Path output, long claimedNanos, JsonObject converted,
+                     JsonObject profile) {
+    Run with(JsonObject converted, JsonObject profile) {
+      return new Run(job, relative, output, claimedNanos, converted, profile);
+    }
+  }
+
+  /** @param ended told each job's id once it no longer runs here (done, failed or left to the lease recovery) */
+  JobRunner(Vertx vertx, IngestRepository repository, Path dataDir, long jobTimeoutMs, long fileGraceMs,
+            BooleanSupplier stopping, Consumer<UUID> ended) {
+    this.vertx = vertx;
+    this.repository = repository;
+    this.dataDir = dataDir;
+    this.jobTimeoutMs = jobTimeoutMs;
+    this.fileGraceMs = fileGraceMs;
+    this.stopping = stopping;
+    this.ended = ended;
+  }
+
+  void run(JsonObject job) {
+    // each job writes its own file in its owner's folder, so a new version never overwrites the one queries read
+    String relative = LakePaths.datasetFile(job.getString("owner_id"), job.getString("dataset_id"), job.getString("job_id"));
+    Run run = new Run(job, relative, dataDir.resolve(relative), System.nanoTime(), null, null);
+    Metrics.jobStarted();
+    JobContract.progress(vertx.eventBus(), job, "processing", 0);
+    convert(run)
+      .compose(this::profile)
+      .compose(this::complete)
+      .onSuccess(state -> finished(run, state, true))
+      .onFailure(err -> failed(run, err));
+  }
+
+  private Future<Run> convert(Run run) {
+    return TransformContract.convert(vertx, TransformContract.request(run.job(), run.output().toString()), jobTimeoutMs)
+      .map(converted -> run.with(converted, null));
+  }
+
+  private Future<Run> profile(Run run) {
+    JobContract.progress(vertx.eventBus(), run.job(), "processing", TransformContract.PROGRESS_SHARE);
+    JsonObject request = ProfileContract.request(run.output().toString(), run.converted().getJsonArray("columns"),
+      run.converted().getJsonArray("distinct_counts"));
+    return ProfileContract.compute(vertx, request, jobTimeoutMs).map(profile -> run.with(run.converted(), profile));
+  }
+
+  private Future<JsonObject> complete(Run run) {
+    return repository.complete(run.job(), run.converted(), run.profile(), run.relative());
+  }
+
+  private void failed(Run run, Throwable err) {
+    JsonObject job = run.job();
+    ApiException failure = err instanceof ReplyException reply ? ApiException.fromReply(reply) : null;
+    boolean userError = failure != null && failure.code().status() < 500;
+    boolean interrupted = stopping.getAsBoolean() || failure != null && failure.code() == ErrorCode.SERVICE_UNAVAILABLE;
+    if (interrupted || !userError && !(err instanceof ReplyException)) {
+      // shutting down, or PostgreSQL trouble while completing: keep the staged file; the lease recovery resumes it
+      if (!interrupted) {
+        LOG.error("Job {} could not be completed; it will be retried", job.getString("job_id"), err);
+      }
+      ended.accept(UUID.fromString(job.getString("job_id")));
+      return;
+    }
+    String reason = userError ? failure.getMessage()
+      : "Processing failed: " + (failure != null && failure.code() == ErrorCode.TIMEOUT
+      ? "the job took longer than the configured timeout" : "internal error (see server log)");
+    if (!userError) {
+      LOG.error("Job {} failed", job.getString("job_id"), err);
+    }
+    repository.fail(job, reason)
+      .onSuccess(state -> finished(run, state, false))
+      .onFailure(e -> {
+        LOG.error("Job {} could not be marked failed; it will be retried", job.getString("job_id"), e);
+        ended.accept(UUID.fromString(job.getString("job_id")));
+      });
+  }
+
+  private void finished(Run run, JsonObject state, boolean completed) {
+    JsonObject job = run.job();
+    if (state != null) {
+      long nanos = System.nanoTime() - run.claimedNanos();
+      Metrics.jobFinished(completed ? "completed" : "failed", nanos);
+      LOG.info("Job {} {} {} ms after its claim", job.getString("job_id"), completed ? "completed" : "failed",
+        nanos / 1_000_000);
+      JobContract.wakeOutbox(vertx.eventBus());
+      String replaced = state.getString("replaced_file");
+      if (replaced != null) {
+        // queries that started on the old version may still read it for a while
+        vertx.setTimer(fileGraceMs, id -> vertx.fileSystem().delete(dataDir.resolve(replaced).toString())
+          .onFailure(e -> LOG.debug("Old version {} not deleted: {}", replaced, e.getMessage())));
+      }
+    }
+    vertx.fileSystem().delete(job.getString("staging_path")).onFailure(e -> { });
+    ended.accept(UUID.fromString(job.getString("job_id")));
+  }
+}
