@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
@@ -22,8 +23,6 @@ public final class IngestRepository {
   static final String INSERT_JOB =
     "INSERT INTO jobs (id, owner_id, dataset_id, status, source_type, skip_bad_rows, staging_path, "
       + "original_filename, upload_bytes, replaces) VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7, $8, $9)";
-  static final String INSERT_OUTBOX =
-    "INSERT INTO outbox (aggregate_type, aggregate_id, event_type, topic, payload) VALUES ('job', $1, $2, $3, $4)";
   static final String FIND_JOB =
     "SELECT * FROM jobs WHERE id = $1 AND owner_id = $2";
   static final String CLAIM_JOB =
@@ -87,7 +86,7 @@ public final class IngestRepository {
         .recover(err -> Future.failedFuture(isUniqueViolation(err, "jobs_one_active_per_dataset")
           ? new ApiException(ErrorCode.CONFLICT, "An upload of this dataset is still being processed; try again when it ends",
           new JsonObject().put("field", "name")) : err))
-        .compose(r -> outbox(conn, stored.jobId(), "job.queued", ingestionTopic, new JsonObject()
+        .compose(r -> OutboxStore.add(conn, stored.jobId(), "job.queued", ingestionTopic, new JsonObject()
           .put("job_id", stored.jobId().toString()).put("dataset_id", stored.datasetId().toString())
           .put("owner_id", stored.ownerId().toString())))
         .map(stored)));
@@ -177,7 +176,7 @@ public final class IngestRepository {
         return DatasetStore.markReady(conn, datasetId, result.getLong("row_count"), columns,
             result.getLong("size_bytes"), filePath, job.getString("source_type"))
           .compose(replaced -> DatasetStore.putProfile(conn, datasetId, profile)
-            .compose(x -> outbox(conn, jobId, JobContract.TYPE_COMPLETED, completeTopic, completion(job, done)))
+            .compose(x -> OutboxStore.add(conn, jobId, JobContract.TYPE_COMPLETED, completeTopic, completion(job, done)))
             .map(x -> done.copy().put("replaced_file", replaced)));
       }));
   }
@@ -192,7 +191,7 @@ public final class IngestRepository {
         }
         JsonObject failed = Jobs.toJson(rows.iterator().next());
         return DatasetStore.markFailed(conn, UUID.fromString(job.getString("dataset_id")))
-          .compose(r -> outbox(conn, jobId, JobContract.TYPE_FAILED, completeTopic, completion(job, failed)))
+          .compose(r -> OutboxStore.add(conn, jobId, JobContract.TYPE_FAILED, completeTopic, completion(job, failed)))
           .map(failed);
       }));
   }
@@ -222,20 +221,8 @@ public final class IngestRepository {
    * announced again through the outbox so any process takes it up. Returns how many.
    */
   public Future<Integer> handBack(String workerId) {
-    return pool.withTransaction(conn -> conn.preparedQuery(HAND_BACK).execute(Tuple.of(workerId)).compose(rows -> {
-      Future<Void> chain = Future.succeededFuture();
-      int n = 0;
-      for (Row row : rows) {
-        UUID jobId = row.getUUID("id");
-        JsonObject payload = new JsonObject().put("job_id", jobId.toString())
-          .put("dataset_id", row.getUUID("dataset_id").toString()).put("owner_id", row.getUUID("owner_id").toString())
-          .put("requeued", true);
-        chain = chain.compose(v -> outbox(conn, jobId, "job.queued", ingestionTopic, payload));
-        n++;
-      }
-      int count = n;
-      return chain.map(count);
-    }));
+    return pool.withTransaction(conn -> conn.preparedQuery(HAND_BACK).execute(Tuple.of(workerId))
+      .compose(rows -> requeued(conn, rows, false)));
   }
 
   /**
@@ -244,21 +231,28 @@ public final class IngestRepository {
    */
   public Future<Integer> reannounceStale(int olderThanSeconds) {
     return pool.withTransaction(conn -> conn.preparedQuery(STALE_QUEUED).execute(Tuple.of(olderThanSeconds))
-      .compose(rows -> {
-        Future<Void> chain = Future.succeededFuture();
-        int n = 0;
-        for (Row row : rows) {
-          UUID jobId = row.getUUID("id");
-          JsonObject payload = new JsonObject().put("job_id", jobId.toString())
-            .put("dataset_id", row.getUUID("dataset_id").toString()).put("owner_id", row.getUUID("owner_id").toString())
-            .put("requeued", true);
-          chain = chain.compose(v -> conn.preparedQuery(TOUCH_JOB).execute(Tuple.of(jobId)))
-            .compose(v -> outbox(conn, jobId, "job.queued", ingestionTopic, payload));
-          n++;
-        }
-        int count = n;
-        return chain.map(count);
-      }));
+      .compose(rows -> requeued(conn, rows, true)));
+  }
+
+  /** Announces each job of {@code rows} ({@code id, dataset_id, owner_id}) again; {@code touch}: mark it announced. */
+  private Future<Integer> requeued(SqlConnection conn, RowSet<Row> rows, boolean touch) {
+    Future<Void> chain = Future.succeededFuture();
+    for (Row row : rows) {
+      UUID jobId = row.getUUID("id");
+      String datasetId = row.getUUID("dataset_id").toString();
+      String ownerId = row.getUUID("owner_id").toString();
+      if (touch) {
+        chain = chain.compose(v -> conn.preparedQuery(TOUCH_JOB).execute(Tuple.of(jobId)).mapEmpty());
+      }
+      chain = chain.compose(v -> announce(conn, jobId, datasetId, ownerId));
+    }
+    return chain.map(rows.size());
+  }
+
+  /** A fresh {@code data.ingestion} event for a job put back in the queue. */
+  private Future<Void> announce(SqlConnection conn, UUID jobId, String datasetId, String ownerId) {
+    return OutboxStore.add(conn, jobId, "job.queued", ingestionTopic, new JsonObject().put("job_id", jobId.toString())
+      .put("dataset_id", datasetId).put("owner_id", ownerId).put("requeued", true));
   }
 
   private Future<Void> recover(SqlConnection conn, JsonObject job, int maxAttempts,
@@ -278,14 +272,12 @@ public final class IngestRepository {
     UUID jobId = UUID.fromString(job.getString("job_id"));
     if (reason == null) {
       return conn.preparedQuery(REQUEUE_JOB).execute(Tuple.of(jobId))
-        .compose(r -> outbox(conn, jobId, "job.queued", ingestionTopic, new JsonObject()
-          .put("job_id", jobId.toString()).put("dataset_id", job.getString("dataset_id"))
-          .put("owner_id", job.getString("owner_id")).put("requeued", true)));
+        .compose(r -> announce(conn, jobId, job.getString("dataset_id"), job.getString("owner_id")));
     }
     String why = reason;
     return conn.preparedQuery(FAIL_JOB).execute(Tuple.of(jobId, why))
       .compose(r -> DatasetStore.markFailed(conn, UUID.fromString(job.getString("dataset_id"))))
-      .compose(r -> outbox(conn, jobId, JobContract.TYPE_FAILED, completeTopic, completion(job,
+      .compose(r -> OutboxStore.add(conn, jobId, JobContract.TYPE_FAILED, completeTopic, completion(job,
         new JsonObject().put("status", "failed").put("progress", job.getInteger("progress")).put("error", why))));
   }
 
@@ -299,46 +291,5 @@ public final class IngestRepository {
       .put("row_count", state.getLong("row_count"))
       .put("rows_rejected", state.getLong("rows_rejected"))
       .put("error", state.getString("error"));
-  }
-
-  private static Future<Void> outbox(SqlConnection conn, UUID aggregateId, String type, String topic, JsonObject payload) {
-    return conn.preparedQuery(INSERT_OUTBOX).execute(Tuple.of(aggregateId, type, topic, payload)).mapEmpty();
-  }
-
-  /** Row mapping of the jobs table. */
-  static final class Jobs {
-    private Jobs() {
-    }
-
-    /** What a client sees of a job. */
-    static JsonObject toJson(Row row) {
-      return new JsonObject()
-        .put("job_id", row.getUUID("id").toString())
-        .put("dataset_id", row.getUUID("dataset_id").toString())
-        .put("status", row.getString("status"))
-        .put("progress", row.getInteger("progress"))
-        .put("error", row.getString("error"))
-        .put("source_type", row.getString("source_type"))
-        .put("row_count", row.getLong("row_count"))
-        .put("rows_rejected", row.getLong("rows_rejected"))
-        .put("created_at", instant(row, "created_at"))
-        .put("started_at", instant(row, "started_at"))
-        .put("finished_at", instant(row, "finished_at"));
-    }
-
-    /** Everything the pipeline needs to run a job. */
-    static JsonObject toInternalJson(Row row) {
-      return toJson(row)
-        .put("owner_id", row.getUUID("owner_id").toString())
-        .put("skip_bad_rows", row.getBoolean("skip_bad_rows"))
-        .put("staging_path", row.getString("staging_path"))
-        .put("replaces", row.getBoolean("replaces"))
-        .put("attempts", row.getInteger("attempts"));
-    }
-
-    private static String instant(Row row, String column) {
-      var value = row.getOffsetDateTime(column);
-      return value == null ? null : value.toInstant().toString();
-    }
   }
 }

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
@@ -11,13 +12,18 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
-/** The outbox table as the relay sees it: claim a batch, settle it as published or release it. */
+/**
+ * The outbox table: rows are added inside the transaction of the state change they announce ({@link #add}); the
+ * relay claims a batch, then settles it as published or releases it.
+ */
 final class OutboxStore {
 
   /** One outbox row to publish. */
   record Event(long id, String topic, String key, JsonObject value) {
   }
 
+  static final String INSERT =
+    "INSERT INTO outbox (aggregate_type, aggregate_id, event_type, topic, payload) VALUES ('job', $1, $2, $3, $4)";
   static final String CLAIM =
     "UPDATE outbox SET batch_id = $1 WHERE id IN (SELECT id FROM outbox WHERE published_at IS NULL AND batch_id IS NULL "
       + "ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING id, aggregate_id, event_type, topic, payload, created_at";
@@ -31,6 +37,11 @@ final class OutboxStore {
 
   OutboxStore(Pool pool) {
     this.pool = pool;
+  }
+
+  /** Adds an event about a job on the connection of the transaction that changes it. */
+  static Future<Void> add(SqlConnection conn, UUID jobId, String type, String topic, JsonObject payload) {
+    return conn.preparedQuery(INSERT).execute(Tuple.of(jobId, type, topic, payload)).mapEmpty();
   }
 
   /** Marks up to {@code limit} unpublished rows as the batch {@code batchId}; returns them in id order. */
