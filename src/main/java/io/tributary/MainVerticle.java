@@ -9,7 +9,7 @@ import io.tributary.config.Sections;
 import io.tributary.db.Database;
 import io.tributary.embedded.EmbeddedServices;
 import io.tributary.fanout.FanoutVerticle;
-import io.tributary.fanout.StreamUpdate;
+import io.tributary.fanout.LiveBatch;
 import io.tributary.ingest.IngestionVerticle;
 import io.tributary.ingest.OutboxRelayVerticle;
 import io.tributary.kafka.KafkaTopics;
@@ -138,7 +138,7 @@ public final class MainVerticle extends VerticleBase {
     }
     int cores = Runtime.getRuntime().availableProcessors();
     int httpInstances = cfg.getJsonObject("http").getInteger("instances", 0);
-    StreamUpdate.registerCodec(vertx.eventBus());
+    LiveBatch.registerCodec(vertx.eventBus());
     String[] services = {Sections.NODE, "postgres", "kafka"};
     return deploy(TransformVerticle::new, Sections.of(cfg, "transform", Sections.NODE), new DeploymentOptions())
       .compose(v -> deploy(ProfileVerticle::new, Sections.of(cfg, "profile", Sections.NODE),

@@ -8,6 +8,7 @@ import io.tributary.dataset.DatasetRepository;
 import io.tributary.dataset.DatasetRoutes;
 import io.tributary.db.ChangeFeed;
 import io.tributary.db.OwnerCache;
+import io.tributary.fanout.FanoutSettings;
 import io.tributary.fanout.StreamSockets;
 import io.tributary.fanout.UserSockets;
 import io.tributary.health.HealthRoutes;
@@ -100,8 +101,8 @@ final class ApiRouter {
 
     StreamRepository streams = new StreamRepository(shared.pool());
     new StreamRoutes(vertx, streams, shared.admin(), cfg.getJsonObject("kafka")).mount(router, contract);
-    new SocketRoutes(bearer, new UserSockets(vertx), streams, new StreamSockets(vertx, cfg.getJsonObject("stream")))
-      .mount(router);
+    FanoutSettings fanout = FanoutSettings.from(cfg.getJsonObject("fanout"));
+    new SocketRoutes(bearer, new UserSockets(vertx, fanout), streams, new StreamSockets(vertx, fanout)).mount(router);
     return router;
   }
 

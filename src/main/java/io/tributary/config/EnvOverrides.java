@@ -60,6 +60,8 @@ public final class EnvOverrides {
     m.put("TRIBUTARY_STREAM_FLUSH_RECORDS", "stream.flush_records");
     m.put("TRIBUTARY_STREAM_FLUSH_MS", "stream.flush_ms");
     m.put("TRIBUTARY_STREAM_WRITER_THREADS", "stream.writer_threads");
+    m.put("TRIBUTARY_SOCKET_BACKLOG_RECORDS", "fanout.socket_backlog_records");
+    m.put("TRIBUTARY_SOCKET_BACKLOG_BYTES", "fanout.socket_backlog_bytes");
     return Map.copyOf(m);
   }
 

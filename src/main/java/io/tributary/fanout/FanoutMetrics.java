@@ -23,8 +23,11 @@ final class FanoutMetrics {
   private FanoutMetrics() {
   }
 
-  static void delivered(StreamUpdate update) {
-    long ms = System.currentTimeMillis() - update.timestampMs();
+  static void delivered(LiveRecord record) {
+    if (!record.streamRecord()) {
+      return;
+    }
+    long ms = System.currentTimeMillis() - record.timestampMs();
     LATENCY.record(Math.max(0, ms), TimeUnit.MILLISECONDS);
   }
 

@@ -1,141 +1,291 @@
 package io.tributary.fanout;
 
 import io.tributary.metrics.Metrics;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.json.JsonArray;
+import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The live records one socket receives: those matching its filters, written at once while the socket keeps up.
- * When it does not (its write queue is full), updates wait in a bounded queue; beyond {@code maxQueued}, or when
- * older than {@code maxLagMs}, the oldest are dropped (superseded by newer ones) and counted, and the client gets
- * a {@code {"type":"lagged","data":{"dropped":n}}} message before the next update (at most one a second: under
- * sustained overload the notices would otherwise double the writes; each counts the drops since the previous one).
- * So a slow client never slows the others, its memory stays bounded, and what it receives is recent. Event-loop
- * confined.
+ * What one socket receives of a feed's {@link UpdateLog}: every record its {@link Subscription} matches, once, in
+ * order, written while the socket takes them (one {@code update} message each, or as {@code updates} frames when it
+ * asked for batches). A socket that cannot keep up falls behind in the shared log; beyond the log's bounds its
+ * oldest records are dropped, counted, and it is told with a {@code lagged} message (at most one a second, each
+ * counting the drops since the previous one). Other sockets are never slowed. Event-loop confined.
  */
 final class SocketFeed {
 
-  private final ServerWebSocket socket;
-  private final int maxQueued;
-  private final long maxLagNanos;
   private static final long LAGGED_EVERY_NANOS = 1_000_000_000L;
+  private static final int MAX_SINGLE_FRAME = 65_536;
+  private static final byte[] BATCH_HEAD = "{\"type\":\"updates\",\"data\":[".getBytes(StandardCharsets.UTF_8);
 
-  private final ArrayDeque<StreamUpdate> queue = new ArrayDeque<>();
-  private JsonObject filters;
+  private final Vertx vertx;
+  private final ServerWebSocket socket;
+  private final FanoutSettings settings;
+  private UpdateLog log;
+  private BatchFrames frames;
+  private Subscription subscription;
+  private long cursor;
+  /** While conflating: the newest record per key not yet written, oldest first. */
+  private LinkedHashMap<Object, LiveRecord> newest;
   private long dropped;
   private long laggedAt = System.nanoTime() - LAGGED_EVERY_NANOS;
+  private double tokens;
+  private long refilledAt;
+  private long timer = -1;
+  private boolean closed;
 
-  SocketFeed(ServerWebSocket socket, int maxQueued, long maxLagMs) {
+  SocketFeed(Vertx vertx, ServerWebSocket socket, FanoutSettings settings) {
+    this.vertx = vertx;
     this.socket = socket;
-    this.maxQueued = maxQueued;
-    this.maxLagNanos = maxLagMs * 1_000_000;
-    socket.drainHandler(v -> drain());
+    this.settings = settings;
+    socket.setWriteQueueMaxSize(settings.socketBufferBytes());
+    socket.drainHandler(v -> pump());
   }
 
-  /** Starts (or changes) the subscription; null stops it. */
-  void filters(JsonObject filters) {
-    this.filters = filters;
-    if (filters == null) {
-      queue.clear();
+  /** Starts or changes the subscription; a new one starts with the next record appended to {@code log}. */
+  void subscribe(Subscription s, UpdateLog log, BatchFrames frames) {
+    if (this.log != log) {
+      this.log = log;
+      this.frames = frames;
+      this.cursor = log.head();
     }
+    this.subscription = s;
+    this.newest = s.conflates() ? new LinkedHashMap<>() : null;
+    this.tokens = Math.max(1, s.maxRate());
+    this.refilledAt = System.nanoTime();
+  }
+
+  void unsubscribe() {
+    subscription = null;
+    log = null;
+    newest = null;
   }
 
   boolean subscribed() {
-    return filters != null;
+    return subscription != null;
   }
 
-  void offer(StreamUpdate update) {
-    if (filters == null || !matches(update)) {
+  void close() {
+    closed = true;
+    unsubscribe();
+    vertx.cancelTimer(timer);
+  }
+
+  /** Writes what waits for this socket, as far as it takes it. Call after records are appended to the log. */
+  void pump() {
+    if (subscription == null || closed) {
       return;
     }
-    if (queue.isEmpty() && !laggedDue(System.nanoTime()) && !socket.writeQueueFull()) {
-      write(update);
-      return;
+    if (cursor < log.base()) {
+      drop(log.base() - cursor);
+      cursor = log.base();
     }
-    if (queue.size() >= maxQueued) {
-      queue.pollFirst();
-      drop();
-    }
-    queue.addLast(update);
-    if (!socket.writeQueueFull()) {
-      drain();
-    }
-  }
-
-  /** An update this socket would have received is dropped before reaching it (the event loop fell behind). */
-  void skip(StreamUpdate update) {
-    if (filters != null && matches(update)) {
-      drop();
-    }
-  }
-
-  private void drain() {
-    long now = System.nanoTime();
-    while (!queue.isEmpty() && !socket.writeQueueFull()) {
-      if (laggedDue(now)) {
-        laggedAt = now;
-        socket.writeTextMessage(new JsonObject().put("type", "lagged").put("data", new JsonObject().put("dropped", dropped))
-          .put("timestamp", Instant.now().toString()).encode());
-        dropped = 0;
+    while (!socket.writeQueueFull()) {
+      long now = System.nanoTime();
+      if (dropped > 0 && now - laggedAt >= LAGGED_EVERY_NANOS) {
+        writeLagged(now);
         continue;
       }
-      StreamUpdate next = queue.pollFirst();
-      if (now - next.arrivedNanos() > maxLagNanos) {
-        drop();
-      } else {
+      if (!pending()) {
+        if (dropped > 0) {
+          later((laggedAt + LAGGED_EVERY_NANOS - now) / 1_000_000 + 1);
+        }
+        return;
+      }
+      if (!token(now)) {
+        return;
+      }
+      List<LiveRecord> next = subscription.batch() ? nextBatch() : nextOne();
+      if (!next.isEmpty()) {
         write(next);
       }
     }
   }
 
-  /** Whether drops are waiting to be told and the last notice is old enough. */
-  private boolean laggedDue(long now) {
-    return dropped > 0 && now - laggedAt >= LAGGED_EVERY_NANOS;
-  }
-
-  private void drop() {
-    dropped++;
-    Metrics.socketMessageDropped();
-  }
-
-  private void write(StreamUpdate update) {
-    socket.writeTextMessage(update.message());
-    Metrics.socketMessageSent();
-    FanoutMetrics.delivered(update);
-  }
-
-  private boolean matches(StreamUpdate update) {
-    JsonObject data = update.data();
-    if (data == null) {
-      return false;
+  /** Whether a matching record waits (the cursor is moved past records that do not match). */
+  private boolean pending() {
+    if (newest != null) {
+      absorb();
+      return !newest.isEmpty();
     }
-    for (Map.Entry<String, Object> f : filters) {
-      Object actual = data.getValue(f.getKey());
-      Object wanted = f.getValue();
-      if (wanted instanceof JsonArray anyOf) {
-        boolean found = false;
-        for (Object option : anyOf) {
-          found |= same(actual, option);
+    while (cursor < log.head() && !subscription.matches(log.get(cursor))) {
+      cursor++;
+    }
+    return cursor < log.head();
+  }
+
+  /** Conflation: every record now in the log joins the pending ones, replacing an older one of the same key. */
+  private void absorb() {
+    for (; cursor < log.head(); cursor++) {
+      LiveRecord r = log.get(cursor);
+      if (subscription.matches(r)) {
+        Object key = subscription.conflationKey(r);
+        if (newest.remove(key) != null) {
+          Metrics.socketMessageConflated();
         }
-        if (!found) {
-          return false;
-        }
-      } else if (!same(actual, wanted)) {
-        return false;
+        newest.put(key, r);
       }
     }
-    return true;
+    while (newest.size() > settings.backlogRecords()) {
+      Iterator<LiveRecord> oldest = newest.values().iterator();
+      oldest.next();
+      oldest.remove();
+      drop(1);
+    }
   }
 
-  private static boolean same(Object actual, Object wanted) {
-    if (actual instanceof Number a && wanted instanceof Number b) {
-      return a.doubleValue() == b.doubleValue();
+  private List<LiveRecord> nextOne() {
+    if (newest != null) {
+      Iterator<LiveRecord> it = newest.values().iterator();
+      LiveRecord r = it.next();
+      it.remove();
+      return List.of(r);
     }
-    return actual == null ? wanted == null : actual.equals(wanted);
+    return List.of(log.get(cursor++));
+  }
+
+  /** The matching records that fit one frame, from the cursor (or the conflated ones). */
+  private List<LiveRecord> nextBatch() {
+    List<LiveRecord> out = new ArrayList<>();
+    long bytes = BATCH_HEAD.length + 48;
+    if (newest != null) {
+      for (Iterator<LiveRecord> it = newest.values().iterator(); it.hasNext(); ) {
+        LiveRecord r = it.next();
+        if (!out.isEmpty() && bytes + r.value().length + 1 > settings.maxFrameBytes()) {
+          break;
+        }
+        out.add(r);
+        bytes += r.value().length + 1;
+        it.remove();
+      }
+      return out;
+    }
+    for (; cursor < log.head(); cursor++) {
+      LiveRecord r = log.get(cursor);
+      if (subscription.matches(r)) {
+        if (!out.isEmpty() && bytes + r.value().length + 1 > settings.maxFrameBytes()) {
+          break;
+        }
+        out.add(r);
+        bytes += r.value().length + 1;
+      }
+    }
+    return out;
+  }
+
+  private void write(List<LiveRecord> records) {
+    byte[] frame;
+    if (records.size() == 1 && !subscription.batch()) {
+      frame = records.get(0).frame();
+    } else {
+      frame = subscription.filters().isEmpty() && newest == null ? frames.get(records) : BatchFrames.encode(records);
+    }
+    if (frame.length <= MAX_SINGLE_FRAME) {
+      socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, frame, true));
+    } else {
+      socket.writeTextMessage(new String(frame, StandardCharsets.UTF_8)); // split into continuation frames
+    }
+    for (LiveRecord r : records) {
+      Metrics.socketMessageSent();
+      FanoutMetrics.delivered(r);
+    }
+  }
+
+  private void writeLagged(long now) {
+    laggedAt = now;
+    socket.writeTextMessage(new JsonObject().put("type", "lagged").put("data", new JsonObject().put("dropped", dropped))
+      .put("timestamp", Instant.now().toString()).encode());
+    dropped = 0;
+  }
+
+  private void drop(long n) {
+    dropped += n;
+    Metrics.socketMessagesDropped(n);
+  }
+
+  /** Takes one message's token of {@code max_rate}; when none is left, pumps again once one is. */
+  private boolean token(long now) {
+    double rate = subscription.maxRate();
+    if (rate <= 0) {
+      return true;
+    }
+    tokens = Math.min(Math.max(1, rate), tokens + (now - refilledAt) / 1e9 * rate);
+    refilledAt = now;
+    if (tokens >= 1) {
+      tokens -= 1;
+      return true;
+    }
+    later((long) Math.ceil((1 - tokens) / rate * 1000));
+    return false;
+  }
+
+  private void later(long delayMs) {
+    if (timer == -1 && !closed) {
+      timer = vertx.setTimer(Math.max(1, delayMs), id -> {
+        timer = -1;
+        pump();
+      });
+    }
+  }
+
+  /** Encoded {@code updates} frames of one log, kept for the last range: unfiltered sockets that keep up share it. */
+  static final class BatchFrames {
+    private LiveRecord first;
+    private LiveRecord last;
+    private int size;
+    private byte[] frame;
+
+    byte[] get(List<LiveRecord> records) {
+      LiveRecord a = records.get(0);
+      LiveRecord b = records.get(records.size() - 1);
+      if (frame == null || a != first || b != last || size != records.size()) {
+        first = a;
+        last = b;
+        size = records.size();
+        frame = encode(records);
+      }
+      return frame;
+    }
+
+    static byte[] encode(List<LiveRecord> records) {
+      byte[] tail = ("],\"timestamp\":\"" + Instant.now() + "\"}").getBytes(StandardCharsets.UTF_8);
+      int length = BATCH_HEAD.length + tail.length + records.size();
+      for (LiveRecord r : records) {
+        length += r.value().length;
+      }
+      byte[] out = new byte[length];
+      int at = 0;
+      System.arraycopy(BATCH_HEAD, 0, out, at, BATCH_HEAD.length);
+      at += BATCH_HEAD.length;
+      for (int i = 0; i < records.size(); i++) {
+        if (i > 0) {
+          out[at++] = ',';
+        }
+        byte[] v = records.get(i).value();
+        int from = 0;
+        int to = v.length;
+        while (from < to && v[from] <= ' ') {
+          from++;
+        }
+        while (to > from && v[to - 1] <= ' ') {
+          to--;
+        }
+        System.arraycopy(v, from, out, at, to - from);
+        at += to - from;
+      }
+      System.arraycopy(tail, 0, out, at, tail.length);
+      at += tail.length;
+      return at == out.length ? out : java.util.Arrays.copyOf(out, at);
+    }
   }
 }

@@ -10,6 +10,7 @@ import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.common.PartitionInfo;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,9 +47,11 @@ final class StreamRelay {
     config.put("enable.auto.commit", "false");
     config.put("isolation.level", "read_uncommitted");
     config.put("fetch.max.wait.ms", "10");
+    config.put("max.poll.records", "5000");
     this.consumer = KafkaConsumer.create(vertx, config);
     consumer.exceptionHandler(err -> LOG.warn("Live stream relay error: {}", err.getMessage()));
-    consumer.handler(this::relay);
+    // the batch handler alone drives the polling: one publication per stream and poll, not per record
+    consumer.batchHandler(this::relay);
   }
 
   /** Follows the topics of the running streams (call on start, on changes and periodically). */
@@ -91,14 +94,19 @@ final class StreamRelay {
     return consumer.close();
   }
 
-  private void relay(KafkaConsumerRecord<String, byte[]> record) {
-    List<String> ids = streamsByTopic.get(record.topic());
-    if (ids == null) {
-      return;
+  private void relay(KafkaConsumerRecords<String, byte[]> records) {
+    Map<String, List<LiveRecord>> byTopic = new HashMap<>();
+    for (int i = 0; i < records.size(); i++) {
+      KafkaConsumerRecord<String, byte[]> r = records.recordAt(i);
+      if (streamsByTopic.containsKey(r.topic())) {
+        byTopic.computeIfAbsent(r.topic(), t -> new ArrayList<>()).add(LiveRecord.update(r.value(), r.key(), r.timestamp()));
+      }
     }
-    StreamUpdate update = new StreamUpdate(record.value(), record.timestamp());
-    for (String id : ids) {
-      vertx.eventBus().publish(FanoutContract.streamAddress(id), update, LOCAL);
-    }
+    byTopic.forEach((topic, updates) -> {
+      LiveBatch batch = new LiveBatch(List.copyOf(updates));
+      for (String id : streamsByTopic.get(topic)) {
+        vertx.eventBus().publish(FanoutContract.streamAddress(id), batch, LOCAL);
+      }
+    });
   }
 }

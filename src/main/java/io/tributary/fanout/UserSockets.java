@@ -6,62 +6,77 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The sockets of one HttpServerVerticle instance, by user. One event-bus consumer per user with at least one
- * socket here, forwarding to every socket of that user; a socket whose write queue is full skips the message
- * (counted) instead of slowing the others. Not thread-safe: used on its verticle's event loop only.
+ * The {@code /ws/events} sockets of one HttpServerVerticle instance, by user: one event-bus consumer per user with a
+ * socket here, appending the user's job events to one {@link UpdateLog} that each of the user's sockets reads through
+ * its {@link SocketFeed}, under the same backlog rules as stream sockets. Event-loop confined.
  */
 public final class UserSockets {
 
   private final Vertx vertx;
-  private final Map<String, Set<ServerWebSocket>> sockets = new HashMap<>();
-  private final Map<String, MessageConsumer<JsonObject>> consumers = new HashMap<>();
+  private final FanoutSettings settings;
+  private final Map<String, Live> users = new HashMap<>();
 
-  public UserSockets(Vertx vertx) {
+  private static final class Live {
+    final UpdateLog log;
+    final SocketFeed.BatchFrames frames = new SocketFeed.BatchFrames();
+    final Set<SocketFeed> feeds = new LinkedHashSet<>();
+    MessageConsumer<JsonObject> consumer;
+
+    Live(FanoutSettings settings) {
+      this.log = new UpdateLog(settings.backlogRecords(), settings.backlogBytes());
+    }
+  }
+
+  public UserSockets(Vertx vertx, FanoutSettings settings) {
     this.vertx = vertx;
+    this.settings = settings;
   }
 
-  /** Starts forwarding the user's messages to this socket until it closes. */
+  /** Starts forwarding the user's job events to this socket until it closes. */
   public void add(String userId, ServerWebSocket socket) {
-    sockets.computeIfAbsent(userId, id -> {
-      MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(FanoutContract.userAddress(id),
-        msg -> send(id, msg.body().encode()));
-      consumers.put(id, consumer);
-      return new LinkedHashSet<>();
-    }).add(socket);
+    Live live = users.computeIfAbsent(userId, id -> {
+      Live l = new Live(settings);
+      l.consumer = vertx.eventBus().consumer(FanoutContract.userAddress(id), msg -> arrived(l, msg.body()));
+      return l;
+    });
+    SocketFeed feed = new SocketFeed(vertx, socket, settings);
+    feed.subscribe(Subscription.ALL, live.log, live.frames);
+    live.feeds.add(feed);
     Metrics.socketOpened();
-    socket.closeHandler(v -> remove(userId, socket));
+    socket.closeHandler(v -> remove(userId, feed));
   }
 
-  private void remove(String userId, ServerWebSocket socket) {
+  private static void arrived(Live live, JsonObject message) {
+    live.log.append(LiveRecord.message(message.getString("type"), message.getJsonObject("data"),
+      timestamp(message.getString("timestamp"))));
+    for (SocketFeed feed : live.feeds) {
+      feed.pump();
+    }
+  }
+
+  private void remove(String userId, SocketFeed feed) {
     Metrics.socketClosed();
-    Set<ServerWebSocket> set = sockets.get(userId);
-    if (set != null && set.remove(socket) && set.isEmpty()) {
-      sockets.remove(userId);
-      MessageConsumer<JsonObject> consumer = consumers.remove(userId);
-      if (consumer != null) {
-        consumer.unregister();
-      }
+    feed.close();
+    Live live = users.get(userId);
+    if (live != null && live.feeds.remove(feed) && live.feeds.isEmpty()) {
+      users.remove(userId);
+      live.consumer.unregister();
     }
   }
 
-  private void send(String userId, String text) {
-    Set<ServerWebSocket> set = sockets.get(userId);
-    if (set == null) {
-      return;
-    }
-    for (ServerWebSocket socket : set) {
-      if (socket.writeQueueFull()) {
-        Metrics.socketMessageDropped();
-      } else {
-        socket.writeTextMessage(text);
-        Metrics.socketMessageSent();
-      }
+  private static long timestamp(String iso) {
+    try {
+      return iso == null ? System.currentTimeMillis() : Instant.parse(iso).toEpochMilli();
+    } catch (DateTimeParseException e) {
+      return System.currentTimeMillis();
     }
   }
 }

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Tributary's own meters, on the same Prometheus registry as Vert.x's HTTP, event-bus and pool metrics:
  * {@code tributary_jobs_started_total}, {@code tributary_jobs_finished_total{status}},
- * {@code tributary_sockets_open}, {@code tributary_socket_messages_total{outcome=sent|dropped}}.
+ * {@code tributary_sockets_open}, {@code tributary_socket_messages_total{outcome=sent|dropped|conflated}}.
  */
 public final class Metrics {
 
@@ -81,6 +81,16 @@ public final class Metrics {
     Holder.DROPPED.increment();
   }
 
+  /** {@code n} records a socket could not take in time (beyond its backlog). */
+  public static void socketMessagesDropped(long n) {
+    Holder.DROPPED.increment(n);
+  }
+
+  /** A record replaced by a newer one of the same conflation key before a behind socket took it. */
+  public static void socketMessageConflated() {
+    Holder.CONFLATED.increment();
+  }
+
   /** Meters on hot paths, looked up once. */
   private static final class Holder {
     static final Counter SENT = Counter.builder("tributary_socket_messages")
@@ -89,5 +99,8 @@ public final class Metrics {
     static final Counter DROPPED = Counter.builder("tributary_socket_messages")
       .description("Socket messages by outcome (sent, or dropped for a client that cannot keep up)")
       .tag("outcome", "dropped").register(registry());
+    static final Counter CONFLATED = Counter.builder("tributary_socket_messages")
+      .description("Socket messages by outcome (sent, or dropped for a client that cannot keep up)")
+      .tag("outcome", "conflated").register(registry());
   }
 }

@@ -81,7 +81,7 @@ public final class StreamBench {
       StreamBench bench = new StreamBench(out, server, IngestBench.login(server));
       // -Dbench.stream.phases=over (say) runs only that phase, printed, no report (e.g. to profile one)
       String phases = System.getProperty("bench.stream.phases", Boolean.getBoolean("bench.stream.ingest.only")
-        ? "ingest" : "ingest,within,over,bare");
+        ? "ingest" : "ingest,within,over,batched,burst,bare");
       if (phases.contains("ingest")) {
         bench.ingestion(Long.getLong("bench.stream.records", 1_000_000L));
       }
@@ -94,7 +94,17 @@ public final class StreamBench {
           bench.registerLive();
         }
         bench.overCapacity(Integer.getInteger("bench.stream.over.sockets", 1_000),
-          Integer.getInteger("bench.stream.over.rate", 200), Integer.getInteger("bench.stream.over.seconds", 20));
+          Integer.getInteger("bench.stream.over.rate", 200), Integer.getInteger("bench.stream.over.seconds", 20), false);
+      }
+      if (phases.contains("batched")) {
+        if (!phases.contains("within") && !phases.contains("over")) {
+          bench.registerLive();
+        }
+        bench.overCapacity(Integer.getInteger("bench.stream.over.sockets", 1_000),
+          Integer.getInteger("bench.stream.over.rate", 200), Integer.getInteger("bench.stream.over.seconds", 20), true);
+      }
+      if (phases.contains("burst")) {
+        bench.burst(Integer.getInteger("bench.stream.burst.records", 100_000));
       }
       if (!phases.contains("bare")) {
         System.out.println(bench.results.encode());
@@ -180,6 +190,11 @@ public final class StreamBench {
 
   /** Seconds for a plain KafkaConsumer (default settings, no group) to read the whole topic. */
   private double rawConsume(String topic, long n) {
+    return rawConsume(topic, n, 0);
+  }
+
+  /** Seconds for a plain KafkaConsumer to read n records of the topic after its first {@code skip}. */
+  private double rawConsume(String topic, long n, long skip) {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
     p.put("key.deserializer", ByteArrayDeserializer.class.getName());
@@ -190,7 +205,7 @@ public final class StreamBench {
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
       long t0 = System.nanoTime();
-      long count = 0;
+      long count = -skip;
       while (count < n) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
         count += records.count();
@@ -203,7 +218,7 @@ public final class StreamBench {
 
   private void withinCapacity(int sockets, int rate, int seconds) throws Exception {
     registerLive();
-    try (Child client = client(out, server.port, "/ws/streams/bench_live?access_token=" + token, sockets);
+    try (Child client = client(out, server.port, "/ws/streams/bench_live?access_token=" + token, sockets, false);
          KafkaProducer<String, String> producer = producer(Map.of("linger.ms", "0"))) {
       warmUp(client, producer, sockets);
       int n = rate * seconds;
@@ -232,9 +247,9 @@ public final class StreamBench {
 
   // ---- 3. fan-out over capacity
 
-  private void overCapacity(int sockets, int rate, int seconds) throws Exception {
+  private void overCapacity(int sockets, int rate, int seconds, boolean batch) throws Exception {
     double heapBefore = heapAfterGc();
-    try (Child client = client(out, server.port, "/ws/streams/bench_live?access_token=" + token, sockets);
+    try (Child client = client(out, server.port, "/ws/streams/bench_live?access_token=" + token, sockets, batch);
          KafkaProducer<String, String> producer = producer(Map.of("linger.ms", "0"))) {
       warmUp(client, producer, sockets);
       double heapConnected = heapAfterGc();
@@ -250,8 +265,8 @@ public final class StreamBench {
         .put("heap_before_mb", heapBefore).put("heap_connected_mb", heapConnected).put("heap_after_mb", heapAfter)
         .put("server_dropped", metric("outcome=\"dropped\""))
         .put("server_sent", metric("outcome=\"sent\""));
-      System.out.println("over capacity: " + report.encode());
-      results.put("over", report);
+      System.out.println("over capacity" + (batch ? ", batched: " : ": ") + report.encode());
+      results.put(batch ? "over_batched" : "over", report);
       client.ask("QUIT");
     }
   }
@@ -264,7 +279,7 @@ public final class StreamBench {
       BareFanoutServer.class,
       Integer.toString(port), Integer.toString(Runtime.getRuntime().availableProcessors()), Integer.toString(PADDING))) {
       bare.await("LISTENING");
-      try (Child client = client(out, port, "/bare", sockets)) {
+      try (Child client = client(out, port, "/bare", sockets, false)) {
         var http = java.net.http.HttpClient.newHttpClient();
         http.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/start?rate=" + rate)).build(),
           HttpResponse.BodyHandlers.ofString());
@@ -288,6 +303,64 @@ public final class StreamBench {
     }
   }
 
+  // ---- 4. a burst to one socket
+
+  /**
+   * One batched socket of a stream; {@code n} records produced as fast as possible: records/s from the first send
+   * to the last record at the client, next to a plain KafkaConsumer reading the same records from the same topic.
+   */
+  private void burst(int n) throws Exception {
+    String topic = "bench-burst";
+    HttpResponse<String> created = send("POST", "/api/v1/streams",
+      new JsonObject().put("name", "bench_burst").put("topic", topic).put("start_from", "latest"));
+    if (created.statusCode() != 201) {
+      throw new IllegalStateException("stream not registered: " + created.statusCode() + " " + created.body());
+    }
+    try (Child client = client(out, server.port, "/ws/streams/bench_burst?access_token=" + token, 1, true);
+         KafkaProducer<String, String> producer = producer(Map.of("linger.ms", "5", "batch.size", "262144"))) {
+      long deadline = System.currentTimeMillis() + 120_000;
+      StringBuilder pad = new StringBuilder();
+      int warm = 0;
+      while (Long.parseLong(client.ask("COUNT")) < 1) {
+        if (System.currentTimeMillis() > deadline) {
+          throw new IllegalStateException("live delivery never started");
+        }
+        producer.send(new ProducerRecord<>(topic, record(Integer.MAX_VALUE, StreamLoadClient.micros(), pad)));
+        warm++;
+        Thread.sleep(500);
+      }
+      Thread.sleep(1_000);
+      client.ask("RESET");
+      Cpu cpu = new Cpu(server.process, client.process);
+      long t0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        producer.send(new ProducerRecord<>(topic, record(i, StreamLoadClient.micros(), pad)));
+      }
+      producer.flush();
+      double produceS = (System.nanoTime() - t0) / 1e9;
+      while (Long.parseLong(client.ask("COUNT")) < n) {
+        if (System.nanoTime() - t0 > 120e9) {
+          break;
+        }
+        Thread.sleep(5);
+      }
+      double deliverS = (System.nanoTime() - t0) / 1e9;
+      cpu.stop();
+      JsonObject report = new JsonObject(client.ask("REPORT 0 " + n));
+      cpu.into(report);
+      double rawS = Double.MAX_VALUE;
+      for (int run = 0; run < 3; run++) {
+        rawS = Math.min(rawS, rawConsume(topic, n, warm));
+      }
+      report.put("records", n).put("produce_s", produceS).put("deliver_s", deliverS).put("per_s", n / deliverS)
+        .put("raw_s", rawS).put("raw_per_s", n / rawS).put("ratio", (n / deliverS) / (n / rawS));
+      System.out.println("burst: " + report.encode());
+      results.put("burst", report);
+      client.ask("QUIT");
+    }
+    send("DELETE", "/api/v1/streams/bench_burst", null);
+  }
+
   // ---- helpers
 
   private void registerLive() throws Exception {
@@ -298,9 +371,9 @@ public final class StreamBench {
     }
   }
 
-  private static Child client(Path out, int port, String path, int sockets) throws Exception {
+  private static Child client(Path out, int port, String path, int sockets, boolean batch) throws Exception {
     Child client = Child.start(out.resolve("stream-client.log"), "-Xmx2g", StreamLoadClient.class, "127.0.0.1",
-      Integer.toString(port), path, Integer.toString(sockets), Integer.toString(clientLoops()));
+      Integer.toString(port), path, Integer.toString(sockets), Integer.toString(clientLoops()), batch ? "batch" : "one");
     String ready = client.await("READY");
     String[] parts = ready.split(" ");
     System.out.printf("%s sockets subscribed (%s failed) in %s ms%n", parts[1], parts[2], parts[3]);

@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * Driven by lines on stdin, answering one line on stdout each: {@code COUNT} (updates so far), {@code RESET}
  * (forget all), {@code MARK} (remember the update count and time: the measured window runs from the first
  * mark to the second), {@code REPORT <from> <to>} (one JSON line; completeness over seq in [from, to)),
- * {@code QUIT}. Arguments: host port path sockets eventLoops.
+ * {@code QUIT}. Arguments: host port path sockets eventLoops [batch]: with {@code batch} the sockets subscribe with
+ * {@code "batch": true} and count every record of each {@code updates} frame.
  */
 public final class StreamLoadClient {
 
@@ -48,13 +49,20 @@ public final class StreamLoadClient {
     volatile boolean subscribed;
   }
 
+  private final String subscribe;
+
+  private StreamLoadClient(boolean batch) {
+    this.subscribe = "{\"action\":\"subscribe\",\"filters\":{}" + (batch ? ",\"batch\":true}" : "}");
+  }
+
   public static void main(String[] args) throws Exception {
     String host = args[0];
     int port = Integer.parseInt(args[1]);
     String path = args[2];
     int sockets = Integer.parseInt(args[3]);
     int loops = Integer.parseInt(args[4]);
-    new StreamLoadClient().run(host, port, path, sockets, loops);
+    boolean batch = args.length > 5 && "batch".equals(args[5]);
+    new StreamLoadClient(batch).run(host, port, path, sockets, loops);
   }
 
   private void run(String host, int port, String path, int sockets, int loops) throws Exception {
@@ -114,7 +122,7 @@ public final class StreamLoadClient {
     client.connect(port, host, path).compose(ws -> {
       ws.textMessageHandler(text -> onMessage(feed, text, subscribed));
       ws.exceptionHandler(err -> { });
-      ws.writeTextMessage("{\"action\":\"subscribe\",\"filters\":{}}");
+      ws.writeTextMessage(subscribe);
       return subscribed.future();
     }).onComplete(ar -> {
       if (ar.failed()) {
@@ -134,19 +142,11 @@ public final class StreamLoadClient {
   private void onMessage(Feed feed, String text, Promise<Void> subscribed) {
     long now = micros();
     if (text.startsWith("{\"type\":\"update\"")) {
-      long sent = field(text, "\"sent\":");
-      long seq = field(text, "\"seq\":");
-      int bucket = (int) Math.min(BUCKETS - 1, Math.max(0, now - sent) / BUCKET_MICROS);
-      latency.incrementAndGet(bucket);
-      updates.incrementAndGet();
-      synchronized (feed) {
-        feed.updates++;
-        if (seq >= 0 && seq < Integer.MAX_VALUE) {
-          if (feed.seqs.get((int) seq)) {
-            feed.duplicates++;
-          }
-          feed.seqs.set((int) seq);
-        }
+      received(feed, now, field(text, "\"sent\":", 0), field(text, "\"seq\":", 0));
+    } else if (text.startsWith("{\"type\":\"updates\"")) {
+      // every record of the frame: {"seq":n,"sent":t,...}
+      for (int at = text.indexOf("\"seq\":"); at >= 0; at = text.indexOf("\"seq\":", at + 6)) {
+        received(feed, now, field(text, "\"sent\":", at), field(text, "\"seq\":", at));
       }
     } else if (text.startsWith("{\"type\":\"lagged\"")) {
       lagged.incrementAndGet();
@@ -157,9 +157,24 @@ public final class StreamLoadClient {
     }
   }
 
-  /** The non-negative integer after {@code key} in the text, or -1. */
-  private static long field(String text, String key) {
-    int i = text.indexOf(key);
+  private void received(Feed feed, long now, long sent, long seq) {
+    int bucket = (int) Math.min(BUCKETS - 1, Math.max(0, now - sent) / BUCKET_MICROS);
+    latency.incrementAndGet(bucket);
+    updates.incrementAndGet();
+    synchronized (feed) {
+      feed.updates++;
+      if (seq >= 0 && seq < Integer.MAX_VALUE) {
+        if (feed.seqs.get((int) seq)) {
+          feed.duplicates++;
+        }
+        feed.seqs.set((int) seq);
+      }
+    }
+  }
+
+  /** The non-negative integer after the first {@code key} at or after {@code from} in the text, or -1. */
+  private static long field(String text, String key, int from) {
+    int i = text.indexOf(key, from);
     if (i < 0) {
       return -1;
     }

@@ -82,7 +82,9 @@ public final class TestApp {
     config.getJsonObject("query").put("timeout_ms", QUERY_TIMEOUT_MS);
     // small, frequent micro-batches and eager compaction, so stream tests see many parts quickly
     config.getJsonObject("stream").put("flush_records", 20_000).put("flush_ms", 300).put("compaction_interval_ms", 1_000)
-      .put("compaction_min_parts", 4).put("socket_queue", 256).put("socket_max_lag_ms", 2_000);
+      .put("compaction_min_parts", 4);
+    // a slow socket's backlog: 2 MB of records (the slow-consumer test sends 8 KB records)
+    config.getJsonObject("fanout").put("socket_backlog_bytes", 2L << 20);
     deploy();
   }
 
