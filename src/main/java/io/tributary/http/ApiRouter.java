@@ -87,6 +87,7 @@ public final class ApiRouter {
     new StreamRoutes(vertx, streams, admin, cfg.getJsonObject("kafka")).mount(router, contract);
     new SocketRoutes(bearer, new UserSockets(vertx), streams, new StreamSockets(vertx, cfg.getJsonObject("stream")))
       .mount(router);
+    new io.tributary.web.WebRoutes().mount(router); // the web app, last: it never answers an API path
     return router;
   }
 
