@@ -55,7 +55,7 @@ export function field(label, control, hint) {
 
 /** A table of rows (objects) for the given columns ([{name, type?}]); values formatted for reading. */
 export function table(columns, rows, {caption, max = 1000, numericTypes = NUMERIC} = {}) {
-  const numeric = columns.map(c => numericTypes.test(c.type || ''));
+  const numeric = columns.map(c => c.numeric ?? numericTypes.test(c.type || ''));
   const shown = rows.slice(0, max);
   return h('div.table-wrap', {tabindex: 0, role: 'region', 'aria-label': caption || 'Table'},
     h('table',

@@ -1,5 +1,6 @@
 package io.tributary.web;
 
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -40,7 +41,8 @@ public final class WebRoutes {
   /** Adds the app's routes; call it last, so every API route is matched first. */
   public void mount(Router router) {
     router.getWithRegex(APP_PATHS.pattern()).handler(this::page);
-    router.get().handler(this::file);
+    // every method, so a POST to an unknown path stays a 404 (a GET-only route here would make it a 405)
+    router.route().handler(this::file);
   }
 
   private void page(RoutingContext ctx) {
@@ -56,7 +58,8 @@ public final class WebRoutes {
 
   private void file(RoutingContext ctx) {
     String path = ctx.normalizedPath();
-    if (reserved(path)) {
+    HttpMethod method = ctx.request().method();
+    if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method) || reserved(path)) {
       ctx.next();
       return;
     }

@@ -66,9 +66,9 @@ function fact(label, value) {
 
 function showProfile(section, p) {
   const columns = [
-    {name: 'Column'}, {name: 'Type'}, {name: 'Nulls', type: 'BIGINT'}, {name: 'Null %', type: 'DOUBLE'},
-    {name: 'Unique', type: 'BIGINT'}, {name: 'Min'}, {name: 'Max'}, {name: 'Mean', type: 'DOUBLE'},
-    {name: 'Std dev', type: 'DOUBLE'},
+    {name: 'Column'}, {name: 'Type'}, {name: 'Nulls', numeric: true}, {name: 'Null %', numeric: true},
+    {name: 'Unique', numeric: true}, {name: 'Min'}, {name: 'Max'}, {name: 'Mean', numeric: true},
+    {name: 'Std dev', numeric: true},
   ];
   const rows = (p.columns || []).map(c => ({
     Column: c.name, Type: c.type, Nulls: c.null_count, 'Null %': round(c.null_percentage), Unique: c.unique_count,

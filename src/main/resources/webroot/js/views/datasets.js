@@ -26,7 +26,7 @@ export async function render(main) {
       } while (offset !== null && offset !== undefined && items.length < 5000);
       list.removeAttribute('aria-busy');
       clear(list, items.length ? datasetTable(items) : h('p', 'No datasets yet.'));
-      if (!items.length) offerSamples(samples, refresh); else samples.hidden = true;
+      if (!items.length) offerSamples(samples, refresh); else if (!samples.dataset.used) samples.hidden = true;
     } catch (err) {
       clear(list, h('p.error', {role: 'alert'}, message(err)));
     }
@@ -36,7 +36,8 @@ export async function render(main) {
 
 function datasetTable(items) {
   return h('div.table-wrap', {tabindex: 0, role: 'region', 'aria-label': 'Datasets'}, h('table#datasets',
-    h('thead', h('tr', ['Name', 'Status', 'Rows', 'Columns', 'Size', 'Version', 'Updated'].map(t => h('th', {scope: 'col'}, t)))),
+    h('thead', h('tr', ['Name', 'Status', 'Rows', 'Columns', 'Size', 'Version', 'Updated'].map((t, i) =>
+      h('th', {scope: 'col', class: i >= 2 && i <= 5 ? 'num' : null}, t)))),
     h('tbody', items.map(d => h('tr', {'data-name': d.name},
       h('td', h('a', {href: `/datasets/${d.dataset_id}`}, d.name)),
       h('td', h('span', {class: `badge ${d.status}`}, d.status)),
@@ -134,6 +135,7 @@ function offerSamples(section, refresh) {
   const button = h('button.primary#load-samples', {type: 'button'}, 'Load the samples and a starter dashboard');
   button.addEventListener('click', async () => {
     button.disabled = true;
+    section.dataset.used = 'true'; // stays on screen with its outcome while the list fills
     try {
       const {dashboard, dashboardError} = await loadSamples((file, fields) => transfer(log, file, fields, null));
       clear(result, dashboard

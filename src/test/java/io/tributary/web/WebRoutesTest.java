@@ -74,5 +74,6 @@ class WebRoutesTest {
     Api.error(anonymous.get("/datasets/not-an-id/more"), 404, "NOT_FOUND");
     Api.error(anonymous.get("/ws/no-such-socket"), 404, "NOT_FOUND");
     Api.error(anonymous.get("/health/no-such-check"), 404, "NOT_FOUND");
+    Api.error(Api.admin().post("/api/v1/no-such-route", new io.vertx.core.json.JsonObject()), 404, "NOT_FOUND");
   }
 }
