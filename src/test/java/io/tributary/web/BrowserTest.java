@@ -233,7 +233,7 @@ class BrowserTest {
     String out = (String) browser.jsAsync("const done = arguments[arguments.length - 1];"
       + "import('/js/board.js').then(b => {"
       + "  const grid = document.createElement('div'); grid.className = 'grid'; grid.id = 'test-grid';"
-      + "  document.querySelector('main').append(grid);"
+      + "  document.querySelector('main').replaceChildren(grid);"
       + "  const view = b.board(grid, ["
       + "    {viz_id: 'v-bar', title: 'Bar', chart_type: 'bar', config: {x: 'city', y: ['total']}, position: {x: 0, y: 0, width: 4, height: 3}},"
       + "    {viz_id: 'v-live', title: 'Live', chart_type: 'line', config: {x: 'seq', y: ['temp']},"

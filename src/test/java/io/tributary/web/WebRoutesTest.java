@@ -50,6 +50,10 @@ class WebRoutesTest {
     assertThat(vendor.getHeader("Cache-Control")).isEqualTo("public, max-age=31536000, immutable");
     assertThat(vendor.bodyAsString()).startsWith("/*!\n * Chart.js v4.6.2");
     assertThat(anonymous.get("/vendor/uplot-1.6.32/LICENSE").bodyAsString()).contains("MIT");
+    HttpResponse<Buffer> gzipped = Api.send(anonymous.request(HttpMethod.GET, "/vendor/chartjs-4.6.2/chart.umd.min.js")
+      .putHeader("Accept-Encoding", "gzip").send());
+    assertThat(gzipped.getHeader("Content-Encoding")).isEqualTo("gzip");
+    assertThat(gzipped.body().length()).isLessThan(vendor.body().length() / 2);
   }
 
   @Test
