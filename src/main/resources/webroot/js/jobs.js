@@ -11,7 +11,7 @@ export function startJobEvents() {
   events = socket(`/ws/events?access_token=${encodeURIComponent(s.token)}`, {
     onMessage: msg => {
       if (!msg?.data?.job_id || !String(msg.type).startsWith('job.')) return;
-      notify(msg.data);
+      notify({...msg.data, status: msg.data.status || msg.type.slice('job.'.length)});
     },
   });
 }
@@ -34,22 +34,26 @@ const FINAL = new Set(['completed', 'failed']);
 export function watchJob(jobId, onUpdate) {
   return new Promise(resolve => {
     let done = false;
-    let lastProgress = -1;
+    let last = '';
     let poll;
     const finish = job => {
       done = true;
       clearInterval(poll);
-      watchers.get(jobId)?.delete(callback);
+      const set = watchers.get(jobId);
+      set?.delete(callback);
+      if (set && !set.size) watchers.delete(jobId);
       onUpdate?.(job);
       resolve(job);
     };
+    let finishing = false;
     const callback = job => {
-      if (done) return;
+      if (done || finishing) return;
       if (FINAL.has(job.status)) {
+        finishing = true;
         // the event may not carry every field: read the job once for its error and counts
         api('GET', `/api/v1/data/job/${jobId}`).then(finish, () => finish(job));
-      } else if (job.progress !== lastProgress || job.status) {
-        lastProgress = job.progress;
+      } else if (`${job.status}:${job.progress}` !== last) {
+        last = `${job.status}:${job.progress}`;
         onUpdate?.(job);
       }
     };

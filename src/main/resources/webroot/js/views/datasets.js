@@ -66,6 +66,8 @@ function uploadForm(onDone) {
           name: name.value.trim(), on_error: onError.value, replace: replace.checked ? 'true' : undefined,
         }, onDone);
         form.reset();
+      } catch {
+        // the transfer's own line says why
       } finally {
         submit.disabled = false;
       }
@@ -86,7 +88,7 @@ function uploadForm(onDone) {
 export async function transfer(into, file, fields, onDone) {
   const bar = h('progress', {max: 100, value: 0});
   const status = h('span.status', {role: 'status', 'aria-live': 'polite'}, 'Uploading…');
-  const label = h('strong', file.name);
+  const label = h('strong', {title: file.name}, file.name);
   bar.setAttribute('aria-label', `Upload of ${file.name}`);
   const item = h('li.transfer', {'data-file': file.name}, label, bar, status);
   into.prepend(item);

@@ -3,7 +3,8 @@ import {api, message} from '../api.js';
 import {h} from '../dom.js';
 import {board, live} from '../board.js';
 
-export async function render(main, [token]) {
+export async function render(main, [encoded]) {
+  const token = decodeURIComponent(encoded);
   let reply;
   try {
     reply = await api('GET', `/api/v1/shared/${encodeURIComponent(token)}`, undefined, {auth: false});
@@ -22,7 +23,7 @@ export async function render(main, [token]) {
     grid);
   const view = board(grid, d.visualizations || []);
   view.showData(reply.data);
-  const sock = live(d.dashboard_id, decodeURIComponent(token), view, status);
+  const sock = live(d.dashboard_id, token, view, status);
   return () => {
     sock.close();
     view.destroy();

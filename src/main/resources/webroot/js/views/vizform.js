@@ -56,7 +56,8 @@ export function vizForm(viz, {datasets, streams, onApply, onCancel}) {
     const keepX = names.includes(config.x) ? config.x : names[0];
     clear(x, h('option', {value: ''}, '(none)'), names.map(n => h('option', {value: n, selected: n === keepX}, n)));
     const ys = (config.y || []).filter(n => names.includes(n));
-    const defaultY = ys.length ? ys : names.filter(n => n !== keepX).slice(0, 1);
+    const others = names.filter(n => n !== keepX);
+    const defaultY = ys.length ? ys : others.length ? others.slice(0, 1) : names.slice(0, 1);
     clear(yBox, h('legend', 'Y columns'), columns.map(c => {
       const box = h('input', {type: 'checkbox', value: c.name, id: uid('y'), checked: defaultY.includes(c.name)});
       return h('div.check', box, h('label', {htmlFor: box.id}, c.name, h('span.type', ` ${c.type || ''}`)));

@@ -17,17 +17,17 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.Select;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 
+import static io.tributary.web.PlantedSales.CITIES;
+import static io.tributary.web.PlantedSales.ROWS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -41,8 +41,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BrowserTest {
 
-  static final String[] CITIES = {"Oslo", "Lima", "Pune"};
-  static final int ROWS = 300;
   static final String PASSWORD = "browser-password-1";
 
   Browser browser;
@@ -80,7 +78,7 @@ class BrowserTest {
   @Order(1)
   @DisplayName("1. a user logs in and, with nothing uploaded yet, is offered the samples")
   void logIn() throws Exception {
-    logInAs(browser, email, PASSWORD);
+    Pages.logInAs(browser, email, PASSWORD);
     assertThat(browser.find("#who-email").getText()).contains(email).contains("analyst");
     assertThat(browser.find("#load-samples").getText()).contains("samples");
     browser.screenshot("01-logged-in-empty-account");
@@ -133,7 +131,7 @@ class BrowserTest {
   @DisplayName("3. an uploaded CSV shows upload progress, then its job live until completed; a broken one shows the job's error")
   void uploadCsv() throws Exception {
     Path csv = Files.createTempFile("browser-sales", ".csv");
-    Files.writeString(csv, plantedCsv());
+    Files.writeString(csv, PlantedSales.csv());
     browser.find("#upload-form input[type=file]").sendKeys(csv.toAbsolutePath().toString());
     browser.find("#upload-form input[name=name]").sendKeys(dataset);
     browser.find("#upload-form button[type=submit]").click();
@@ -170,8 +168,10 @@ class BrowserTest {
       stats.put(cells.get(0), cells);
     }
     // Column, Type, Nulls, Null %, Unique, Min, Max, Mean, Std dev
-    assertThat(stats.get("amount")).containsExactly("amount", "BIGINT", "0", "0", "50", "0", "49", "24.5",
-      stats.get("amount").get(8));
+    var amounts = PlantedSales.amounts();
+    assertThat(stats.get("amount").subList(0, 7)).containsExactly("amount", "BIGINT", "0", "0",
+      String.valueOf(PlantedSales.distinctAmounts()), String.valueOf(amounts.getMin()), String.valueOf(amounts.getMax()));
+    assertThat(Double.parseDouble(stats.get("amount").get(7))).isCloseTo(amounts.getAverage(), org.assertj.core.data.Offset.offset(0.001));
     assertThat(stats.get("city").subList(0, 7)).containsExactly("city", "VARCHAR", "0", "0", "3", "Lima", "Pune");
     assertThat(stats.get("note").get(2)).isEqualTo("200");
     assertThat(Double.parseDouble(stats.get("note").get(3))).isCloseTo(200 * 100.0 / ROWS, org.assertj.core.data.Offset.offset(0.01));
@@ -200,7 +200,7 @@ class BrowserTest {
     browser.textOf("#result-meta", "3 rows");
     List<List<String>> cells = browser.driver.findElements(By.cssSelector("#result tbody tr")).stream()
       .map(tr -> tr.findElements(By.tagName("td")).stream().map(WebElement::getText).toList()).toList();
-    List<List<String>> expected = plantedTotals().entrySet().stream()
+    List<List<String>> expected = PlantedSales.totals().entrySet().stream()
       .map(e -> List.of(e.getKey(), String.valueOf(e.getValue()), String.valueOf(ROWS / CITIES.length))).toList();
     assertThat(cells).isEqualTo(expected);
     browser.screenshot("05-query-result");
@@ -214,7 +214,7 @@ class BrowserTest {
     browser.find("#new-dashboard").click();
     browser.textOf("h1", "New dashboard");
     browser.find("#dash-name").sendKeys("Browser dashboard");
-    addBarAndLine(browser, dataset);
+    Pages.addBarAndLine(browser, dataset);
     assertThat(browser.driver.findElements(By.cssSelector("#layout .layout-card"))).hasSize(2);
     WebElement first = browser.find("#layout .layout-card[data-index='0']");
     assertThat(first.getText()).contains("column 1, row 1, 6 × 4");
@@ -262,78 +262,5 @@ class BrowserTest {
     assertThat(drawn.getJsonArray("live").getJsonArray(1).getList()).containsExactly(21, 22, 23, 24);
     assertThat(drawn.getString("note")).contains("downsampled (lttb) from 9 to 1 points");
     browser.screenshot("07-grid-live-records");
-  }
-
-  /**
-   * Adds, through the editor, a bar chart of the total per city and a line chart of amount by day, checking each
-   * preview against the planted data (Chart.js's and uPlot's own data, and the labels they draw).
-   */
-  static void addBarAndLine(Browser browser, String dataset) throws Exception {
-    addViz(browser, "Total by city", "bar", dataset,
-      "SELECT city, sum(amount) AS total FROM " + dataset + " GROUP BY city ORDER BY city", "3 rows");
-    @SuppressWarnings("unchecked")
-    Map<String, Object> bar = (Map<String, Object>) browser.js("const c = Chart.getChart(document.querySelector('#viz-form canvas'));"
-      + "return {labels: c.data.labels, data: c.data.datasets[0].data, ticks: c.scales.x.ticks.map(t => t.label)};");
-    assertThat(bar.get("labels")).isEqualTo(List.copyOf(plantedTotals().keySet()));
-    assertThat(bar.get("ticks")).isEqualTo(List.copyOf(plantedTotals().keySet()));
-    assertThat(bar.get("data")).isEqualTo(List.copyOf(plantedTotals().values()));
-    browser.screenshot("06-editor-bar-preview");
-    browser.find("#viz-apply").click();
-
-    addViz(browser, "Amount by day", "line", dataset, "SELECT day, amount FROM " + dataset + " ORDER BY day", ROWS + " rows");
-    @SuppressWarnings("unchecked")
-    List<List<Number>> line = (List<List<Number>>) browser.js("return window.tributaryCharts.preview.chart.data;");
-    assertThat(line.get(0)).hasSize(ROWS);
-    assertThat(line.get(0).get(0).longValue()).isEqualTo(LocalDate.of(2024, 1, 1).toEpochDay() * 86_400);
-    assertThat(line.get(0).get(ROWS - 1).longValue()).isEqualTo(LocalDate.of(2024, 1, 1).plusDays(ROWS - 1).toEpochDay() * 86_400);
-    for (int i = 0; i < ROWS; i++) {
-      assertThat(line.get(1).get(i).intValue()).as("amount on day %d", i).isEqualTo(amount(i));
-    }
-    assertThat(browser.find("#viz-form .u-legend").getText()).contains("amount");
-    browser.screenshot("06-editor-line-preview");
-    browser.find("#viz-apply").click();
-  }
-
-  static void addViz(Browser browser, String title, String type, String dataset, String sql, String rows) {
-    browser.find("#add-viz").click();
-    browser.find("#viz-title").sendKeys(title);
-    new Select(browser.find("#viz-type")).selectByValue(type);
-    new Select(browser.find("#viz-dataset")).selectByVisibleText(dataset);
-    WebElement query = browser.find("#viz-query");
-    query.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
-    query.sendKeys(sql);
-    browser.find("#viz-run").click();
-    browser.textOf("#viz-run-status", rows);
-  }
-
-  static void logInAs(Browser browser, String email, String password) {
-    browser.open("/");
-    browser.until(d -> browser.path().startsWith("/login") ? true : null);
-    browser.find("input[name=email]").sendKeys(email);
-    browser.find("input[name=password]").sendKeys(password, Keys.ENTER);
-    browser.textOf("h1", "Datasets");
-  }
-
-  /** day (one a day from 2024-01-01), city (in turn), amount ((7 i) mod 50), note (only every third row). */
-  static String plantedCsv() {
-    StringBuilder out = new StringBuilder("day,city,amount,note\n");
-    for (int i = 0; i < ROWS; i++) {
-      out.append(LocalDate.of(2024, 1, 1).plusDays(i)).append(',').append(CITIES[i % 3]).append(',')
-        .append(amount(i)).append(',').append(i % 3 == 0 ? "n" + i : "").append('\n');
-    }
-    return out.toString();
-  }
-
-  static int amount(int i) {
-    return i * 7 % 50;
-  }
-
-  /** The sum of amount per city, in city order. */
-  static Map<String, Long> plantedTotals() {
-    Map<String, Long> totals = new TreeMap<>();
-    for (int i = 0; i < ROWS; i++) {
-      totals.merge(CITIES[i % 3], (long) amount(i), Long::sum);
-    }
-    return totals;
   }
 }

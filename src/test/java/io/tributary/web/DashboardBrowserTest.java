@@ -24,9 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import static io.tributary.web.BrowserTest.ROWS;
-import static io.tributary.web.BrowserTest.amount;
-import static io.tributary.web.BrowserTest.plantedTotals;
+import static io.tributary.web.PlantedSales.ROWS;
+import static io.tributary.web.PlantedSales.amount;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -57,10 +56,10 @@ class DashboardBrowserTest {
     assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
     api = Api.anonymous().login(email, BrowserTest.PASSWORD);
     Path csv = Files.createTempFile("dash-sales", ".csv");
-    Files.writeString(csv, BrowserTest.plantedCsv());
+    Files.writeString(csv, PlantedSales.csv());
     assertThat(api.uploadAndWait(csv, Map.of("name", DATASET)).getString("status")).isEqualTo("completed");
     browser = new Browser("http://127.0.0.1:" + TestApp.get().port);
-    BrowserTest.logInAs(browser, email, BrowserTest.PASSWORD);
+    Pages.logInAs(browser, email, BrowserTest.PASSWORD);
   }
 
   @AfterAll
@@ -76,7 +75,7 @@ class DashboardBrowserTest {
   void saveAndView() throws Exception {
     browser.open("/dashboards/new");
     browser.find("#dash-name").sendKeys(TITLE);
-    BrowserTest.addBarAndLine(browser, DATASET);
+    Pages.addBarAndLine(browser, DATASET);
     browser.find("#save").click();
     browser.until(Duration.ofSeconds(30), d -> browser.path().matches("/dashboards/[0-9a-f-]{36}") ? true : null);
     checkCharts();
@@ -109,7 +108,7 @@ class DashboardBrowserTest {
   @Order(3)
   @DisplayName("7. a live chart moves when records are produced to its stream")
   void liveChart() throws Exception {
-    BrowserTest.logInAs(browser, email, BrowserTest.PASSWORD);
+    Pages.logInAs(browser, email, BrowserTest.PASSWORD);
     String topic = "browser-live-" + UUID.randomUUID();
     var stream = api.post("/api/v1/streams", new JsonObject().put("name", "browser_live").put("topic", topic));
     assertThat(stream.statusCode()).as(stream.bodyAsString()).isEqualTo(201);
@@ -160,9 +159,9 @@ class DashboardBrowserTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> bar = (Map<String, Object>) browser.js("const c = Chart.getChart(document.querySelector('[data-chart-type=bar] canvas'));"
       + "return {labels: c.data.labels, data: c.data.datasets[0].data, ticks: c.scales.x.ticks.map(t => t.label)};");
-    assertThat(bar.get("labels")).isEqualTo(List.copyOf(plantedTotals().keySet()));
-    assertThat(bar.get("ticks")).isEqualTo(List.copyOf(plantedTotals().keySet()));
-    assertThat(bar.get("data")).isEqualTo(List.copyOf(plantedTotals().values()));
+    assertThat(bar.get("labels")).isEqualTo(List.copyOf(PlantedSales.totals().keySet()));
+    assertThat(bar.get("ticks")).isEqualTo(List.copyOf(PlantedSales.totals().keySet()));
+    assertThat(bar.get("data")).isEqualTo(List.copyOf(PlantedSales.totals().values()));
     String lineId = browser.find("[data-chart-type=line]").getAttribute("data-viz-id");
     @SuppressWarnings("unchecked")
     List<List<Number>> line = (List<List<Number>>) browser.js("return window.tributaryCharts[arguments[0]].chart.data;", lineId);
