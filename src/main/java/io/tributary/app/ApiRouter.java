@@ -28,6 +28,7 @@ import io.tributary.ratelimit.RateLimiter;
 import io.tributary.redis.RedisLink;
 import io.tributary.stream.StreamRepository;
 import io.tributary.stream.StreamRoutes;
+import io.tributary.web.WebRoutes;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -103,6 +104,7 @@ final class ApiRouter {
     new StreamRoutes(vertx, streams, shared.admin(), cfg.getJsonObject("kafka")).mount(router, contract);
     FanoutSettings fanout = FanoutSettings.from(cfg.getJsonObject("fanout"));
     new SocketRoutes(bearer, new UserSockets(vertx, fanout), streams, new StreamSockets(vertx, fanout)).mount(router);
+    new WebRoutes().mount(router); // the web app, last: it never answers an API path
     return router;
   }
 
