@@ -1,12 +1,14 @@
 package io.tributary;
 
 import io.tributary.app.HttpServerVerticle;
+import io.tributary.audit.AuditEvent;
 import io.tributary.auth.JwtKeys;
 import io.tributary.auth.Passwords;
 import io.tributary.auth.UserRepository;
 import io.tributary.config.AppConfig;
 import io.tributary.config.Sections;
 import io.tributary.db.Database;
+import io.tributary.dashboard.ExportVerticle;
 import io.tributary.embedded.EmbeddedServices;
 import io.tributary.fanout.FanoutVerticle;
 import io.tributary.fanout.LiveBatch;
@@ -110,7 +112,7 @@ public final class MainVerticle extends VerticleBase {
     long deadline = System.nanoTime() + grace.toNanos();
     LOG.info("Shutting down (grace period {} s)", grace.toSeconds());
     List<String> order = List.of("HttpServerVerticle", "FanoutVerticle", "StreamVerticle", "IngestionVerticle",
-      "TransformVerticle", "ProfileVerticle", "QueryVerticle", "OutboxRelayVerticle");
+      "TransformVerticle", "ProfileVerticle", "QueryVerticle", "ExportVerticle", "OutboxRelayVerticle");
     Future<Void> chain = Future.succeededFuture();
     for (String name : order) {
       chain = chain.compose(v -> {
@@ -144,6 +146,8 @@ public final class MainVerticle extends VerticleBase {
       .compose(v -> deploy(ProfileVerticle::new, Sections.of(cfg, "profile", Sections.NODE),
         worker(cfg.getJsonObject("profile").getInteger("instances", 1))))
       .compose(v -> deploy(QueryVerticle::new, Sections.of(cfg, "query", Sections.NODE), new DeploymentOptions()))
+      .compose(v -> deploy(ExportVerticle::new, Sections.of(cfg, "dashboard", Sections.NODE),
+        worker(cfg.getJsonObject("dashboard").getInteger("export_instances", 1))))
       .compose(v -> deploy(IngestionVerticle::new, Sections.of(cfg, "ingest", services), new DeploymentOptions()))
       .compose(v -> deploy(OutboxRelayVerticle::new, Sections.of(cfg, "ingest", services), new DeploymentOptions()))
       .compose(v -> deploy(StreamVerticle::new, Sections.of(cfg, "stream", services), new DeploymentOptions()))
@@ -168,7 +172,7 @@ public final class MainVerticle extends VerticleBase {
 
   private JsonObject prepareDataDir(JsonObject cfg) throws IOException {
     Path dir = Path.of(cfg.getString("data_dir")).toAbsolutePath().normalize();
-    for (String sub : new String[] {"staging", "datasets", "keys", "tmp"}) {
+    for (String sub : new String[] {"staging", "datasets", "keys", "tmp", "exports"}) {
       Files.createDirectories(dir.resolve(sub));
     }
     deleteTempFiles(dir.resolve("datasets"));
@@ -234,7 +238,8 @@ public final class MainVerticle extends VerticleBase {
       String given = admin.getString("password");
       String password = blank(given) ? Passwords.random() : given;
       return vertx.executeBlocking(() -> Passwords.hash(password))
-        .compose(hash -> users.insert(email, hash, "admin", "premium"))
+        .compose(hash -> users.insert(email, hash, "admin", "premium",
+          AuditEvent.system("user.created", "user", null, null)))
         .onSuccess(u -> {
           if (blank(given)) {
             LOG.warn("Created the first admin {} with the generated password {} (shown once; set "

@@ -1,9 +1,12 @@
 package io.tributary.app;
 
+import io.tributary.audit.AuditRoutes;
 import io.tributary.auth.AuthRoutes;
 import io.tributary.auth.Tokens;
 import io.tributary.auth.UserRepository;
 import io.tributary.config.Sections;
+import io.tributary.dashboard.DashboardChecks;
+import io.tributary.dashboard.Dashboards;
 import io.tributary.dataset.DatasetRepository;
 import io.tributary.dataset.DatasetRoutes;
 import io.tributary.db.ChangeFeed;
@@ -29,6 +32,7 @@ import io.tributary.redis.RedisLink;
 import io.tributary.stream.StreamRepository;
 import io.tributary.stream.StreamRoutes;
 import io.tributary.web.WebRoutes;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -40,6 +44,7 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.sqlclient.Pool;
 
 import java.nio.file.Path;
+import java.util.UUID;
 
 /**
  * Assembles every HTTP route in order: request id, errors, public routes (health, metrics, OpenAPI, login,
@@ -84,28 +89,51 @@ final class ApiRouter {
     router.route().handler(apiOnly(bodies(cfg.getLong("max_json_body_bytes", 1_048_576L))));
     auth.mountPublic(router, contract);
     BearerAuth bearer = new BearerAuth(tokens.provider());
+    DatasetRepository datasets = new DatasetRepository(shared.pool());
+    StreamRepository streams = new StreamRepository(shared.pool());
+    JsonObject queryCfg = cfg.getJsonObject("query");
+    QueryService queries = new QueryService(vertx, new QueryTables(shared.pool(), dataDir, readCache(shared)),
+      new QueryCache(shared.redis(), queryCfg), queryCfg.getLong("timeout_ms", 30_000L));
+    FanoutSettings fanout = FanoutSettings.from(cfg.getJsonObject("fanout"));
+    StreamSockets streamSockets = new StreamSockets(vertx, fanout);
+    Dashboards dashboards = new Dashboards(vertx, shared.pool(), queries, lookups(datasets, streams), bearer,
+      streamSockets, cfg.getJsonObject("dashboard"), dataDir);
+    dashboards.mountPublic(router);
+    shared.changes().onChange(dashboards::changed);
     router.route().handler(apiOnly(bearer));
     auth.mountProtected(router, contract);
 
     new UploadRoutes(vertx, new IngestRepository(shared.pool(), cfg.getJsonObject("kafka").getJsonObject("topics")),
       dataDir.resolve("staging"), cfg.getLong("max_upload_bytes")).mount(router);
-    DatasetRepository datasets = new DatasetRepository(shared.pool());
     new DatasetRoutes(vertx, datasets, dataDir, node.getLong("file_grace_ms"), readCache(shared)).mount(router);
 
-    JsonObject queryCfg = cfg.getJsonObject("query");
-    QueryService queries = new QueryService(vertx, new QueryTables(shared.pool(), dataDir, readCache(shared)),
-      new QueryCache(shared.redis(), queryCfg), queryCfg.getLong("timeout_ms", 30_000L));
     NaturalLanguage natural = new NaturalLanguage(new LlmClient(vertx, cfg.getJsonObject("llm")), queries,
       datasets::profile, queryCfg.getInteger("default_limit", 1000));
     new QueryRoutes(vertx, queries, natural, queryCfg)
       .mount(router, contract, new RateLimiter(shared.redis(), cfg.getJsonObject("rate_limit")));
 
-    StreamRepository streams = new StreamRepository(shared.pool());
     new StreamRoutes(vertx, streams, shared.admin(), cfg.getJsonObject("kafka")).mount(router, contract);
-    FanoutSettings fanout = FanoutSettings.from(cfg.getJsonObject("fanout"));
-    new SocketRoutes(bearer, new UserSockets(vertx, fanout), streams, new StreamSockets(vertx, fanout)).mount(router);
+    dashboards.mount(router, contract);
+    new AuditRoutes(shared.pool()).mount(router);
+    new SocketRoutes(bearer, new UserSockets(vertx, fanout), streams, streamSockets).mount(router);
+    dashboards.mountSockets(router);
     new WebRoutes().mount(router); // the web app, last: it never answers an API path
     return router;
+  }
+
+  /** What dashboards need of datasets and streams. */
+  private static DashboardChecks.Lookups lookups(DatasetRepository datasets, StreamRepository streams) {
+    return new DashboardChecks.Lookups() {
+      @Override
+      public Future<Boolean> ownsDataset(UUID ownerId, UUID datasetId) {
+        return datasets.find(datasetId, ownerId).map(d -> d != null);
+      }
+
+      @Override
+      public Future<String> streamId(UUID ownerId, String name) {
+        return streams.viewable(ownerId, name, ownerId).map(id -> id == null ? null : id.toString());
+      }
+    };
   }
 
   private static <T> OwnerCache<T> readCache(Shared shared) {

@@ -1,5 +1,6 @@
 package io.tributary.auth;
 
+import io.tributary.audit.AuditEvent;
 import io.tributary.bus.ApiException;
 import io.tributary.bus.ErrorCode;
 import io.tributary.http.Caller;
@@ -77,7 +78,7 @@ public final class AuthRoutes {
     String role = oneOf(body, "role", ROLES, Caller.VIEWER);
     String tier = oneOf(body, "tier", TIERS, "free");
     vertx.executeBlocking(() -> Passwords.hash(password), false)
-      .compose(hash -> users.insert(email, hash, role, tier))
+      .compose(hash -> users.insert(email, hash, role, tier, AuditEvent.by(ctx, "user.created", "user", null, null, null)))
       .recover(err -> Future.failedFuture(err instanceof PgException pg && "23505".equals(pg.getSqlState())
         ? new ApiException(ErrorCode.EMAIL_EXISTS, "A user with this email already exists") : err))
       .onSuccess(user -> Json.created(ctx, user))

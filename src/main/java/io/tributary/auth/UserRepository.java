@@ -1,5 +1,7 @@
 package io.tributary.auth;
 
+import io.tributary.audit.AuditEvent;
+import io.tributary.audit.AuditLog;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -36,11 +38,17 @@ public final class UserRepository {
     });
   }
 
-  /** Inserts a user and returns it without its hash; fails with PostgreSQL 23505 if the email exists. */
-  public Future<JsonObject> insert(String email, String passwordHash, String role, String tier) {
-    return pool.preparedQuery(INSERT)
-      .execute(Tuple.of(UUID.randomUUID(), email, passwordHash, role, tier))
-      .map(rows -> toJson(rows.iterator().next()));
+  /**
+   * Inserts a user, recording {@code who} created it in the audit trail in the same transaction, and returns it
+   * without its hash; fails with PostgreSQL 23505 if the email exists.
+   */
+  public Future<JsonObject> insert(String email, String passwordHash, String role, String tier, AuditEvent who) {
+    UUID id = UUID.randomUUID();
+    return pool.withTransaction(conn -> conn.preparedQuery(INSERT)
+      .execute(Tuple.of(id, email, passwordHash, role, tier))
+      .map(rows -> toJson(rows.iterator().next()))
+      .compose(user -> AuditLog.record(conn, who.as("user.created", "user", id, null,
+        new JsonObject().put("role", role).put("tier", tier))).map(user)));
   }
 
   public Future<Long> count() {

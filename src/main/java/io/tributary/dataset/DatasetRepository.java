@@ -1,5 +1,7 @@
 package io.tributary.dataset;
 
+import io.tributary.audit.AuditEvent;
+import io.tributary.audit.AuditLog;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,7 +23,7 @@ public final class DatasetRepository {
   static final String PROFILE = "SELECT d.status, p.profile FROM datasets d LEFT JOIN profiles p ON p.dataset_id = d.id "
     + "WHERE d.id = $1 AND d.owner_id = $2 AND d.status <> 'failed'";
 
-  static final String LOCK_FOR_DELETE = "SELECT d.file_path, EXISTS (SELECT 1 FROM jobs j WHERE j.dataset_id = d.id "
+  static final String LOCK_FOR_DELETE = "SELECT d.file_path, d.name, d.version, EXISTS (SELECT 1 FROM jobs j WHERE j.dataset_id = d.id "
     + "AND j.status IN ('queued', 'processing')) AS busy FROM datasets d "
     + "WHERE d.id = $1 AND d.owner_id = $2 AND d.status <> 'failed' FOR UPDATE";
   static final String DELETE = "DELETE FROM datasets WHERE id = $1";
@@ -75,7 +77,7 @@ public final class DatasetRepository {
    * Deletes the owner's dataset with its profile and job history, unless an upload of it is still in flight.
    * The files are the caller's to remove.
    */
-  public Future<Deletion> delete(UUID id, UUID ownerId) {
+  public Future<Deletion> delete(UUID id, UUID ownerId, AuditEvent who) {
     return pool.withTransaction(conn -> conn.preparedQuery(LOCK_FOR_DELETE).execute(Tuple.of(id, ownerId))
       .compose(rows -> {
         if (rows.size() == 0) {
@@ -84,7 +86,11 @@ public final class DatasetRepository {
         if (rows.iterator().next().getBoolean("busy")) {
           return Future.succeededFuture(Deletion.BUSY);
         }
-        return conn.preparedQuery(DELETE).execute(Tuple.of(id)).map(Deletion.DELETED);
+        Row row = rows.iterator().next();
+        return conn.preparedQuery(DELETE).execute(Tuple.of(id))
+          .compose(r -> AuditLog.record(conn, who.as("dataset.deleted", "dataset", id, new JsonObject()
+            .put("name", row.getString("name")).put("version", row.getInteger("version")), null)))
+          .map(Deletion.DELETED);
       }));
   }
 

@@ -1,5 +1,6 @@
 package io.tributary.dataset;
 
+import io.tributary.audit.AuditEvent;
 import io.tributary.bus.ApiException;
 import io.tributary.bus.ErrorCode;
 import io.tributary.http.Caller;
@@ -11,7 +12,6 @@ import io.tributary.db.OwnerCache;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -77,18 +77,19 @@ public final class DatasetRoutes {
   private void delete(RoutingContext ctx) {
     UUID id = Params.pathId(ctx, "dataset_id", "Dataset");
     Caller caller = Caller.of(ctx);
-    repository.delete(id, caller.id()).onSuccess(outcome -> {
-      switch (outcome) {
-        case NOT_FOUND -> ctx.fail(ApiException.notFound("Dataset"));
-        case BUSY -> ctx.fail(new ApiException(ErrorCode.CONFLICT,
-          "An upload of this dataset is still being processed; delete it when the job ends"));
-        default -> {
-          String folder = dataDir.resolve(LakePaths.datasetDir(caller.id().toString(), id.toString())).toString();
-          vertx.setTimer(fileGraceMs, t -> vertx.fileSystem().deleteRecursive(folder).onFailure(e -> { }));
-          ctx.response().setStatusCode(204).end();
+    repository.delete(id, caller.id(), AuditEvent.by(ctx, "dataset.deleted", "dataset", id, null, null))
+      .onSuccess(outcome -> {
+        switch (outcome) {
+          case NOT_FOUND -> ctx.fail(ApiException.notFound("Dataset"));
+          case BUSY -> ctx.fail(new ApiException(ErrorCode.CONFLICT,
+            "An upload of this dataset is still being processed; delete it when the job ends"));
+          default -> {
+            String folder = dataDir.resolve(LakePaths.datasetDir(caller.id().toString(), id.toString())).toString();
+            vertx.setTimer(fileGraceMs, t -> vertx.fileSystem().deleteRecursive(folder).onFailure(e -> { }));
+            ctx.response().setStatusCode(204).end();
+          }
         }
-      }
-    }).onFailure(ctx::fail);
+      }).onFailure(ctx::fail);
   }
 
   private void download(RoutingContext ctx) {

@@ -24,6 +24,7 @@ public final class ChangeFeed {
 
   private final PgSubscriber subscriber;
   private final List<OwnerCache<?>> caches = new ArrayList<>();
+  private final List<java.util.function.Consumer<UUID>> listeners = new ArrayList<>();
   private boolean listening;
   /** Counts changes (and losses of the connection): a value loaded across a change is not cached. */
   private long generation;
@@ -67,6 +68,11 @@ public final class ChangeFeed {
     caches.add(cache);
   }
 
+  /** Calls {@code listener} with the owner whose datasets changed (null: any owner's may have). Event-loop confined. */
+  public void onChange(java.util.function.Consumer<UUID> listener) {
+    listeners.add(listener);
+  }
+
   private void changed(String payload) {
     generation++;
     UUID owner;
@@ -74,9 +80,11 @@ public final class ChangeFeed {
       owner = UUID.fromString(payload);
     } catch (IllegalArgumentException e) {
       caches.forEach(OwnerCache::clear);
+      listeners.forEach(l -> l.accept(null));
       return;
     }
     caches.forEach(c -> c.invalidate(owner));
+    listeners.forEach(l -> l.accept(owner));
   }
 
   private void lost() {

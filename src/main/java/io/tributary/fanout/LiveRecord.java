@@ -31,6 +31,11 @@ public final class LiveRecord {
   private volatile Object parsed;
   private volatile Boolean valid;
   private volatile byte[] frame;
+  private volatile Tagged tagged;
+
+  /** The last tagged frame built (records of a stream are mostly tagged with one visualization). */
+  private record Tagged(String tag, byte[] frame) {
+  }
 
   private LiveRecord(String type, byte[] value, String key, long timestampMs) {
     this.type = type;
@@ -86,6 +91,25 @@ public final class LiveRecord {
       frame = f;
     }
     return f;
+  }
+
+  /** The socket message of this record with {@code "viz_id": tag} first in its data, UTF-8. */
+  public byte[] frame(String tag) {
+    Tagged t = tagged;
+    if (t == null || !t.tag().equals(tag)) {
+      t = new Tagged(tag, ("{\"type\":\"" + type + "\",\"data\":" + new String(taggedValue(tag), StandardCharsets.UTF_8)
+        + ",\"timestamp\":\"" + Instant.ofEpochMilli(timestampMs) + "\"}").getBytes(StandardCharsets.UTF_8));
+      tagged = t;
+    }
+    return t.frame();
+  }
+
+  /** The value (a valid JSON object) with {@code "viz_id": tag} as its first field, stripped of outer spaces. */
+  byte[] taggedValue(String tag) {
+    String v = new String(value, StandardCharsets.UTF_8).strip();
+    String rest = v.substring(1).stripLeading();
+    String field = "{\"viz_id\":" + io.vertx.core.json.Json.encode(tag);
+    return (rest.startsWith("}") ? field + "}" : field + "," + rest).getBytes(StandardCharsets.UTF_8);
   }
 
   /** The value's bytes (a JSON object when {@link #valid()}). */

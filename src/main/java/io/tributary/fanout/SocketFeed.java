@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What one socket receives of a feed's {@link UpdateLog}: every record its {@link Subscription} matches, once, in
@@ -31,6 +30,7 @@ final class SocketFeed {
   private final Vertx vertx;
   private final ServerWebSocket socket;
   private final FanoutSettings settings;
+  private final String tag;
   private UpdateLog log;
   private BatchFrames frames;
   private Subscription subscription;
@@ -44,12 +44,16 @@ final class SocketFeed {
   private long timer = -1;
   private boolean closed;
 
-  SocketFeed(Vertx vertx, ServerWebSocket socket, FanoutSettings settings) {
+  /**
+   * @param tag a visualization id put first in each record's data ({@code viz_id}), or null. The socket's owner
+   *            calls {@link #pump()} from the socket's drain handler (a socket may carry several feeds).
+   */
+  SocketFeed(Vertx vertx, ServerWebSocket socket, FanoutSettings settings, String tag) {
     this.vertx = vertx;
     this.socket = socket;
     this.settings = settings;
+    this.tag = tag;
     socket.setWriteQueueMaxSize(settings.socketBufferBytes());
-    socket.drainHandler(v -> pump());
   }
 
   /** Starts or changes the subscription; a new one starts with the next record appended to {@code log}. */
@@ -186,9 +190,9 @@ final class SocketFeed {
   private void write(List<LiveRecord> records) {
     byte[] frame;
     if (records.size() == 1 && !subscription.batch()) {
-      frame = records.get(0).frame();
+      frame = tag == null ? records.get(0).frame() : records.get(0).frame(tag);
     } else {
-      frame = subscription.filters().isEmpty() && newest == null ? frames.get(records) : BatchFrames.encode(records);
+      frame = subscription.unfiltered() ? frames.get(records, tag) : BatchFrames.encode(records, tag);
     }
     if (frame.length <= MAX_SINGLE_FRAME) {
       socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, frame, true));
@@ -245,23 +249,26 @@ final class SocketFeed {
     private int size;
     private byte[] frame;
 
-    byte[] get(List<LiveRecord> records) {
+    private String tag;
+
+    byte[] get(List<LiveRecord> records, String tag) {
       LiveRecord a = records.get(0);
       LiveRecord b = records.get(records.size() - 1);
-      if (frame == null || a != first || b != last || size != records.size()) {
+      if (frame == null || a != first || b != last || size != records.size() || !java.util.Objects.equals(tag, this.tag)) {
         first = a;
         last = b;
         size = records.size();
-        frame = encode(records);
+        this.tag = tag;
+        frame = encode(records, tag);
       }
       return frame;
     }
 
-    static byte[] encode(List<LiveRecord> records) {
+    static byte[] encode(List<LiveRecord> records, String tag) {
       byte[] tail = ("],\"timestamp\":\"" + Instant.now() + "\"}").getBytes(StandardCharsets.UTF_8);
       int length = BATCH_HEAD.length + tail.length + records.size();
       for (LiveRecord r : records) {
-        length += r.value().length;
+        length += r.value().length + (tag == null ? 0 : tag.length() + 16);
       }
       byte[] out = new byte[length];
       int at = 0;
@@ -271,7 +278,7 @@ final class SocketFeed {
         if (i > 0) {
           out[at++] = ',';
         }
-        byte[] v = records.get(i).value();
+        byte[] v = tag == null ? records.get(i).value() : records.get(i).taggedValue(tag);
         int from = 0;
         int to = v.length;
         while (from < to && v[from] <= ' ') {

@@ -29,6 +29,8 @@ public final class StreamSockets {
   private static final class Live {
     final UpdateLog log;
     final SocketFeed.BatchFrames frames = new SocketFeed.BatchFrames();
+    /** Shared batched frames of tagged feeds (dashboards), by tag. */
+    final Map<String, SocketFeed.BatchFrames> tagged = new HashMap<>();
     final Set<SocketFeed> feeds = new LinkedHashSet<>();
     MessageConsumer<LiveBatch> consumer;
 
@@ -44,7 +46,8 @@ public final class StreamSockets {
 
   /** Serves one accepted socket of a stream until it closes. */
   public void add(String streamId, String streamName, ServerWebSocket socket) {
-    SocketFeed feed = new SocketFeed(vertx, socket, settings);
+    SocketFeed feed = new SocketFeed(vertx, socket, settings, null);
+    socket.drainHandler(v -> feed.pump());
     FanoutMetrics.socketOpened();
     socket.textMessageHandler(text -> onMessage(streamId, streamName, feed, socket, text));
     socket.binaryMessageHandler(b -> error(socket, "Send JSON text messages"));
@@ -54,6 +57,49 @@ public final class StreamSockets {
       FanoutMetrics.socketClosed();
     });
     socket.exceptionHandler(err -> { });
+  }
+
+  /** A feed of one stream to a socket that also carries others (a dashboard's visualizations). */
+  public interface Watch {
+    /** Writes what waits (call from the socket's drain handler). */
+    void pump();
+
+    /** Stops the feed and releases the stream when no socket here watches it any more. */
+    void close();
+  }
+
+  /**
+   * Feeds a stream's records to a socket, each with {@code "viz_id": tag} first in its data: those matching both the
+   * client's {@code options} (a subscribe message: filters, batch, conflate_by, max_rate) and {@code filters}.
+   *
+   * @throws IllegalArgumentException naming a bad option
+   */
+  public Watch watch(String streamId, ServerWebSocket socket, JsonObject options, JsonObject filters, String tag) {
+    Subscription subscription = Subscription.parse(options).and(filters);
+    Live live = live(streamId);
+    SocketFeed feed = new SocketFeed(vertx, socket, settings, tag);
+    feed.subscribe(subscription, live.log, live.tagged.computeIfAbsent(tag, t -> new SocketFeed.BatchFrames()));
+    live.feeds.add(feed);
+    return new Watch() {
+      @Override
+      public void pump() {
+        feed.pump();
+      }
+
+      @Override
+      public void close() {
+        unsubscribe(streamId, feed);
+        feed.close();
+      }
+    };
+  }
+
+  private Live live(String streamId) {
+    return streams.computeIfAbsent(streamId, id -> {
+      Live l = new Live(settings);
+      l.consumer = vertx.eventBus().consumer(FanoutContract.streamAddress(id), msg -> arrived(l, msg.body()));
+      return l;
+    });
   }
 
   private void onMessage(String streamId, String streamName, SocketFeed feed, ServerWebSocket socket, String text) {
@@ -74,11 +120,7 @@ public final class StreamSockets {
           error(socket, e.getMessage());
           return;
         }
-        Live live = streams.computeIfAbsent(streamId, id -> {
-          Live l = new Live(settings);
-          l.consumer = vertx.eventBus().consumer(FanoutContract.streamAddress(id), msg -> arrived(l, msg.body()));
-          return l;
-        });
+        Live live = live(streamId);
         feed.subscribe(subscription, live.log, live.frames);
         live.feeds.add(feed);
         socket.writeTextMessage(new JsonObject().put("type", "subscribed").put("data", subscription.describe()

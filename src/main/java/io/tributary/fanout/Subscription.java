@@ -11,10 +11,10 @@ import java.util.Map;
  * {@code conflate_by} (a field, or {@code "key"} for the Kafka record key: while the client is behind, only the
  * newest record per value is kept) and {@code max_rate} (at most that many messages a second).
  */
-record Subscription(JsonObject filters, boolean batch, String conflateBy, double maxRate) {
+record Subscription(JsonObject filters, JsonObject also, boolean batch, String conflateBy, double maxRate) {
 
   /** Every record, one message each, as fast as the client reads. */
-  static final Subscription ALL = new Subscription(new JsonObject(), false, null, 0);
+  static final Subscription ALL = new Subscription(new JsonObject(), new JsonObject(), false, null, 0);
 
   static final int MAX_FILTERS = 32;
   static final int MAX_FILTER_TEXT = 1024;
@@ -40,7 +40,19 @@ record Subscription(JsonObject filters, boolean batch, String conflateBy, double
     if (rate != null && (!(rate instanceof Number n) || !(n.doubleValue() > 0) || n.doubleValue() > MAX_RATE)) {
       throw new IllegalArgumentException("max_rate must be a number of messages a second, above 0 and at most 10000");
     }
-    return new Subscription(filters, (Boolean) batch, (String) conflate, rate == null ? 0 : ((Number) rate).doubleValue());
+    return new Subscription(filters, new JsonObject(), (Boolean) batch, (String) conflate,
+      rate == null ? 0 : ((Number) rate).doubleValue());
+  }
+
+  /** This subscription, also requiring {@code more} (filters in the same form, checked as given). */
+  Subscription and(JsonObject more) {
+    checkFilters(more);
+    return new Subscription(filters, more.copy(), batch, conflateBy, maxRate);
+  }
+
+  /** Whether records reach this socket unfiltered (then its batched frames can be shared). */
+  boolean unfiltered() {
+    return filters.isEmpty() && also.isEmpty() && conflateBy == null;
   }
 
   private static void checkFilters(JsonObject filters) {
@@ -64,13 +76,14 @@ record Subscription(JsonObject filters, boolean batch, String conflateBy, double
     if (!record.valid()) {
       return false;
     }
-    if (filters.isEmpty()) {
+    if (filters.isEmpty() && also.isEmpty()) {
       return true;
     }
     JsonObject data = record.data();
-    if (data == null) {
-      return false;
-    }
+    return data != null && all(filters, data) && all(also, data);
+  }
+
+  private static boolean all(JsonObject filters, JsonObject data) {
     for (Map.Entry<String, Object> f : filters) {
       Object actual = data.getValue(f.getKey());
       Object wanted = f.getValue();

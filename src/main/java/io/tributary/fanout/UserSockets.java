@@ -47,7 +47,8 @@ public final class UserSockets {
       l.consumer = vertx.eventBus().consumer(FanoutContract.userAddress(id), msg -> arrived(l, msg.body()));
       return l;
     });
-    SocketFeed feed = new SocketFeed(vertx, socket, settings);
+    SocketFeed feed = new SocketFeed(vertx, socket, settings, null);
+    socket.drainHandler(v -> feed.pump());
     feed.subscribe(Subscription.ALL, live.log, live.frames);
     live.feeds.add(feed);
     Metrics.socketOpened();

@@ -1,5 +1,7 @@
 package io.tributary.ingest;
 
+import io.tributary.audit.AuditEvent;
+import io.tributary.audit.AuditLog;
 import io.tributary.bus.ApiException;
 import io.tributary.bus.ErrorCode;
 import io.tributary.dataset.DatasetStore;
@@ -38,6 +40,9 @@ public final class IngestRepository {
     "UPDATE jobs SET status = 'completed', progress = 100, row_count = $2, rows_rejected = $3, error = NULL, "
       + "finished_at = now(), lease_until = NULL, updated_at = now() "
       + "WHERE id = $1 AND status = 'processing' RETURNING *";
+  static final String COMPLETE_KIND =
+    "UPDATE jobs SET status = 'completed', progress = 100, result = $2, row_count = $3, error = NULL, "
+      + "finished_at = now(), lease_until = NULL, updated_at = now() WHERE id = $1 AND status = 'processing' RETURNING *";
   static final String FAIL_JOB =
     "UPDATE jobs SET status = 'failed', error = $2, finished_at = now(), lease_until = NULL, updated_at = now() "
       + "WHERE id = $1 AND status IN ('queued', 'processing') RETURNING *";
@@ -60,7 +65,7 @@ public final class IngestRepository {
   static final String LIVE_FILES = "SELECT file_path FROM datasets WHERE file_path IS NOT NULL UNION ALL "
     + "SELECT file_path FROM stream_parts UNION ALL "
     + "SELECT 'datasets/' || owner_id || '/' || dataset_id || '/' || id || '.parquet' FROM jobs "
-    + "WHERE status IN ('queued', 'processing')";
+    + "WHERE status IN ('queued', 'processing') AND dataset_id IS NOT NULL";
 
   private final Pool pool;
   private final String ingestionTopic;
@@ -78,8 +83,8 @@ public final class IngestRepository {
    * the job completes); a name that is taken without {@code replace}, or a dataset with an upload still in
    * flight, fails with 409. Returns the upload as stored (its dataset id may be the existing one).
    */
-  public Future<Upload> createJob(Upload upload) {
-    return pool.withTransaction(conn -> target(conn, upload)
+  public Future<Upload> createJob(Upload upload, AuditEvent who) {
+    return pool.withTransaction(conn -> target(conn, upload, who)
       .compose(stored -> conn.preparedQuery(INSERT_JOB).execute(Tuple.from(List.of(stored.jobId(), stored.ownerId(),
           stored.datasetId(), stored.sourceType(), stored.skipBadRows(), stored.stagingPath(),
           stored.originalFilename() == null ? "" : stored.originalFilename(), stored.sizeBytes(), stored.replace())))
@@ -93,12 +98,14 @@ public final class IngestRepository {
   }
 
   /** The dataset an upload goes to: the existing one (replace) or a new pending one. */
-  private Future<Upload> target(SqlConnection conn, Upload upload) {
+  private Future<Upload> target(SqlConnection conn, Upload upload, AuditEvent who) {
     Future<Row> existing = upload.replace() ? DatasetStore.lockLiveByName(conn, upload.ownerId(), upload.name())
       : Future.succeededFuture(null);
     return existing.compose(row -> {
       if (row == null) {
         return DatasetStore.insertUpload(conn, upload.datasetId(), upload.ownerId(), upload.name(), upload.sourceType())
+          .compose(v -> AuditLog.record(conn, who.as("dataset.created", "dataset", upload.datasetId(), null,
+            new JsonObject().put("name", upload.name()).put("source_type", upload.sourceType()))))
           .map(upload.withReplace(false))
           .recover(err -> Future.failedFuture(isUniqueViolation(err, DatasetStore.UNIQUE_NAME)
             ? new ApiException(ErrorCode.DATASET_EXISTS, "You already have a dataset named " + upload.name()
@@ -181,6 +188,41 @@ public final class IngestRepository {
       }));
   }
 
+  /**
+   * One transaction for a job of another kind than upload: completed with what its handler produced
+   * ({@code result}, and {@code row_count} when it has one), completion event in the outbox. Null when the job was
+   * no longer processing.
+   */
+  public Future<JsonObject> completeKind(JsonObject job, JsonObject result) {
+    UUID jobId = UUID.fromString(job.getString("job_id"));
+    return pool.withTransaction(conn -> conn.preparedQuery(COMPLETE_KIND)
+      .execute(Tuple.of(jobId, result, result.getLong("row_count")))
+      .compose(rows -> {
+        if (rows.size() == 0) {
+          return Future.succeededFuture(null);
+        }
+        JsonObject done = Jobs.toJson(rows.iterator().next());
+        return OutboxStore.add(conn, jobId, JobContract.TYPE_COMPLETED, completeTopic, completion(job, done)).map(done);
+      }));
+  }
+
+  /** Fails the owner's queued or processing job with {@code reason} (a cancellation); false when there is none. */
+  public Future<Boolean> cancel(UUID jobId, UUID ownerId, String reason) {
+    return pool.withTransaction(conn -> conn.preparedQuery(FIND_JOB).execute(Tuple.of(jobId, ownerId)).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.succeededFuture(false);
+      }
+      JsonObject job = Jobs.toInternalJson(rows.iterator().next());
+      return conn.preparedQuery(FAIL_JOB).execute(Tuple.of(jobId, reason)).compose(failed -> {
+        if (failed.size() == 0) {
+          return Future.succeededFuture(false);
+        }
+        return markFailed(conn, job).compose(v -> OutboxStore.add(conn, jobId, JobContract.TYPE_FAILED, completeTopic,
+          completion(job, Jobs.toJson(failed.iterator().next())))).map(true);
+      });
+    }));
+  }
+
   /** One transaction: job failed with its reason, dataset failed, failure event in the outbox. */
   public Future<JsonObject> fail(JsonObject job, String reason) {
     UUID jobId = UUID.fromString(job.getString("job_id"));
@@ -190,7 +232,7 @@ public final class IngestRepository {
           return Future.succeededFuture(null);
         }
         JsonObject failed = Jobs.toJson(rows.iterator().next());
-        return DatasetStore.markFailed(conn, UUID.fromString(job.getString("dataset_id")))
+        return markFailed(conn, job)
           .compose(r -> OutboxStore.add(conn, jobId, JobContract.TYPE_FAILED, completeTopic, completion(job, failed)))
           .map(failed);
       }));
@@ -261,7 +303,7 @@ public final class IngestRepository {
       String reason = null;
       if (job.getInteger("attempts") >= maxAttempts) {
         reason = "Processing was interrupted " + job.getInteger("attempts") + " times (server restart or crash); giving up";
-      } else if (!exists) {
+      } else if (!exists && JobContract.UPLOAD.equals(job.getString("job_type"))) {
         reason = "Processing was interrupted and the uploaded file is no longer available; upload it again";
       }
       return recover(conn, job, reason);
@@ -276,14 +318,21 @@ public final class IngestRepository {
     }
     String why = reason;
     return conn.preparedQuery(FAIL_JOB).execute(Tuple.of(jobId, why))
-      .compose(r -> DatasetStore.markFailed(conn, UUID.fromString(job.getString("dataset_id"))))
+      .compose(r -> markFailed(conn, job))
       .compose(r -> OutboxStore.add(conn, jobId, JobContract.TYPE_FAILED, completeTopic, completion(job,
         new JsonObject().put("status", "failed").put("progress", job.getInteger("progress")).put("error", why))));
+  }
+
+  /** A failed job's dataset fails with it when it never became ready (jobs without a dataset have none). */
+  private static Future<Void> markFailed(SqlConnection conn, JsonObject job) {
+    String dataset = job.getString("dataset_id");
+    return dataset == null ? Future.succeededFuture() : DatasetStore.markFailed(conn, UUID.fromString(dataset));
   }
 
   private static JsonObject completion(JsonObject job, JsonObject state) {
     return new JsonObject()
       .put("job_id", job.getString("job_id"))
+      .put("job_type", job.getString("job_type", JobContract.UPLOAD))
       .put("dataset_id", job.getString("dataset_id"))
       .put("owner_id", job.getString("owner_id"))
       .put("status", state.getString("status"))

@@ -1,13 +1,18 @@
 package io.tributary.ingest;
 
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Event-bus contract of jobs: their progress, the outbox that announces them, and the Kafka topics of the
- * ingestion pipeline. Any worker that advances a job (transform today; imports, training and backups later)
- * publishes its progress here; the job state machine ({@link IngestionVerticle}) stores it and the fan-out
- * forwards it to the owner's sockets.
+ * Event-bus contract of jobs: their progress, the outbox that announces them, the Kafka topics of the job pipeline,
+ * and the handlers of job kinds. Every kind (upload, import, training, backup, ...) shares one table, state machine,
+ * lease, progress and {@code /ws/events} stream: a feature enqueues a job of its kind ({@link JobQueue}) and answers
+ * {@link #runAddress} for it; the state machine ({@link IngestionVerticle}, {@link JobRunner}) claims the job, asks the
+ * handler to do the work, and completes or fails it. Any worker that advances a job publishes its progress here.
  */
 public final class JobContract {
 
@@ -26,6 +31,23 @@ public final class JobContract {
    * idempotent, so the Kafka event then finds it claimed.
    */
   public static final String JOB_QUEUED = "ingest.job.queued";
+
+  /** The job type of uploads (converted and profiled by the transform and profile workers). */
+  public static final String UPLOAD = "upload";
+
+  /**
+   * Request/reply: {@code jobs.run.<job_type>}, the handler of a job kind. Request {@code {job_id, job_type, owner_id,
+   * dataset_id, params, attempts}}; reply the job's {@code result} object (its {@code row_count}, when it has one, is
+   * also stored on the job). A handler must be idempotent: a job whose process died is run again. Failures with a
+   * 4xx {@code ErrorCode} fail the job with their message; {@code SERVICE_UNAVAILABLE} leaves it to the lease recovery.
+   */
+  public static final String RUN_PREFIX = "jobs.run.";
+
+  /**
+   * Publish: {@code {job_id}}, the job was cancelled by its owner (it is already marked failed); the handler running
+   * it stops as soon as it can.
+   */
+  public static final String CANCELLED = "jobs.cancelled";
 
   /** Default Kafka topic: a job was queued (key job_id). Config {@code kafka.topics.ingestion}. */
   public static final String TOPIC_INGESTION = "data.ingestion";
@@ -46,6 +68,20 @@ public final class JobContract {
     bus.publish(PROGRESS, new JsonObject()
       .put("job_id", job.getString("job_id")).put("dataset_id", job.getString("dataset_id"))
       .put("owner_id", job.getString("owner_id")).put("status", status).put("progress", progress));
+  }
+
+  /** The address of a job kind's handler. */
+  public static String runAddress(String jobType) {
+    return RUN_PREFIX + jobType;
+  }
+
+  /** Asks the handler of the job's kind to run it, waiting at most {@code timeoutMs}. */
+  public static Future<JsonObject> run(Vertx vertx, JsonObject job, long timeoutMs) {
+    JsonObject request = new JsonObject().put("job_id", job.getString("job_id")).put("job_type", job.getString("job_type"))
+      .put("owner_id", job.getString("owner_id")).put("dataset_id", job.getString("dataset_id"))
+      .put("params", job.getJsonObject("params", new JsonObject())).put("attempts", job.getInteger("attempts"));
+    return vertx.eventBus().<JsonObject>request(runAddress(job.getString("job_type")), request,
+      new DeliveryOptions().setSendTimeout(timeoutMs)).map(Message::body);
   }
 
   /** Wakes the outbox relay. */

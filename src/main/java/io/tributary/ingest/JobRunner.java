@@ -35,6 +35,8 @@ final class JobRunner {
   private final long fileGraceMs;
   private final BooleanSupplier stopping;
   private final Consumer<UUID> ended;
+  /** Jobs of other kinds running here, by id: a cancellation ends the wait for their handler. */
+  private final java.util.Map<String, io.vertx.core.Promise<JsonObject>> kinds = new java.util.HashMap<>();
 
   /** One job on its way: the claimed row, its output file (lake path and absolute) and what the steps returned. */
   private record Run(JsonObject job, String relative, Path output, long claimedNanos, JsonObject converted,
@@ -54,9 +56,28 @@ final class JobRunner {
     this.fileGraceMs = fileGraceMs;
     this.stopping = stopping;
     this.ended = ended;
+    vertx.eventBus().<JsonObject>consumer(JobContract.CANCELLED, msg -> {
+      io.vertx.core.Promise<JsonObject> waiting = kinds.remove(msg.body().getString("job_id"));
+      if (waiting != null) {
+        waiting.tryFail(new Cancelled());
+      }
+    });
+  }
+
+  /** The job was cancelled while its handler worked (it is already marked failed). */
+  private static final class Cancelled extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Cancelled() {
+      super("cancelled", null, false, false);
+    }
   }
 
   void run(JsonObject job) {
+    if (!JobContract.UPLOAD.equals(job.getString("job_type", JobContract.UPLOAD))) {
+      runKind(job);
+      return;
+    }
     // each job writes its own file in its owner's folder, so a new version never overwrites the one queries read
     String relative = LakePaths.datasetFile(job.getString("owner_id"), job.getString("dataset_id"), job.getString("job_id"));
     Run run = new Run(job, relative, dataDir.resolve(relative), System.nanoTime(), null, null);
@@ -67,6 +88,37 @@ final class JobRunner {
       .compose(this::complete)
       .onSuccess(state -> finished(run, state, true))
       .onFailure(err -> failed(run, err));
+  }
+
+  /** A job of another kind: its handler does the work; the job completes with what the handler answers. */
+  private void runKind(JsonObject job) {
+    Run run = new Run(job, null, null, System.nanoTime(), null, null);
+    Metrics.jobStarted();
+    JobContract.progress(vertx.eventBus(), job, "processing", 0);
+    long timeout = job.getJsonObject("params", new JsonObject()).getLong("timeout_ms", jobTimeoutMs);
+    io.vertx.core.Promise<JsonObject> handled = io.vertx.core.Promise.promise();
+    kinds.put(job.getString("job_id"), handled);
+    JobContract.run(vertx, job, timeout).onComplete(ar -> {
+      if (ar.succeeded()) {
+        handled.tryComplete(ar.result());
+      } else {
+        handled.tryFail(ar.cause());
+      }
+    });
+    handled.future()
+      .eventually(() -> {
+        kinds.remove(job.getString("job_id"));
+        return Future.succeededFuture();
+      })
+      .compose(result -> repository.completeKind(job, result == null ? new JsonObject() : result))
+      .onSuccess(state -> finished(run, state, true))
+      .onFailure(err -> {
+        if (err instanceof Cancelled) {
+          ended.accept(UUID.fromString(job.getString("job_id")));
+        } else {
+          failed(run, err);
+        }
+      });
   }
 
   private Future<Run> convert(Run run) {
@@ -100,9 +152,13 @@ final class JobRunner {
     }
     String reason = userError ? failure.getMessage()
       : "Processing failed: " + (failure != null && failure.code() == ErrorCode.TIMEOUT
-      ? "the job took longer than the configured timeout" : "internal error (see server log)");
+      ? "the job took longer than its timeout" : "internal error (see server log)");
     if (!userError) {
       LOG.error("Job {} failed", job.getString("job_id"), err);
+    }
+    if (failure != null && failure.code() == ErrorCode.TIMEOUT) {
+      // its handler may still be working: tell it to stop
+      vertx.eventBus().publish(JobContract.CANCELLED, new JsonObject().put("job_id", job.getString("job_id")));
     }
     repository.fail(job, reason)
       .onSuccess(state -> finished(run, state, false))
@@ -127,7 +183,9 @@ final class JobRunner {
           .onFailure(e -> LOG.debug("Old version {} not deleted: {}", replaced, e.getMessage())));
       }
     }
-    vertx.fileSystem().delete(job.getString("staging_path")).onFailure(e -> { });
+    if (job.getString("staging_path") != null) {
+      vertx.fileSystem().delete(job.getString("staging_path")).onFailure(e -> { });
+    }
     ended.accept(UUID.fromString(job.getString("job_id")));
   }
 }

@@ -12,13 +12,15 @@ final class Jobs {
   static JsonObject toJson(Row row) {
     return new JsonObject()
       .put("job_id", row.getUUID("id").toString())
-      .put("dataset_id", row.getUUID("dataset_id").toString())
+      .put("job_type", row.getString("job_type"))
+      .put("dataset_id", row.getUUID("dataset_id") == null ? null : row.getUUID("dataset_id").toString())
       .put("status", row.getString("status"))
       .put("progress", row.getInteger("progress"))
       .put("error", row.getString("error"))
       .put("source_type", row.getString("source_type"))
       .put("row_count", row.getLong("row_count"))
       .put("rows_rejected", row.getLong("rows_rejected"))
+      .put("result", row.getJsonObject("result"))
       .put("created_at", instant(row, "created_at"))
       .put("started_at", instant(row, "started_at"))
       .put("finished_at", instant(row, "finished_at"));
@@ -31,7 +33,8 @@ final class Jobs {
       .put("skip_bad_rows", row.getBoolean("skip_bad_rows"))
       .put("staging_path", row.getString("staging_path"))
       .put("replaces", row.getBoolean("replaces"))
-      .put("attempts", row.getInteger("attempts"));
+      .put("attempts", row.getInteger("attempts"))
+      .put("params", row.getJsonObject("params"));
   }
 
   private static String instant(Row row, String column) {

@@ -1,5 +1,6 @@
 package io.tributary.ingest;
 
+import io.tributary.audit.AuditEvent;
 import io.tributary.bus.ApiException;
 import io.tributary.bus.ErrorCode;
 import io.tributary.http.Caller;
@@ -62,10 +63,11 @@ public final class UploadRoutes {
       request.response().writeContinue();
     }
     Caller caller = Caller.of(ctx);
+    AuditEvent who = AuditEvent.by(ctx, "dataset.created", "dataset", null, null, null);
     UUID jobId = UUID.randomUUID();
     String staging = stagingDir.resolve(jobId.toString()).toString();
     receiver.receive(request, staging)
-      .compose(received -> accept(request, caller, jobId, staging, received))
+      .compose(received -> accept(request, caller, jobId, staging, received, who))
       .onSuccess(upload -> {
         JobContract.wakeOutbox(vertx.eventBus());
         ctx.response().putHeader("Location", "/api/v1/data/job/" + upload.jobId());
@@ -81,7 +83,7 @@ public final class UploadRoutes {
   }
 
   private Future<Upload> accept(HttpServerRequest request, Caller caller, UUID jobId, String staging,
-                                UploadReceiver.Received received) {
+                                UploadReceiver.Received received, AuditEvent who) {
     if (!received.hasFile()) {
       return Future.failedFuture(new ApiException(ErrorCode.VALIDATION_FAILED,
         "The multipart body has no 'file' part", new JsonObject().put("field", "file")));
@@ -105,7 +107,7 @@ public final class UploadRoutes {
       String name = UploadValidator.datasetName(request.getFormAttribute("name"), received.filename());
       Upload upload = new Upload(jobId, UUID.randomUUID(), caller.id(), name, type, "skip".equals(onError),
         staging, received.filename(), received.bytes(), "true".equals(replace));
-      return repository.createJob(upload);
+      return repository.createJob(upload, who);
     });
   }
 

@@ -53,6 +53,11 @@ public final class QueryCache {
     return "tributary:qc:" + sha256(user + "\n" + limit + "\n" + versions + "\n" + normalized);
   }
 
+  /** The key of a value derived from other cached entries, made of their keys (and anything else it depends on). */
+  public static String derivedKey(java.util.List<String> parts) {
+    return "tributary:qc:d:" + sha256(String.join("\n", parts));
+  }
+
   /** The cached result, or null (miss or Redis unavailable). */
   public Future<Buffer> get(String key) {
     if (ttlSeconds <= 0) {

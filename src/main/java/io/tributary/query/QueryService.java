@@ -8,6 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,6 +54,24 @@ public final class QueryService {
         });
       });
     });
+  }
+
+  /**
+   * The cache key of a query's result: it changes when a dataset the text names gets a new version, so a value
+   * derived from several results can be cached under a key made of theirs ({@link #derived}).
+   */
+  public Future<String> cacheKey(UUID userId, String sql, int limit) {
+    return tables.mentionedIn(userId, sql).map(all -> QueryCache.key(userId, sql, limit, all));
+  }
+
+  /** A value cached under a key derived from {@code parts} (e.g. result keys), or null. */
+  public Future<Buffer> derived(List<String> parts) {
+    return cache.get(QueryCache.derivedKey(parts));
+  }
+
+  /** Caches a value derived from results under a key made of {@code parts}. */
+  public void derived(List<String> parts, Buffer value) {
+    cache.put(QueryCache.derivedKey(parts), value);
   }
 
   /** Checks {@code sql} without running it: {@code {valid, errors, tables_read}}. */

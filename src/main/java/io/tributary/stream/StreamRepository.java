@@ -1,5 +1,7 @@
 package io.tributary.stream;
 
+import io.tributary.audit.AuditEvent;
+import io.tributary.audit.AuditLog;
 import io.tributary.bus.ApiException;
 import io.tributary.bus.ErrorCode;
 import io.tributary.dataset.DatasetStore;
@@ -70,7 +72,7 @@ public final class StreamRepository {
    * {@code startOffsets} (partition → offset) where given; a resumed one where it stopped.
    */
   public Future<JsonObject> register(UUID ownerId, String name, String topic, String startFrom,
-                                     Map<Integer, Long> startOffsets) {
+                                     Map<Integer, Long> startOffsets, AuditEvent who) {
     return pool.withTransaction(conn -> conn.preparedQuery(FIND_OWN).execute(Tuple.of(ownerId, name)).compose(rows -> {
       if (rows.size() > 0) {
         Row row = rows.iterator().next();
@@ -83,6 +85,7 @@ public final class StreamRepository {
             new JsonObject().put("field", "name")));
         }
         return conn.preparedQuery(SET_STATUS).execute(Tuple.of(ownerId, name, "running"))
+          .compose(r -> AuditLog.record(conn, who.as("stream.resumed", "stream", row.getUUID("id"), null, null)))
           .compose(r -> conn.preparedQuery(FIND_OWN).execute(Tuple.of(ownerId, name)))
           .map(r -> toJson(r.iterator().next()).put("resumed", true));
       }
@@ -101,6 +104,8 @@ public final class StreamRepository {
             startFrom)))
           .compose(r -> startOffsets.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(INSERT_OFFSET)
             .executeBatch(startOffsets.entrySet().stream().map(e -> Tuple.of(streamId, e.getKey(), e.getValue())).toList()))
+          .compose(r -> AuditLog.record(conn, who.as("stream.created", "stream", streamId, null, new JsonObject()
+            .put("name", name).put("topic", topic).put("start_from", startFrom).put("dataset_id", datasetId.toString()))))
           .compose(r -> conn.preparedQuery(FIND_OWN).execute(Tuple.of(ownerId, name)))
           .map(r -> toJson(r.iterator().next()).put("resumed", false));
       });
@@ -133,10 +138,12 @@ public final class StreamRepository {
     });
   }
 
-  /** Stops (true) or starts (false) consuming; false when the owner has no such stream. */
-  public Future<Boolean> setRunning(UUID ownerId, String name, boolean running) {
-    return pool.preparedQuery(SET_STATUS).execute(Tuple.of(ownerId, name, running ? "running" : "stopped"))
-      .map(r -> r.rowCount() > 0);
+  /** Stops consuming the owner's stream; false when the owner has no such stream. */
+  public Future<Boolean> stop(UUID ownerId, String name, AuditEvent who) {
+    return pool.withTransaction(conn -> conn.preparedQuery(SET_STATUS + " RETURNING id")
+      .execute(Tuple.of(ownerId, name, "stopped")).compose(r -> r.size() == 0 ? Future.succeededFuture(false)
+        : AuditLog.record(conn, who.as("stream.stopped", "stream", r.iterator().next().getUUID("id"), null, null))
+          .map(true)));
   }
 
   /** The id of a stream the viewer may watch (theirs, or shared with them), or null. */
@@ -146,18 +153,24 @@ public final class StreamRepository {
   }
 
   /** Shares the owner's stream with the user of that email; null when there is no such user. */
-  public Future<UUID> share(UUID streamId, String email) {
-    return pool.preparedQuery(USER_BY_EMAIL).execute(Tuple.of(email)).compose(rows -> {
+  public Future<UUID> share(UUID streamId, String email, AuditEvent who) {
+    return pool.withTransaction(conn -> conn.preparedQuery(USER_BY_EMAIL).execute(Tuple.of(email)).compose(rows -> {
       if (rows.size() == 0) {
         return Future.succeededFuture(null);
       }
       UUID user = rows.iterator().next().getUUID("id");
-      return pool.preparedQuery(SHARE).execute(Tuple.of(streamId, user)).map(user);
-    });
+      return conn.preparedQuery(SHARE).execute(Tuple.of(streamId, user))
+        .compose(r -> AuditLog.record(conn, who.as("share.granted", "stream", streamId, null,
+          new JsonObject().put("user_id", user.toString()).put("role", "viewer"))))
+        .map(user);
+    }));
   }
 
-  public Future<Boolean> unshare(UUID streamId, UUID userId) {
-    return pool.preparedQuery(UNSHARE).execute(Tuple.of(streamId, userId)).map(r -> r.rowCount() > 0);
+  public Future<Boolean> unshare(UUID streamId, UUID userId, AuditEvent who) {
+    return pool.withTransaction(conn -> conn.preparedQuery(UNSHARE).execute(Tuple.of(streamId, userId))
+      .compose(r -> r.rowCount() == 0 ? Future.succeededFuture(false)
+        : AuditLog.record(conn, who.as("share.revoked", "stream", streamId, new JsonObject()
+          .put("user_id", userId.toString()), null)).map(true)));
   }
 
   /** Every running stream: {@code {stream_id, owner_id, name, topic, dataset_id, start_from}}. */

@@ -1,5 +1,6 @@
 package io.tributary.stream;
 
+import io.tributary.audit.AuditEvent;
 import io.tributary.bus.ApiException;
 import io.tributary.bus.ErrorCode;
 import io.tributary.http.Caller;
@@ -85,7 +86,8 @@ public final class StreamRoutes {
       .compose(start -> {
         Map<Integer, Long> byPartition = new HashMap<>();
         start.forEach((tp, offset) -> byPartition.put(tp.getPartition(), offset));
-        return repository.register(caller.id(), name, topic, startFrom, byPartition);
+        return repository.register(caller.id(), name, topic, startFrom, byPartition,
+          AuditEvent.by(ctx, "stream.created", "stream", null, null, null));
       })
       .onSuccess(stream -> {
         vertx.eventBus().publish(StreamContract.CHANGED, new JsonObject().put("stream_id", stream.getString("stream_id")));
@@ -120,7 +122,8 @@ public final class StreamRoutes {
   }
 
   private void stop(RoutingContext ctx) {
-    repository.setRunning(Caller.of(ctx).id(), ctx.pathParam("name"), false).onSuccess(found -> {
+    repository.stop(Caller.of(ctx).id(), ctx.pathParam("name"), AuditEvent.by(ctx, "stream.stopped", "stream", null,
+      null, null)).onSuccess(found -> {
       if (!found) {
         ctx.fail(ApiException.notFound("Stream"));
         return;
@@ -136,7 +139,8 @@ public final class StreamRoutes {
       if (stream == null) {
         return Future.failedFuture(ApiException.notFound("Stream"));
       }
-      return repository.share(UUID.fromString(stream.getString("stream_id")), email).compose(user -> user == null
+      return repository.share(UUID.fromString(stream.getString("stream_id")), email,
+        AuditEvent.by(ctx, "share.granted", "stream", null, null, null)).compose(user -> user == null
         ? Future.failedFuture(new ApiException(ErrorCode.NOT_FOUND, "No user with that email",
         new JsonObject().put("field", "email")))
         : Future.succeededFuture(new JsonObject().put("user_id", user.toString()).put("email", email)));
@@ -146,7 +150,8 @@ public final class StreamRoutes {
   private void unshare(RoutingContext ctx) {
     UUID user = Params.pathId(ctx, "user_id", "Share");
     repository.find(Caller.of(ctx).id(), ctx.pathParam("name")).compose(stream -> stream == null
-        ? Future.succeededFuture(false) : repository.unshare(UUID.fromString(stream.getString("stream_id")), user))
+        ? Future.succeededFuture(false) : repository.unshare(UUID.fromString(stream.getString("stream_id")), user,
+          AuditEvent.by(ctx, "share.revoked", "stream", null, null, null)))
       .onSuccess(removed -> {
         if (removed) {
           ctx.response().setStatusCode(204).end();

@@ -1,0 +1,101 @@
+package io.tributary.dashboard;
+
+import io.tributary.bus.ApiException;
+import io.tributary.bus.ErrorCode;
+import io.tributary.http.Caller;
+import io.tributary.http.ContractValidation;
+import io.tributary.http.Json;
+import io.tributary.http.Params;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+/**
+ * {@code POST /api/v1/dashboards/{id}/export {format: png|pdf, width?, height?}}: the dashboard drawn on the server
+ * from its data (every row: tables are never cut), answered with a download URL that needs no login and expires
+ * after {@code dashboard.export_ttl_seconds}; {@code GET /api/v1/exports/{token}} sends the file.
+ */
+final class ExportRoutes {
+
+  private final Vertx vertx;
+  private final DashboardRepository repository;
+  private final DashboardData data;
+  private final Path exportsDir;
+  private final long ttlSeconds;
+  private final long renderTimeoutMs;
+
+  ExportRoutes(Vertx vertx, DashboardRepository repository, DashboardData data, Path exportsDir, JsonObject config) {
+    this.vertx = vertx;
+    this.repository = repository;
+    this.data = data;
+    this.exportsDir = exportsDir;
+    this.ttlSeconds = config.getLong("export_ttl_seconds", 3_600L);
+    this.renderTimeoutMs = config.getLong("export_timeout_ms", 120_000L);
+  }
+
+  void mountPublic(Router router) {
+    router.get("/api/v1/exports/:token").handler(this::download);
+  }
+
+  void mount(Router router, ContractValidation contract) {
+    router.post("/api/v1/dashboards/:dashboard_id/export").handler(contract.jsonBody("exportDashboard"))
+      .handler(this::export);
+  }
+
+  /** Removes expired exports (their rows, then their files); call periodically. */
+  void sweep() {
+    repository.expireExports().onSuccess(files -> files.forEach(f -> vertx.fileSystem()
+      .delete(exportsDir.resolve(f.toString()).toString()).onFailure(e -> { })));
+  }
+
+  private void export(RoutingContext ctx) {
+    JsonObject body = Json.body(ctx);
+    String format = body.getString("format");
+    int width = body.getInteger("width", 1600);
+    int height = body.getInteger("height", 0);
+    UUID owner = Caller.of(ctx).id();
+    UUID exportId = UUID.randomUUID();
+    String file = exportId + "." + format;
+    String token = ShareTokens.create();
+    OffsetDateTime expiresAt = OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(ttlSeconds);
+    repository.find(Params.pathId(ctx, "dashboard_id", "Dashboard"), owner).compose(DashboardRoutes::found)
+      .compose(d -> data.compute(d, owner, "png".equals(format) ? width : 0)
+        .compose(rows -> DashboardContract.render(vertx, DashboardContract.renderRequest(DashboardRoutes.visible(d),
+          rows, format, width, height, exportsDir.resolve(file).toString()), renderTimeoutMs))
+        .compose(rendered -> repository.export(exportId, UUID.fromString(d.getString("dashboard_id")), owner, format,
+            file, rendered.getLong("size_bytes"), ShareTokens.hash(token), expiresAt)
+          .map(rendered)))
+      .onSuccess(rendered -> Json.created(ctx, new JsonObject().put("download_url", "/api/v1/exports/" + token)
+        .put("expires_at", expiresAt.toInstant().toString()).put("format", format)
+        .put("size_bytes", rendered.getLong("size_bytes")).put("render_ms", rendered.getLong("render_ms"))))
+      .onFailure(err -> ctx.fail(err instanceof io.vertx.core.eventbus.ReplyException r ? ApiException.fromReply(r) : err));
+  }
+
+  private void download(RoutingContext ctx) {
+    String token = ctx.pathParam("token");
+    if (!ShareTokens.wellFormed(token)) {
+      ctx.fail(ApiException.notFound("Export"));
+      return;
+    }
+    repository.findExport(ShareTokens.hash(token)).onSuccess(found -> {
+      if (found == null) {
+        ctx.fail(new ApiException(ErrorCode.NOT_FOUND, "Export not found or expired; export the dashboard again"));
+        return;
+      }
+      String format = found.getString("format");
+      String name = found.getString("name").replaceAll("[^A-Za-z0-9._-]+", "_");
+      ctx.response()
+        .putHeader("Content-Type", "png".equals(format) ? "image/png" : "application/pdf")
+        .putHeader("Content-Disposition", "attachment; filename=\"" + name + "." + format + "\"")
+        .putHeader("Cache-Control", "no-store")
+        .sendFile(exportsDir.resolve(found.getString("file_path")).toString())
+        .onFailure(ctx::fail);
+    }).onFailure(ctx::fail);
+  }
+}
