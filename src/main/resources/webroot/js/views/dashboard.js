@@ -24,7 +24,7 @@ export async function render(main, [id]) {
   const refreshButton = h('button#refresh', {type: 'button'}, 'Refresh');
   main.append(
     h('div.title-row', h('h1', d.name), status),
-    d.description ? h('p.lead', d.description) : null,
+    d.description ? h('p.lead', d.description) : '',
     h('div.actions.toolbar',
       h('a.button#edit', {href: `/dashboards/${id}/edit`}, 'Edit'),
       refreshButton, shareButton,
@@ -83,8 +83,6 @@ async function shares(panel, id) {
   const result = h('p#share-result', {role: 'status'});
   const list = h('ul.shares#shares');
   const create = h('button.primary#create-share', {type: 'button'}, 'Create link');
-  const urlId = uid();
-  url.id = urlId;
   create.addEventListener('click', async () => {
     create.disabled = true;
     try {
@@ -127,7 +125,7 @@ async function shares(panel, id) {
   clear(panel,
     h('h2#share-title', 'Share a read-only link'),
     h('div.row', h('div.field', h('label', {htmlFor: 'share-expiry'}, 'Link expires'), expires), create),
-    h('div.row', h('label.visually-hidden', {htmlFor: urlId}, 'Share link'), url, copy),
+    h('div.row', h('label.visually-hidden', {htmlFor: 'share-url'}, 'Share link'), url, copy),
     result,
     h('h3', 'Links'), list);
   await refresh();

@@ -19,7 +19,7 @@ export async function render(main, [encoded]) {
   main.append(
     h('div.title-row', h('h1', d.name), status),
     h('p.notice', 'A read-only view shared with you.'),
-    d.description ? h('p.lead', d.description) : null,
+    d.description ? h('p.lead', d.description) : '',
     grid);
   const view = board(grid, d.visualizations || []);
   view.showData(reply.data);

@@ -8,7 +8,6 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -33,7 +32,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Steps 5 to 7 of the browser test (issue 12): a saved dashboard drawn from the right data, its share link opened
  * logged out, and a live chart moving as records reach its stream. Written against DASHBOARD-API.md.
  */
-@Disabled("needs the dashboard API (/api/v1/dashboards, /api/v1/shared, /ws/analytics): enable it with that API")
 @DisplayName("Dashboards in Chromium")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
