@@ -132,7 +132,7 @@ public final class QueryBench {
   }
 
   /** Uploads a CSV under a name, waits for it, and downloads its Parquet file for the direct DuckDB runs. */
-  private static Path uploadAndDownload(ServerProcess server, String token, Path csv, String name, Path work)
+  static Path uploadAndDownload(ServerProcess server, String token, Path csv, String name, Path work)
     throws Exception {
     String boundary = "bench" + java.util.UUID.randomUUID();
     String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\n" + name + "\r\n--"
@@ -173,7 +173,7 @@ public final class QueryBench {
     return new JsonObject(r.body());
   }
 
-  private static int drain(Statement s, String sql) throws Exception {
+  static int drain(Statement s, String sql) throws Exception {
     int n = 0;
     try (ResultSet rs = s.executeQuery(sql)) {
       int columns = rs.getMetaData().getColumnCount();
@@ -203,11 +203,11 @@ public final class QueryBench {
     }
   }
 
-  private static double median(double[] values) {
+  static double median(double[] values) {
     return percentile(values, 50);
   }
 
-  private static double percentile(double[] values, int p) {
+  static double percentile(double[] values, int p) {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
     int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;

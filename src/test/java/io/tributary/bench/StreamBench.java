@@ -272,7 +272,7 @@ public final class StreamBench {
   }
 
   /** The bare server with the same client: as fast as it can (rate 0), or one message to every socket rate times a second. */
-  private static JsonObject bareCeiling(Path out, int sockets, int seconds, int rate) throws Exception {
+  static JsonObject bareCeiling(Path out, int sockets, int seconds, int rate) throws Exception {
     int port = ServerProcess.freePort();
     try (Child bare = Child.start(out.resolve("stream-bare.log"),
       "-Xmx1g -Dbare.tributary=" + Boolean.getBoolean("bare.tributary"),
@@ -371,7 +371,7 @@ public final class StreamBench {
     }
   }
 
-  private static Child client(Path out, int port, String path, int sockets, boolean batch) throws Exception {
+  static Child client(Path out, int port, String path, int sockets, boolean batch) throws Exception {
     Child client = Child.start(out.resolve("stream-client.log"), "-Xmx2g", StreamLoadClient.class, "127.0.0.1",
       Integer.toString(port), path, Integer.toString(sockets), Integer.toString(clientLoops()), batch ? "batch" : "one");
     String ready = client.await("READY");
@@ -404,7 +404,12 @@ public final class StreamBench {
   }
 
   /** Sends n records at the rate, each stamped with its send time (µs) and its sequence number. */
-  private static void produce(KafkaProducer<String, String> producer, int rate, int n) {
+  static void produce(KafkaProducer<String, String> producer, int rate, int n) {
+    produce(producer, "bench-live", rate, n);
+  }
+
+  /** Sends {@code n} records to {@code topic} at the rate, each stamped with its send time (µs) and sequence. */
+  static void produce(KafkaProducer<String, String> producer, String topic, int rate, int n) {
     StringBuilder pad = new StringBuilder();
     long start = System.nanoTime();
     for (int i = 0; i < n; i++) {
@@ -413,7 +418,7 @@ public final class StreamBench {
       if (wait > 0) {
         LockSupport.parkNanos(wait);
       }
-      producer.send(new ProducerRecord<>("bench-live", record(i, StreamLoadClient.micros(), pad)));
+      producer.send(new ProducerRecord<>(topic, record(i, StreamLoadClient.micros(), pad)));
     }
     producer.flush();
   }
@@ -430,6 +435,10 @@ public final class StreamBench {
   }
 
   private KafkaProducer<String, String> producer(Map<String, String> extra) {
+    return producer(bootstrap, extra);
+  }
+
+  static KafkaProducer<String, String> producer(String bootstrap, Map<String, String> extra) {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
     p.put("key.serializer", StringSerializer.class.getName());
