@@ -7,6 +7,7 @@ import io.tributary.http.BearerAuth;
 import io.tributary.http.Params;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -195,28 +196,31 @@ public final class AnalyticsSockets {
     }
   }
 
-  /** Sends the new data of every query-bound visualization whose data changed. */
+  /** Sends the new data of every query-bound visualization whose data changed (stream-bound ones are live). */
   private void refresh(String id, Board board) {
-    repository.findAny(UUID.fromString(id)).compose(DashboardRoutes::found)
-      .compose(d -> data.of(d, DashboardRoutes.DEFAULT_WIDTH).map(reply -> {
-        Set<String> live = new java.util.HashSet<>();
-        d.getJsonArray("visualizations").forEach(v -> {
-          if (((JsonObject) v).containsKey("stream")) {
-            live.add(((JsonObject) v).getString("viz_id"));
-          }
-        });
-        for (Object o : reply.getJsonArray("visualizations")) {
-          JsonObject viz = (JsonObject) o;
-          String vizId = viz.getString("viz_id");
-          int hash = new JsonObject().put("r", viz.getValue("results")).put("e", viz.getValue("error")).hashCode();
-          Integer before = board.shown.put(vizId, hash);
-          if (!live.contains(vizId) && before != null && before != hash) {
-            board.clients.forEach(c -> send(c.socket, "refresh", viz));
-          }
+    repository.findAny(UUID.fromString(id)).compose(DashboardRoutes::found).compose(d -> {
+      JsonArray queried = new JsonArray();
+      d.getJsonArray("visualizations").forEach(v -> {
+        if (!((JsonObject) v).containsKey("stream")) {
+          queried.add(v);
         }
-        return null;
-      }))
-      .onFailure(err -> LOG.debug("Dashboard {} not refreshed: {}", id, err.getMessage()));
+      });
+      if (queried.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      return data.of(d.copy().put("visualizations", queried), DashboardRoutes.DEFAULT_WIDTH).map(Buffer::toJsonObject)
+        .map(reply -> {
+          for (Object o : reply.getJsonArray("visualizations")) {
+            JsonObject viz = (JsonObject) o;
+            int hash = new JsonObject().put("r", viz.getValue("results")).put("e", viz.getValue("error")).hashCode();
+            Integer before = board.shown.put(viz.getString("viz_id"), hash);
+            if (before != null && before != hash) {
+              board.clients.forEach(c -> send(c.socket, "refresh", viz));
+            }
+          }
+          return null;
+        });
+    }).onFailure(err -> LOG.debug("Dashboard {} not refreshed: {}", id, err.getMessage()));
   }
 
   private static void send(ServerWebSocket socket, String type, JsonObject data) {

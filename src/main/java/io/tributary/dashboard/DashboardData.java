@@ -4,6 +4,8 @@ import io.tributary.bus.ApiException;
 import io.tributary.dashboard.render.RowDownsampler;
 import io.tributary.query.QueryService;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -24,16 +26,21 @@ final class DashboardData {
   /** Pixel height a visualization row stands for (the web app's grid). */
   static final int ROW_PX = 80;
 
+  private final Vertx vertx;
   private final QueryService queries;
   private final int maxRows;
 
-  DashboardData(QueryService queries, int maxRows) {
+  DashboardData(Vertx vertx, QueryService queries, int maxRows) {
+    this.vertx = vertx;
     this.queries = queries;
     this.maxRows = maxRows;
   }
 
-  /** The data of every visualization for a chart area {@code width} pixels wide (the dashboard's 12 columns). */
-  Future<JsonObject> of(JsonObject dashboard, int width) {
+  /**
+   * The data of every visualization for a chart area {@code width} pixels wide (the dashboard's 12 columns), encoded:
+   * a cached reply is sent as Redis holds it, never parsed.
+   */
+  Future<Buffer> of(JsonObject dashboard, int width) {
     UUID owner = UUID.fromString(dashboard.getString("owner_id"));
     JsonArray vizzes = dashboard.getJsonArray("visualizations");
     List<Future<String>> keys = new ArrayList<>();
@@ -43,11 +50,17 @@ final class DashboardData {
       List<String> parts = new ArrayList<>(List.of("dashboard", dashboard.getString("dashboard_id"),
         String.valueOf(dashboard.getInteger("version")), Integer.toString(width)));
       keys.forEach(k -> parts.add(k.result()));
-      return queries.derived(parts).compose(hit -> hit != null ? Future.succeededFuture(cached(hit.toJsonObject()))
-        : compute(dashboard, owner, width).onSuccess(reply -> {
-          if (reply.getJsonArray("visualizations").stream().noneMatch(v -> ((JsonObject) v).containsKey("error"))) {
-            queries.derived(parts, reply.toBuffer());
+      return queries.derived(parts).compose(hit -> hit != null ? Future.succeededFuture(hit)
+        : compute(dashboard, owner, width).compose(reply -> vertx.executeBlocking(() -> {
+          boolean whole = reply.getJsonArray("visualizations").stream()
+            .noneMatch(v -> ((JsonObject) v).containsKey("error"));
+          // the reply now, and (when every query answered) as later loads will see it from the cache
+          return new Buffer[] {reply.toBuffer(), whole ? cached(reply.copy()).toBuffer() : null};
+        }, false)).map(encoded -> {
+          if (encoded[1] != null) {
+            queries.derived(parts, encoded[1]);
           }
+          return encoded[0];
         }));
     });
   }
@@ -58,8 +71,9 @@ final class DashboardData {
     List<Future<JsonObject>> results = new ArrayList<>();
     for (Object o : vizzes) {
       JsonObject viz = (JsonObject) o;
+      // decoding and downsampling up to max_rows rows is CPU work: off the event loop
       results.add(queries.run(owner, viz.getString("query"), maxRows)
-        .map(result -> shape(viz, result, width))
+        .compose(result -> vertx.executeBlocking(() -> shape(viz, result, width), false))
         .otherwise(err -> {
           ApiException failure = ApiException.of(err);
           return new JsonObject().put("viz_id", viz.getString("viz_id")).put("error", new JsonObject()

@@ -30,7 +30,7 @@ public final class Dashboards {
   public Dashboards(Vertx vertx, Pool pool, QueryService queries, DashboardChecks.Lookups lookups, BearerAuth auth,
                     StreamSockets streams, JsonObject config, Path dataDir) {
     DashboardRepository repository = new DashboardRepository(pool);
-    DashboardData data = new DashboardData(queries, config.getInteger("max_rows", 100_000));
+    DashboardData data = new DashboardData(vertx, queries, config.getInteger("max_rows", 100_000));
     this.routes = new DashboardRoutes(repository, new DashboardChecks(queries, lookups), data);
     this.shares = new ShareRoutes(repository, data);
     this.exports = new ExportRoutes(vertx, repository, data, dataDir.resolve("exports"), config);

@@ -8,6 +8,7 @@ import io.tributary.http.ContractValidation;
 import io.tributary.http.Json;
 import io.tributary.http.Params;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -87,8 +88,9 @@ final class ShareRoutes {
   private void shared(RoutingContext ctx) {
     int width = Params.intQuery(ctx, "width", DashboardRoutes.DEFAULT_WIDTH, 1, DashboardRoutes.MAX_WIDTH);
     resolve(repository, ctx.pathParam("token"))
-      .compose(d -> data.of(d, width).map(reply -> new JsonObject().put("dashboard", DashboardRoutes.visible(d))
-        .put("data", reply)))
+      .compose(d -> data.of(d, width).map(reply -> Buffer.buffer("{\"dashboard\":")
+        .appendBuffer(DashboardRoutes.visible(d).toBuffer()).appendString(",\"data\":").appendBuffer(reply)
+        .appendString("}")))
       .onSuccess(reply -> {
         ctx.response().putHeader("Cache-Control", "no-store");
         Json.ok(ctx, reply);
