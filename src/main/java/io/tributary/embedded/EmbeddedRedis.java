@@ -1,5 +1,6 @@
 package io.tributary.embedded;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,10 +9,10 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.embedded.RedisServer;
-import redis.embedded.core.ExecutableProvider;
 
 /**
  * A Redis 6.2 server run from the binary bundled on the classpath (codemonstur embedded-redis), for embedded mode.
+ * The binary is installed in {@code <dataDir>/redis/bin} and kept there.
  *
  * <p>It listens on a free port of 127.0.0.1 only and keeps its data in {@code <dataDir>/redis} (append-only file plus
  * RDB snapshots), so a restart keeps the keys. Its pid is written to {@code <dataDir>/redis/redis.pid}: a server left
@@ -42,12 +43,26 @@ public final class EmbeddedRedis implements AutoCloseable {
 
   /** As {@link #start(Path)}, on a given port of 127.0.0.1 (0: a free one), e.g. to restart on the same address. */
   public static EmbeddedRedis start(Path dataDir, int fixedPort) throws IOException {
+    return start(dataDir, fixedPort, installBinary(dataDir));
+  }
+
+  /**
+   * Puts the Redis server binary into {@code <dataDir>/redis/bin} (kept when already there) and returns it. Run it
+   * before other threads start processes (see {@link ServerBinaries}).
+   */
+  static Path installBinary(Path dataDir) throws IOException {
+    return ServerBinaries.redis(dataDir.toAbsolutePath().resolve("redis").resolve("bin"));
+  }
+
+  /** As {@link #start(Path, int)}, running {@code binary} from {@link #installBinary}; writes no executable. */
+  static EmbeddedRedis start(Path dataDir, int fixedPort, Path binary) throws IOException {
     Path dir = dataDir.toAbsolutePath().resolve("redis");
     Files.createDirectories(dir);
     stopOrphan(dir);
     int port = fixedPort > 0 ? fixedPort : LoopbackPorts.free();
+    File executable = binary.toFile();
     RedisServer server = RedisServer.newRedisServer()
-      .executableProvider(ExecutableProvider.newJarResourceProvider(Files.createDirectories(dir.resolve("bin")).toFile()))
+      .executableProvider(() -> executable)
       .bind(LoopbackPorts.HOST)
       .port(port)
       .setting("dir " + quote(dir))

@@ -50,8 +50,10 @@ public final class EmbeddedServices implements AutoCloseable {
   }
 
   /**
-   * Starts the requested services in parallel and waits for all of them. Blocking (seconds): call it from a worker
-   * thread or before Vert.x starts.
+   * Starts the requested services in parallel and waits for all of them. The PostgreSQL and Redis executables are
+   * written on this thread first, before either service starts a process (see {@link ServerBinaries}); Kafka runs in
+   * this JVM and starts no process, so it starts meanwhile. Blocking (seconds): call it from a worker thread or before
+   * Vert.x starts.
    *
    * @param dataDir the directory holding each service's data ({@code postgres/}, {@code redis/}, {@code kafka/})
    * @param postgres whether to start PostgreSQL
@@ -68,13 +70,19 @@ public final class EmbeddedServices implements AutoCloseable {
       return t;
     });
     try {
-      Future<EmbeddedPostgres> pg = postgres ? pool.submit(() -> timed("PostgreSQL",
-        () -> EmbeddedPostgres.start(dataDir), EmbeddedPostgres::url, dataDir.resolve("postgres"))) : null;
-      Future<EmbeddedRedis> rd = redis ? pool.submit(() -> timed("Redis",
-        () -> EmbeddedRedis.start(dataDir), EmbeddedRedis::url, dataDir.resolve("redis"))) : null;
       Future<EmbeddedKafka> kf = kafka ? pool.submit(() -> timed("Kafka",
         () -> EmbeddedKafka.start(dataDir, kafkaPort), EmbeddedKafka::bootstrap, dataDir.resolve("kafka"))) : null;
       List<EmbeddedServiceException> failures = new ArrayList<>();
+      Path redisBinary = redis
+        ? prepare("Redis", "TRIBUTARY_REDIS_URL", () -> EmbeddedRedis.installBinary(dataDir), failures) : null;
+      if (postgres) {
+        prepare("PostgreSQL", "TRIBUTARY_PG_URL", ServerBinaries::postgres, failures);
+      }
+      boolean prepared = failures.isEmpty();
+      Future<EmbeddedPostgres> pg = postgres && prepared ? pool.submit(() -> timed("PostgreSQL",
+        () -> EmbeddedPostgres.start(dataDir), EmbeddedPostgres::url, dataDir.resolve("postgres"))) : null;
+      Future<EmbeddedRedis> rd = redis && prepared ? pool.submit(() -> timed("Redis",
+        () -> EmbeddedRedis.start(dataDir, 0, redisBinary), EmbeddedRedis::url, dataDir.resolve("redis"))) : null;
       EmbeddedServices services = new EmbeddedServices(
         await(pg, "PostgreSQL", "TRIBUTARY_PG_URL", failures),
         await(rd, "Redis", "TRIBUTARY_REDIS_URL", failures),
@@ -151,6 +159,17 @@ public final class EmbeddedServices implements AutoCloseable {
 
   private interface Starter<T> {
     T start() throws Exception;
+  }
+
+  /** Runs a step that must finish before the services start processes; its failure is added to {@code failures}. */
+  private static <T> T prepare(String name, String externalVariable, Starter<T> step,
+      List<EmbeddedServiceException> failures) {
+    try {
+      return step.start();
+    } catch (Exception e) {
+      failures.add(failure(name, externalVariable, e));
+      return null;
+    }
   }
 
   private static <T> T timed(String name, Starter<T> starter, java.util.function.Function<T, String> address,

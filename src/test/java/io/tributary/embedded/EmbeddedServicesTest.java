@@ -24,6 +24,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -33,6 +34,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -99,6 +101,40 @@ class EmbeddedServicesTest {
   }
 
   @Test
+  @DisplayName("Ten first starts in a row on fresh data directories all serve; a restart does not rewrite the binary")
+  void freshStartsInARow(@TempDir Path root) throws Exception {
+    for (int i = 0; i < 10; i++) {
+      String start = Integer.toString(i);
+      try (EmbeddedServices services = EmbeddedServices.start(root.resolve("fresh-" + i), false, true, false, 0)) {
+        withRedis(services, api -> api.set(List.of("start", start)));
+        assertThat(redisGet(services, "start")).isEqualTo(start);
+      }
+    }
+    Path dataDir = root.resolve("fresh-9");
+    Object inode = Files.readAttributes(redisBinary(dataDir), "unix:ino").get("ino");
+    FileTime written = Files.getLastModifiedTime(redisBinary(dataDir));
+    try (EmbeddedServices again = EmbeddedServices.start(dataDir, false, true, false, 0)) {
+      assertThat(redisGet(again, "start")).isEqualTo("9");
+      assertThat(Files.readAttributes(redisBinary(dataDir), "unix:ino").get("ino")).isEqualTo(inode);
+      assertThat(Files.getLastModifiedTime(redisBinary(dataDir))).as("not written again").isEqualTo(written);
+    }
+  }
+
+  @Test
+  @DisplayName("A Redis binary that cannot be written fails the start with the setting to change; Kafka is stopped again")
+  void redisBinaryNotWritable(@TempDir Path dataDir) throws Exception {
+    Files.createDirectories(dataDir.resolve("redis"));
+    Files.writeString(dataDir.resolve("redis/bin"), "a file where the binaries' directory belongs");
+    int kafkaPort = LoopbackPorts.free();
+    assertThatThrownBy(() -> EmbeddedServices.start(dataDir, false, true, true, kafkaPort))
+      .isInstanceOf(EmbeddedServiceException.class)
+      .hasMessageStartingWith("Embedded Redis failed to start: ")
+      .hasMessageEndingWith("; set TRIBUTARY_REDIS_URL to use an external server instead");
+    assertThat(dataDir.resolve("kafka/meta.properties")).as("Kafka started meanwhile").exists();
+    assertThat(LoopbackPorts.isFree(kafkaPort)).as("and was stopped").isTrue();
+  }
+
+  @Test
   @DisplayName("A taken Kafka port fails with a message naming the address and the settings to change")
   void kafkaPortInUse(@TempDir Path dataDir) throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
@@ -150,6 +186,14 @@ class EmbeddedServicesTest {
     try (EmbeddedServices services = EmbeddedServices.start(dataDir, true, false, false, 0)) {
       Integer one = withPg(services, pool -> pool.query("SELECT 1").execute().map(rows -> rows.iterator().next().getInteger(0)));
       assertThat(one).isEqualTo(1);
+    }
+  }
+
+  private static Path redisBinary(Path dataDir) throws Exception {
+    try (Stream<Path> files = Files.list(dataDir.resolve("redis/bin"))) {
+      List<Path> binaries = files.toList();
+      assertThat(binaries).as("one binary in redis/bin").hasSize(1);
+      return binaries.get(0);
     }
   }
 
