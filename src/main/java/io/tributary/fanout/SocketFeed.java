@@ -165,7 +165,7 @@ final class SocketFeed {
     if (newest != null) {
       for (Iterator<LiveRecord> it = newest.values().iterator(); it.hasNext(); ) {
         LiveRecord r = it.next();
-        if (!out.isEmpty() && bytes + r.value().length + 1 > settings.maxFrameBytes()) {
+        if (!out.isEmpty() && bytes + r.value().length + 1 > settings.frameBytes()) {
           break;
         }
         out.add(r);
@@ -177,7 +177,7 @@ final class SocketFeed {
     for (; cursor < log.head(); cursor++) {
       LiveRecord r = log.get(cursor);
       if (subscription.matches(r)) {
-        if (!out.isEmpty() && bytes + r.value().length + 1 > settings.maxFrameBytes()) {
+        if (!out.isEmpty() && bytes + r.value().length + 1 > settings.frameBytes()) {
           break;
         }
         out.add(r);
