@@ -7,11 +7,16 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Profiles one Parquet file with DuckDB: exact per-column statistics ({@link ColumnScans}), duplicate rows, and
- * the issues and quality score of {@link QualityReport}. Blocking; call it from worker threads. Thread-safe: all
- * calls share one in-memory DuckDB instance ({@link ProfilerConnection}) and each works on its own connection.
+ * Profiles one Parquet file with DuckDB: exact per-column statistics ({@link ColumnScans}), distinct counts and
+ * duplicate rows ({@link DistinctCounts}), quartiles and outliers ({@link Quartiles}), and the issues and quality score
+ * of {@link QualityReport}. Every query is planned to hold at most half of {@code memory_limit} ({@link ScanBudget}),
+ * so a file of any size gets its exact figures: larger ones just take more scans. Blocking; call it from worker
+ * threads. Thread-safe: all calls share one in-memory DuckDB instance ({@link ProfilerConnection}) and each works on
+ * its own connection.
  *
  * <h2>Figures</h2>
  * <ul>
@@ -30,6 +35,8 @@ import java.util.List;
  */
 public final class DatasetProfiler implements AutoCloseable {
 
+  private static final Logger LOG = LoggerFactory.getLogger(DatasetProfiler.class);
+
   private final ProfilerSettings settings;
   private final ProfilerConnection duck;
 
@@ -46,9 +53,11 @@ public final class DatasetProfiler implements AutoCloseable {
    *                    the file with the types DuckDB reads
    * @return {@code {row_count, column_count, duplicate_rows, quality_score, columns:[...], issues:[...]}}
    * @throws IllegalArgumentException when the file does not exist or a column is not in it
-   * @throws SQLException             when DuckDB fails (unreadable file, out of memory, ...)
+   * @throws ProfileTooLargeException when DuckDB runs out of its memory limit
+   * @throws SQLException             when DuckDB fails otherwise (unreadable file, ...)
    */
-  public JsonObject profile(Path parquetFile, List<ProfileColumn> columns) throws SQLException {
+  public JsonObject profile(Path parquetFile, List<ProfileColumn> columns) throws SQLException,
+      ProfileTooLargeException {
     String path = parquetFile.toAbsolutePath().normalize().toString();
     if (path.indexOf('*') >= 0 || path.indexOf('?') >= 0 || path.indexOf('[') >= 0) {
       throw new IllegalArgumentException("glob characters are not allowed in the Parquet path: " + path);
@@ -57,16 +66,31 @@ public final class DatasetProfiler implements AutoCloseable {
       throw new IllegalArgumentException("no such Parquet file: " + path);
     }
     try (Connection conn = duck.open()) {
-      ColumnScans scans = new ColumnScans(conn, path, settings.memoryLimitBytes());
+      ParquetQueries q = new ParquetQueries(conn, path);
+      ScanBudget budget = new ScanBudget(settings.memoryLimitBytes());
+      ColumnScans scans = new ColumnScans(q);
       List<ScannedColumn> cols = scans.columns(columns);
+      long t0 = System.nanoTime();
       long rows = scans.statistics(cols);
-      long duplicates = scans.duplicateRows(cols, rows);
-      scans.outliers(cols, rows);
+      long t1 = System.nanoTime();
+      DistinctCounts distinct = new DistinctCounts(q, budget);
+      distinct.count(cols);
+      long t2 = System.nanoTime();
+      long duplicates = distinct.duplicateRows(cols, rows);
+      long t3 = System.nanoTime();
+      new Quartiles(q, budget).outliers(cols);
+      LOG.debug("Profile of {}: statistics {} ms, distinct counts {} ms, duplicates {} ms, quartiles and outliers {} ms",
+          path, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (System.nanoTime() - t3) / 1_000_000);
       List<QualityReport.Column> figures = new ArrayList<>();
       cols.forEach(c -> figures.add(c.figures()));
       return QualityReport.render(rows, duplicates, figures, false);
     } catch (SQLException e) {
-      duck.failed(e);
+      duck.failed();
+      if (String.valueOf(e.getMessage()).contains("Out of Memory")) {
+        throw new ProfileTooLargeException("The file could not be profiled within the profiler's memory limit "
+            + "(profile.memory_limit = " + settings.memoryLimit() + "): raise TRIBUTARY_PROFILE_MEMORY_LIMIT, or upload "
+            + "the data in smaller files", e);
+      }
       throw e;
     }
   }

@@ -5,9 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Locale;
 import java.util.Properties;
 import org.duckdb.DuckDBConnection;
 
@@ -40,9 +40,11 @@ final class ProfilerConnection implements AutoCloseable {
     }
   }
 
-  /** After a failed call: drops the instance when DuckDB says it is no longer usable. */
-  void failed(SQLException e) {
-    if (String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("invalidated")) {
+  /** After a failed call: drops the instance if it no longer answers, so the next call opens a new one. */
+  void failed() {
+    try (Connection c = open(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+      rs.next();
+    } catch (SQLException | RuntimeException e) {
       reset();
     }
   }
@@ -59,6 +61,7 @@ final class ProfilerConnection implements AutoCloseable {
     p.setProperty("temp_directory", settings.tempDirectory().toAbsolutePath().toString());
     p.setProperty("preserve_insertion_order", "false");
     p.setProperty("autoinstall_known_extensions", "false");
+    p.setProperty("parquet_metadata_cache", "true"); // a profile reads the same footer in every query
     DuckDBConnection c = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", p);
     try (Statement s = c.createStatement()) {
       s.execute("SET TimeZone = 'UTC'");

@@ -9,6 +9,9 @@ final class ScannedColumn {
   final String quoted;
   Long knownDistinct;
   long nonNull;
+  /** Estimated distinct values (-1: unknown) and average length of a string, from the statistics scan. */
+  long approxDistinct = -1;
+  double avgLength;
   long distinct;
   Object min;
   Object max;
