@@ -241,8 +241,9 @@ public final class IngestionVerticle extends VerticleBase {
     if (state != null) {
       long nanos = System.nanoTime() - job.getLong("claimed_nanos", System.nanoTime());
       Metrics.jobFinished(completed ? "completed" : "failed", nanos);
-      LOG.info("Job {} {} {} ms after its claim", job.getString("job_id"), completed ? "completed" : "failed",
-        nanos / 1_000_000);
+      // a failure is logged here once, with the reason the user gets (input problems carry no stack trace)
+      LOG.info("Job {} {} {} ms after its claim{}", job.getString("job_id"), completed ? "completed" : "failed",
+        nanos / 1_000_000, completed ? "" : ": " + state.getString("error"));
       vertx.eventBus().publish(JobEvents.OUTBOX_WAKEUP, null);
       String replaced = state.getString("replaced_file");
       if (replaced != null) {

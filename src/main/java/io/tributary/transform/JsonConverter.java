@@ -6,11 +6,13 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import io.tributary.transform.InputLimits.Limit;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -30,7 +32,9 @@ import java.util.Map;
  * VARCHAR holding each value's JSON text; objects and arrays are kept as compact JSON text (VARCHAR); null or
  * a missing key → NULL. A line of NDJSON that is not one JSON object is a bad row (the job fails naming the
  * line, or the line is skipped with on_error=skip); a syntax error inside an array cannot be skipped (the
- * parser cannot find the next element), so it always fails the job with its line.
+ * parser cannot find the next element), so it always fails the job with its line. The {@link InputLimits} bound
+ * nesting, string and number lengths (Jackson's {@link StreamReadConstraints}), nested values kept as text, keys
+ * (columns) and NDJSON lines; crossing one fails the job naming the limit and the line, in either mode.
  */
 final class JsonConverter {
 
@@ -38,10 +42,9 @@ final class JsonConverter {
   private static final int DOUBLE = 2;
   private static final int BOOL = 4;
   private static final int TEXT = 8;
-  private static final JsonFactory FACTORY = JsonFactory.builder()
-    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).maxStringLength(64 << 20).build())
-    .build();
 
+  private final JsonFactory factory;
+  private final InputLimits limits;
   private final ConvertRequest request;
   private final ProgressListener progress;
   private final long size;
@@ -52,6 +55,12 @@ final class JsonConverter {
     this.request = request;
     this.progress = progress;
     this.size = Files.size(request.input());
+    this.limits = request.limits();
+    this.factory = JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(limits.maxJsonDepth())
+        .maxStringLength(limits.maxFieldChars()).maxNumberLength(limits.maxNumberLength()).build())
+      .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(limits.maxJsonDepth() + 1).build())
+      .build();
   }
 
   /** Receives each object of the input, the parser on its START_OBJECT. */
@@ -113,6 +122,10 @@ final class JsonConverter {
       String name = p.currentName();
       Integer index = columns.get(name);
       if (index == null) {
+        if (columns.size() == limits.maxColumns()) {
+          throw limits.beyond(Limit.COLUMNS, "line " + p.currentLocation().getLineNr(), "the objects have more than",
+            "Split the data into files of fewer keys");
+        }
         index = columns.size();
         columns.put(name, index);
         seen.add(0);
@@ -150,9 +163,24 @@ final class JsonConverter {
     }
   }
 
-  private static String nestedText(JsonParser p) throws IOException {
-    StringWriter out = new StringWriter();
-    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+  /** A nested object or array as compact JSON text, at most {@code max_field_chars} long. */
+  private String nestedText(JsonParser p) throws IOException {
+    long line = p.currentLocation().getLineNr();
+    StringWriter out = new StringWriter() {
+      @Override
+      public void write(char[] cbuf, int off, int len) {
+        if (getBuffer().length() + len > limits.maxFieldChars()) {
+          throw limits.beyond(Limit.FIELD, "line " + line, "a nested value is longer than", "Shorten the value");
+        }
+        super.write(cbuf, off, len);
+      }
+
+      @Override
+      public void write(String str, int off, int len) {
+        write(str.substring(off, off + len).toCharArray(), 0, len);
+      }
+    };
+    try (JsonGenerator g = factory.createGenerator(out)) {
       g.copyCurrentStructure(p);
     }
     return out.toString();
@@ -188,7 +216,9 @@ final class JsonConverter {
   private long[] array(InputStream in, ObjectHandler handler) throws ConversionException, IOException {
     long rows = 0;
     long rejected = 0;
-    try (JsonParser p = FACTORY.createParser(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+    JsonParser parser = null;
+    try (JsonParser p = factory.createParser(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      parser = p;
       p.nextToken();
       JsonToken t;
       while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
@@ -210,50 +240,84 @@ final class JsonConverter {
       if (p.nextToken() != null) {
         throw new ConversionException("line " + p.currentLocation().getLineNr() + ": unexpected content after the array");
       }
+    } catch (StreamConstraintsException e) {
+      throw constraint(e, parser == null ? -1 : parser.currentLocation().getLineNr());
     } catch (JsonParseException e) {
       throw new ConversionException("line " + e.getLocation().getLineNr() + ": invalid JSON: " + e.getOriginalMessage()
         + " (a broken array cannot be skipped: fix the file or send one object per line)");
+    } catch (InputLimitException e) {
+      throw new ConversionException(e.getMessage());
     }
     return new long[] {rows, rejected};
+  }
+
+  /** Jackson's refusal as the limit it enforces. */
+  private ConversionException constraint(StreamConstraintsException e, long line) {
+    String m = String.valueOf(e.getMessage());
+    String where = line > 0 ? "line " + line : "the file";
+    InputLimitException limit;
+    if (m.contains("NestingDepth")) {
+      limit = limits.beyond(Limit.JSON_DEPTH, where, "objects and arrays are nested deeper than", "Flatten the data");
+    } else if (m.contains("StringLength")) {
+      limit = limits.beyond(Limit.FIELD, where, "a string is longer than", "Shorten the value");
+    } else if (m.contains("NumberLength")) {
+      limit = limits.beyond(Limit.NUMBER, where, "a number is longer than", "Write the number as a string");
+    } else {
+      return new ConversionException(where + ": " + e.getOriginalMessage());
+    }
+    return new ConversionException(limit.getMessage());
   }
 
   /** NDJSON: each non-blank line is checked whole before the handler sees it, so a bad line changes nothing. */
   private long[] lines(InputStream in, ObjectHandler handler) throws ConversionException, IOException {
     long rows = 0;
     long rejected = 0;
-    long lineNo = 0;
-    BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+    BoundedLineReader reader = new BoundedLineReader(new InputStreamReader(in, StandardCharsets.UTF_8),
+      limits.maxLineChars(), n -> limits.beyond(Limit.LINE, "line " + n, "the line is longer than",
+        "Shorten the line (one object per line)"));
     String line;
-    while ((line = reader.readLine()) != null) {
-      lineNo++;
-      if (line.isBlank()) {
-        continue;
-      }
-      String problem = problem(line);
-      if (problem == null) {
-        try (JsonParser p = FACTORY.createParser(line)) {
-          p.nextToken();
-          handler.object(p);
+    try {
+      while ((line = reader.readLine()) != null) {
+        long lineNo = reader.lineNo();
+        if (line.isBlank()) {
+          continue;
         }
-        rows++;
-      } else if (request.skipBadRows()) {
-        rejected++;
-      } else {
-        throw new ConversionException("line " + lineNo + ": " + problem
-          + " (upload with on_error=skip to skip such lines)");
+        try {
+          String problem = problem(line);
+          if (problem == null) {
+            try (JsonParser p = factory.createParser(line)) {
+              p.nextToken();
+              handler.object(p);
+            }
+            rows++;
+          } else if (request.skipBadRows()) {
+            rejected++;
+          } else {
+            throw new ConversionException("line " + lineNo + ": " + problem
+              + " (upload with on_error=skip to skip such lines)");
+          }
+        } catch (StreamConstraintsException e) {
+          throw constraint(e, lineNo);
+        } catch (InputLimitException e) {
+          throw new ConversionException(e.getMessage().replaceFirst("^line \\d+", "line " + lineNo));
+        }
       }
+    } catch (InputLimitException e) {
+      throw new ConversionException(e.getMessage());
     }
     return new long[] {rows, rejected};
   }
 
   /** Why a line is not one JSON object, or null when it is. */
-  private static String problem(String line) throws IOException {
-    try (JsonParser p = FACTORY.createParser(line)) {
+  private String problem(String line) throws IOException {
+    try (JsonParser p = factory.createParser(line)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return "not a JSON object";
       }
       p.skipChildren();
       return p.nextToken() == null ? null : "unexpected content after the object";
+    } catch (StreamConstraintsException e) {
+      throw e;
     } catch (JsonParseException e) {
       return "invalid JSON: " + e.getOriginalMessage();
     }
