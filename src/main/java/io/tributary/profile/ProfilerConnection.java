@@ -61,10 +61,10 @@ final class ProfilerConnection implements AutoCloseable {
     p.setProperty("temp_directory", settings.tempDirectory().toAbsolutePath().toString());
     p.setProperty("preserve_insertion_order", "false");
     p.setProperty("autoinstall_known_extensions", "false");
-    p.setProperty("parquet_metadata_cache", "true"); // a profile reads the same footer in every query
     DuckDBConnection c = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", p);
     try (Statement s = c.createStatement()) {
       s.execute("SET TimeZone = 'UTC'");
+      s.execute("SET parquet_metadata_cache = true"); // a profile reads the same footer in every query
     } catch (SQLException e) {
       c.close();
       throw e;
