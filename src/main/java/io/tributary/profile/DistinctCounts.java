@@ -37,7 +37,7 @@ final class DistinctCounts {
       }
       long bytes = ScanBudget.distinctBytes(c);
       if (bytes > budget.bytes()) {
-        c.distinct = partitioned(c.quoted, budget.partitions(bytes));
+        c.distinct = partitioned(c.quoted, budget.partitions(bytes, ScanBudget.fixedWidth(c)));
         continue;
       }
       if (batchBytes + bytes > budget.bytes() || batch.size() == 64) {
@@ -57,15 +57,17 @@ final class DistinctCounts {
       return 0;
     }
     long rowBytes = 0;
+    boolean fixedWidth = true;
     StringBuilder list = new StringBuilder();
     for (ScannedColumn c : cols) {
       if (c.nonNull == rows && c.distinct == rows) {
         return 0; // a key column: every row is distinct
       }
       rowBytes += ScanBudget.valueBytes(c);
+      fixedWidth &= ScanBudget.fixedWidth(c);
       list.append(list.isEmpty() ? "" : ", ").append(c.quoted);
     }
-    int k = budget.partitions(rows * (rowBytes + 32));
+    int k = budget.partitions(rows * (rowBytes + 32), fixedWidth);
     long distinct = 0;
     for (int p = 0; p < k; p++) {
       String where = k == 1 ? "" : " WHERE hash(" + list + ") % " + k + " = " + p;

@@ -75,7 +75,7 @@ class ProfilerLimitsTest {
     ScannedColumn a = new ScannedColumn("a", "DOUBLE", "DOUBLE");
     a.nonNull = 600_000;
     ScanBudget small = new ScanBudget(24L << 20);
-    assertThat(small.partitions(ScanBudget.distinctBytes(s))).as("the string column is counted in partitions")
+    assertThat(small.partitions(ScanBudget.distinctBytes(s), false)).as("the string column is counted in partitions")
         .isGreaterThan(1);
     assertThat(ScanBudget.quantileBytes(a)).as("the quartiles are selected").isGreaterThan(small.bytes());
     JsonObject within24;
