@@ -116,7 +116,8 @@ final class LargeFileRuns {
     throws Exception {
     Path dataDir = out.resolve("data");
     ServerProcess.deleteTree(dataDir);
-    try (ServerProcess server = new ServerProcess(jar, dataDir, heap, out.resolve("server-large.log"))) {
+    Path log = out.resolve("server-" + label.replaceAll("[^A-Za-z0-9]+", "-") + ".log");
+    try (ServerProcess server = new ServerProcess(jar, dataDir, heap, log)) {
       server.awaitLog(java.time.Duration.ofMinutes(2), "Converter warmed up", "Converter warm-up skipped");
       String token = IngestBench.login(server);
       double[] liveMax = {0};
