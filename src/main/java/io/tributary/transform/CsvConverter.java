@@ -17,8 +17,6 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * CSV (RFC 4180: quotes, embedded newlines; UTF-8; comma, semicolon or tab detected from the header line) to
@@ -43,7 +41,6 @@ final class CsvConverter {
   /** What a value costs in a queued row besides its text (reference, boxing). */
   private static final int VALUE_OVERHEAD = 24;
   private static final long MICROS_PER_DAY = 86_400_000_000L;
-  private static final Pattern STARTED_IN_LINE = Pattern.compile("started in line (\\d+)");
 
   private final ConvertRequest request;
   private final ProgressListener progress;
@@ -126,7 +123,7 @@ final class CsvConverter {
       }
       return new Inference(names, kinds, plain);
     } catch (CsvParseException e) {
-      throw invalid(e);
+      throw check.failure(e);
     }
   }
 
@@ -167,7 +164,7 @@ final class CsvConverter {
         for (int i = 0; i < tallies.length; i++) {
           Object v = record.get(i);
           if (v != null) {
-            tally(tallies[i], v);
+            tallies[i].add(v);
           }
         }
         sink.write(record, row.textChars() + (long) VALUE_OVERHEAD * n);
@@ -181,45 +178,7 @@ final class CsvConverter {
       }
       return new ConvertResult(rowCount, rejected, columns, bytes);
     } catch (CsvParseException e) {
-      throw invalid(e);
-    }
-  }
-
-  /** The parser's failure as the user's: a limit crossed, or the line it could not read. */
-  private ConversionException invalid(CsvParseException e) {
-    long line = 1;
-    Matcher m = STARTED_IN_LINE.matcher(String.valueOf(e.getMessage()));
-    if (m.find()) {
-      line = Long.parseLong(m.group(1));
-    }
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof InputLimitException limit) {
-        return new ConversionException(limit.getMessage());
-      }
-      if (t != e && String.valueOf(t.getMessage()).contains("maximum buffer size")) {
-        return new ConversionException(check.fieldTooLong(line).getMessage());
-      }
-    }
-    Throwable cause = e.getCause() == null ? e : e.getCause();
-    if (cause instanceof OutOfMemoryError) {
-      return new ConversionException("line " + line + ": the row needs more memory than the server's heap has: lower "
-        + "transform.max_field_chars / max_line_chars below what the heap can hold, or raise the heap");
-    }
-    return new ConversionException("invalid CSV: line " + line + ": " + cause.getMessage());
-  }
-
-  /** Counts a non-null value in its column's tally. */
-  private static void tally(DistinctTally tally, Object value) {
-    if (value instanceof Long l) {
-      tally.addLong(l);
-    } else if (value instanceof Double d) {
-      tally.addDouble(d);
-    } else if (value instanceof Integer day) {
-      tally.addLong(day);
-    } else if (value instanceof Boolean b) {
-      tally.addLong(b ? 1 : 0);
-    } else {
-      tally.addString((String) value);
+      throw check.failure(e);
     }
   }
 

@@ -1,12 +1,10 @@
 package io.tributary.transform;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.tributary.transform.InputLimits.Limit;
 import org.apache.avro.Schema;
@@ -16,7 +14,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -43,6 +40,7 @@ final class JsonConverter {
   private static final int BOOL = 4;
   private static final int TEXT = 8;
 
+  private final JsonLimits json;
   private final JsonFactory factory;
   private final InputLimits limits;
   private final ConvertRequest request;
@@ -56,11 +54,8 @@ final class JsonConverter {
     this.progress = progress;
     this.size = Files.size(request.input());
     this.limits = request.limits();
-    this.factory = JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(limits.maxJsonDepth())
-        .maxStringLength(limits.maxFieldChars()).maxNumberLength(limits.maxNumberLength()).build())
-      .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(limits.maxJsonDepth() + 1).build())
-      .build();
+    this.json = new JsonLimits(limits);
+    this.factory = json.factory();
   }
 
   /** Receives each object of the input, the parser on its START_OBJECT. */
@@ -158,32 +153,9 @@ final class JsonConverter {
         case BIGINT -> p.getLongValue();
         case DOUBLE -> p.getDoubleValue();
         case BOOLEAN -> p.getBooleanValue();
-        default -> t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY ? nestedText(p) : p.getText();
+        default -> t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY ? json.nestedText(p) : p.getText();
       });
     }
-  }
-
-  /** A nested object or array as compact JSON text, at most {@code max_field_chars} long. */
-  private String nestedText(JsonParser p) throws IOException {
-    long line = p.currentLocation().getLineNr();
-    StringWriter out = new StringWriter() {
-      @Override
-      public void write(char[] cbuf, int off, int len) {
-        if (getBuffer().length() + len > limits.maxFieldChars()) {
-          throw limits.beyond(Limit.FIELD, "line " + line, "a nested value is longer than", "Shorten the value");
-        }
-        super.write(cbuf, off, len);
-      }
-
-      @Override
-      public void write(String str, int off, int len) {
-        write(str.substring(off, off + len).toCharArray(), 0, len);
-      }
-    };
-    try (JsonGenerator g = factory.createGenerator(out)) {
-      g.copyCurrentStructure(p);
-    }
-    return out.toString();
   }
 
   /** Calls the handler for each object; returns {rows, rejected}. */
@@ -241,7 +213,7 @@ final class JsonConverter {
         throw new ConversionException("line " + p.currentLocation().getLineNr() + ": unexpected content after the array");
       }
     } catch (StreamConstraintsException e) {
-      throw constraint(e, parser == null ? -1 : parser.currentLocation().getLineNr());
+      throw json.refusal(e, parser == null ? -1 : parser.currentLocation().getLineNr());
     } catch (JsonParseException e) {
       throw new ConversionException("line " + e.getLocation().getLineNr() + ": invalid JSON: " + e.getOriginalMessage()
         + " (a broken array cannot be skipped: fix the file or send one object per line)");
@@ -249,23 +221,6 @@ final class JsonConverter {
       throw new ConversionException(e.getMessage());
     }
     return new long[] {rows, rejected};
-  }
-
-  /** Jackson's refusal as the limit it enforces. */
-  private ConversionException constraint(StreamConstraintsException e, long line) {
-    String m = String.valueOf(e.getMessage());
-    String where = line > 0 ? "line " + line : "the file";
-    InputLimitException limit;
-    if (m.contains("NestingDepth")) {
-      limit = limits.beyond(Limit.JSON_DEPTH, where, "objects and arrays are nested deeper than", "Flatten the data");
-    } else if (m.contains("StringLength")) {
-      limit = limits.beyond(Limit.FIELD, where, "a string is longer than", "Shorten the value");
-    } else if (m.contains("NumberLength")) {
-      limit = limits.beyond(Limit.NUMBER, where, "a number is longer than", "Write the number as a string");
-    } else {
-      return new ConversionException(where + ": " + e.getOriginalMessage());
-    }
-    return new ConversionException(limit.getMessage());
   }
 
   /** NDJSON: each non-blank line is checked whole before the handler sees it, so a bad line changes nothing. */
@@ -297,7 +252,7 @@ final class JsonConverter {
               + " (upload with on_error=skip to skip such lines)");
           }
         } catch (StreamConstraintsException e) {
-          throw constraint(e, lineNo);
+          throw json.refusal(e, lineNo);
         } catch (InputLimitException e) {
           throw new ConversionException(e.getMessage().replaceFirst("^line \\d+", "line " + lineNo));
         }
