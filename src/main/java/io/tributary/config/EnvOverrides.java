@@ -42,6 +42,12 @@ public final class EnvOverrides {
     m.put("TRIBUTARY_JOB_LEASE_SECONDS", "ingest.job_lease_seconds");
     m.put("TRIBUTARY_TRANSFORM_INSTANCES", "transform.instances");
     m.put("TRIBUTARY_TRANSFORM_WARMUP_ROWS", "transform.warmup_rows");
+    m.put("TRIBUTARY_TRANSFORM_MEMORY_LIMIT", "transform.memory_limit");
+    m.put("TRIBUTARY_MAX_COLUMNS", "transform.max_columns");
+    m.put("TRIBUTARY_MAX_FIELD_CHARS", "transform.max_field_chars");
+    m.put("TRIBUTARY_MAX_LINE_CHARS", "transform.max_line_chars");
+    m.put("TRIBUTARY_MAX_JSON_DEPTH", "transform.max_json_depth");
+    m.put("TRIBUTARY_MAX_NUMBER_LENGTH", "transform.max_number_length");
     m.put("TRIBUTARY_PROFILE_MEMORY_LIMIT", "profile.memory_limit");
     m.put("TRIBUTARY_PROFILE_THREADS", "profile.threads");
     m.put("TRIBUTARY_QUERY_INSTANCES", "query.instances");

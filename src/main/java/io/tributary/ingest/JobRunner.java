@@ -173,8 +173,9 @@ final class JobRunner {
     if (state != null) {
       long nanos = System.nanoTime() - run.claimedNanos();
       Metrics.jobFinished(completed ? "completed" : "failed", nanos);
-      LOG.info("Job {} {} {} ms after its claim", job.getString("job_id"), completed ? "completed" : "failed",
-        nanos / 1_000_000);
+      // a failure is logged here once, with the reason the user gets (input problems carry no stack trace)
+      LOG.info("Job {} {} {} ms after its claim{}", job.getString("job_id"), completed ? "completed" : "failed",
+        nanos / 1_000_000, completed ? "" : ": " + state.getString("error"));
       JobContract.wakeOutbox(vertx.eventBus());
       String replaced = state.getString("replaced_file");
       if (replaced != null) {

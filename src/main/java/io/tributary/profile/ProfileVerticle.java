@@ -56,6 +56,10 @@ public final class ProfileVerticle extends VerticleBase {
       JsonObject profile = profiler.profile(Path.of(body.getString("file")), columns);
       LOG.info("Profiled {} in {} ms", body.getString("file"), (System.nanoTime() - started) / 1_000_000);
       msg.reply(profile);
+    } catch (ProfileTooLargeException e) {
+      // the operator's limit, not a server fault: the job fails with the setting to raise
+      LOG.warn("Profiling {} failed: {} ({})", body.getString("file"), e.getMessage(), e.getCause().getMessage());
+      msg.fail(ErrorCode.INVALID_FILE.busCode(), e.getMessage());
     } catch (Exception e) {
       LOG.error("Profiling {} failed", body.getString("file"), e);
       msg.fail(ErrorCode.INTERNAL_ERROR.busCode(), "profiling failed");

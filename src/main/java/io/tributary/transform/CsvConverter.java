@@ -3,7 +3,6 @@ package io.tributary.transform;
 import de.siegmar.fastcsv.reader.CsvCallbackHandler;
 import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvReader;
-import de.siegmar.fastcsv.reader.CsvRecord;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 
@@ -30,14 +29,23 @@ final class CsvConverter {
   static final int SAMPLE_ROWS = 20_000;
   /** A column with at least this many distinct values in the sample, 90% of its rows or more, goes without dictionary. */
   private static final int PLAIN_MIN_DISTINCT = 1_000;
-  /** Distinct values counted per column while writing, and for all columns together (see {@link DistinctTally}). */
+  /**
+   * Distinct values counted per column while writing, and for all columns together (see {@link DistinctTally}); a
+   * file so wide that a column would get fewer than {@value #TALLY_MIN} is not tallied (the profiler counts).
+   */
   private static final int TALLY_ENTRIES = 1 << 14;
   private static final int TALLY_BUDGET = 1 << 21;
+  private static final int TALLY_MIN = 64;
+  /** Values kept per column to find the (nearly) unique ones, for all columns together. */
+  private static final int SAMPLE_BUDGET = 1 << 21;
+  /** What a value costs in a queued row besides its text (reference, boxing). */
+  private static final int VALUE_OVERHEAD = 24;
   private static final long MICROS_PER_DAY = 86_400_000_000L;
 
   private final ConvertRequest request;
   private final ProgressListener progress;
   private final long size;
+  private final CsvLimitCheck check;
   private char separator;
 
   /** A value that does not fit the type inferred from the sample. */
@@ -51,6 +59,7 @@ final class CsvConverter {
     this.request = request;
     this.progress = progress;
     this.size = Files.size(request.input());
+    this.check = new CsvLimitCheck(request.limits());
   }
 
   ConvertResult convert() throws ConversionException, IOException {
@@ -76,8 +85,8 @@ final class CsvConverter {
   }
 
   private Inference infer(long maxRows, int from, int to) throws ConversionException, IOException {
-    try (CsvReader<CsvRecord> csv = open(from, to)) {
-      Iterator<CsvRecord> rows = csv.iterator();
+    try (CsvReader<TextRowHandler.Row> csv = open(new TextRowHandler(check), from, to)) {
+      Iterator<TextRowHandler.Row> rows = csv.iterator();
       List<String> names = header(rows);
       TypeGuess[] guesses = new TypeGuess[names.size()];
       for (int i = 0; i < guesses.length; i++) {
@@ -88,16 +97,17 @@ final class CsvConverter {
         sampled.add(new HashSet<>());
       }
       long seen = 0;
+      long sampleRows = Math.min(SAMPLE_ROWS, SAMPLE_BUDGET / Math.max(1, guesses.length));
       while (seen < maxRows && rows.hasNext()) {
-        CsvRecord row = rows.next();
-        if (row.getFieldCount() != guesses.length) {
-          ragged(row.getStartingLineNumber(), row.getFieldCount(), guesses.length);
+        TextRowHandler.Row row = rows.next();
+        if (row.fields().size() != guesses.length) {
+          ragged(row.line(), row.fields().size(), guesses.length);
           continue;
         }
         for (int i = 0; i < guesses.length; i++) {
-          String v = row.getField(i);
+          String v = row.fields().get(i);
           guesses[i].accept(v);
-          if (seen < SAMPLE_ROWS && !v.isEmpty()) {
+          if (seen < sampleRows && !v.isEmpty()) {
             sampled.get(i).add(v);
           }
         }
@@ -107,13 +117,13 @@ final class CsvConverter {
       Set<String> plain = new HashSet<>();
       for (int i = 0; i < guesses.length; i++) {
         kinds.add(guesses[i].kind());
-        if (sampled.get(i).size() >= PLAIN_MIN_DISTINCT && sampled.get(i).size() >= Math.min(seen, SAMPLE_ROWS) * 9 / 10) {
+        if (sampled.get(i).size() >= PLAIN_MIN_DISTINCT && sampled.get(i).size() >= Math.min(seen, sampleRows) * 9 / 10) {
           plain.add(names.get(i));
         }
       }
       return new Inference(names, kinds, plain);
     } catch (CsvParseException e) {
-      throw new ConversionException("invalid CSV: " + e.getMessage());
+      throw check.failure(e);
     }
   }
 
@@ -127,7 +137,7 @@ final class CsvConverter {
     Schema schema = ParquetSink.recordSchema(inference.names(), types);
     long rowCount = 0;
     long rejected = 0;
-    TypedRowHandler handler = new TypedRowHandler(schema, kinds, CsvConverter::valueOrNull);
+    TypedRowHandler handler = new TypedRowHandler(schema, kinds, CsvConverter::valueOrNull, check);
     try (CsvReader<TypedRowHandler.Row> csv = open(handler, from, to); PipelinedSink sink = new PipelinedSink(
       ParquetSink.open(request.outputFile(), schema, GenericData.get(), inference.plain()))) {
       Iterator<TypedRowHandler.Row> rows = csv.iterator();
@@ -135,9 +145,9 @@ final class CsvConverter {
         throw new ConversionException("the file is empty");
       }
       rows.next(); // the header, known from the inference
-      DistinctTally[] tallies = new DistinctTally[n];
-      int perColumn = Math.max(1_024, Math.min(TALLY_ENTRIES, TALLY_BUDGET / Math.max(1, n)));
-      for (int i = 0; i < n; i++) {
+      int perColumn = Math.min(TALLY_ENTRIES, TALLY_BUDGET / Math.max(1, n));
+      DistinctTally[] tallies = new DistinctTally[perColumn < TALLY_MIN ? 0 : n];
+      for (int i = 0; i < tallies.length; i++) {
         tallies[i] = new DistinctTally(perColumn, 64L * perColumn);
       }
       while (rows.hasNext()) {
@@ -151,39 +161,24 @@ final class CsvConverter {
           throw new Mismatch();
         }
         GenericData.Record record = row.record();
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < tallies.length; i++) {
           Object v = record.get(i);
           if (v != null) {
-            tally(tallies[i], v);
+            tallies[i].add(v);
           }
         }
-        sink.write(record, row.textChars());
+        sink.write(record, row.textChars() + (long) VALUE_OVERHEAD * n);
         rowCount++;
       }
       long bytes = sink.commit();
       List<ColumnSpec> columns = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        long distinct = tallies[i].count();
+        long distinct = i < tallies.length ? tallies[i].count() : -1;
         columns.add(new ColumnSpec(inference.names().get(i), kinds[i].sqlName, distinct < 0 ? null : distinct));
       }
       return new ConvertResult(rowCount, rejected, columns, bytes);
     } catch (CsvParseException e) {
-      throw new ConversionException("invalid CSV: " + e.getMessage());
-    }
-  }
-
-  /** Counts a non-null value in its column's tally. */
-  private static void tally(DistinctTally tally, Object value) {
-    if (value instanceof Long l) {
-      tally.addLong(l);
-    } else if (value instanceof Double d) {
-      tally.addDouble(d);
-    } else if (value instanceof Integer day) {
-      tally.addLong(day);
-    } else if (value instanceof Boolean b) {
-      tally.addLong(b ? 1 : 0);
-    } else {
-      tally.addString((String) value);
+      throw check.failure(e);
     }
   }
 
@@ -242,17 +237,13 @@ final class CsvConverter {
     }
   }
 
-  private CsvReader<CsvRecord> open(int from, int to) throws IOException {
-    return reader().ofCsvRecord(input(from, to), StandardCharsets.UTF_8);
-  }
-
   private <T> CsvReader<T> open(CsvCallbackHandler<T> handler, int from, int to) throws IOException {
     return reader().build(handler, input(from, to), StandardCharsets.UTF_8);
   }
 
   private CsvReader.CsvReaderBuilder reader() {
     return CsvReader.builder().fieldSeparator(separator).detectBomHeader(true).skipEmptyLines(true)
-      .allowExtraFields(true).allowMissingFields(true);
+      .allowExtraFields(true).allowMissingFields(true).maxBufferSize(check.bufferChars());
   }
 
   private InputStream input(int from, int to) throws IOException {
@@ -260,15 +251,15 @@ final class CsvConverter {
       progress);
   }
 
-  private static List<String> header(Iterator<CsvRecord> rows) throws ConversionException {
+  private static List<String> header(Iterator<TextRowHandler.Row> rows) throws ConversionException {
     if (!rows.hasNext()) {
       throw new ConversionException("the file is empty");
     }
-    CsvRecord header = rows.next();
+    List<String> fields = rows.next().fields();
     List<String> names = new ArrayList<>();
     Set<String> used = new HashSet<>();
-    for (int i = 0; i < header.getFieldCount(); i++) {
-      String name = header.getField(i);
+    for (int i = 0; i < fields.size(); i++) {
+      String name = fields.get(i);
       if (name.isBlank()) {
         name = "column_" + (i + 1);
       }

@@ -20,11 +20,16 @@ public final class DatasetConverter {
       throw new ConversionException("the file is empty");
     }
     progress.progress(0);
-    ConvertResult result = switch (request.type()) {
-      case CSV -> new CsvConverter(request, progress).convert();
-      case JSON -> new JsonConverter(request, progress).convert();
-      case PARQUET -> new ParquetConverter(request, progress).convert();
-    };
+    ConvertResult result;
+    try {
+      result = switch (request.type()) {
+        case CSV -> new CsvConverter(request, progress).convert();
+        case JSON -> new JsonConverter(request, progress).convert();
+        case PARQUET -> new ParquetConverter(request, progress).convert();
+      };
+    } catch (InputLimitException e) {
+      throw new ConversionException(e.getMessage());
+    }
     if (Thread.currentThread().isInterrupted()) {
       throw new InterruptedIOException("conversion interrupted");
     }

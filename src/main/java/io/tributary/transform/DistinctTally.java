@@ -50,6 +50,21 @@ final class DistinctTally {
     return strings != null ? strings.size() : used;
   }
 
+  /** A non-null value as the CSV converter reads it: Long, Double, Integer (a day), Boolean or String. */
+  void add(Object value) {
+    if (value instanceof Long l) {
+      addLong(l);
+    } else if (value instanceof Double d) {
+      addDouble(d);
+    } else if (value instanceof Integer day) {
+      addLong(day);
+    } else if (value instanceof Boolean b) {
+      addLong(b ? 1 : 0);
+    } else {
+      addString((String) value);
+    }
+  }
+
   /** A BIGINT, DATE (epoch day), TIMESTAMP (micros) or BOOLEAN (0/1) value. */
   void addLong(long v) {
     increasing &= values == 0 || v > lastLong;

@@ -1,20 +1,19 @@
 package io.tributary.transform;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import io.tributary.transform.InputLimits.Limit;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -30,7 +29,9 @@ import java.util.Map;
  * VARCHAR holding each value's JSON text; objects and arrays are kept as compact JSON text (VARCHAR); null or
  * a missing key → NULL. A line of NDJSON that is not one JSON object is a bad row (the job fails naming the
  * line, or the line is skipped with on_error=skip); a syntax error inside an array cannot be skipped (the
- * parser cannot find the next element), so it always fails the job with its line.
+ * parser cannot find the next element), so it always fails the job with its line. The {@link InputLimits} bound
+ * nesting, string and number lengths (Jackson's {@link StreamReadConstraints}), nested values kept as text, keys
+ * (columns) and NDJSON lines; crossing one fails the job naming the limit and the line, in either mode.
  */
 final class JsonConverter {
 
@@ -38,10 +39,10 @@ final class JsonConverter {
   private static final int DOUBLE = 2;
   private static final int BOOL = 4;
   private static final int TEXT = 8;
-  private static final JsonFactory FACTORY = JsonFactory.builder()
-    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).maxStringLength(64 << 20).build())
-    .build();
 
+  private final JsonLimits json;
+  private final JsonFactory factory;
+  private final InputLimits limits;
   private final ConvertRequest request;
   private final ProgressListener progress;
   private final long size;
@@ -52,6 +53,9 @@ final class JsonConverter {
     this.request = request;
     this.progress = progress;
     this.size = Files.size(request.input());
+    this.limits = request.limits();
+    this.json = new JsonLimits(limits);
+    this.factory = json.factory();
   }
 
   /** Receives each object of the input, the parser on its START_OBJECT. */
@@ -113,6 +117,10 @@ final class JsonConverter {
       String name = p.currentName();
       Integer index = columns.get(name);
       if (index == null) {
+        if (columns.size() == limits.maxColumns()) {
+          throw limits.beyond(Limit.COLUMNS, "line " + p.currentLocation().getLineNr(), "the objects have more than",
+            "Split the data into files of fewer keys");
+        }
         index = columns.size();
         columns.put(name, index);
         seen.add(0);
@@ -145,17 +153,9 @@ final class JsonConverter {
         case BIGINT -> p.getLongValue();
         case DOUBLE -> p.getDoubleValue();
         case BOOLEAN -> p.getBooleanValue();
-        default -> t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY ? nestedText(p) : p.getText();
+        default -> t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY ? json.nestedText(p) : p.getText();
       });
     }
-  }
-
-  private static String nestedText(JsonParser p) throws IOException {
-    StringWriter out = new StringWriter();
-    try (JsonGenerator g = FACTORY.createGenerator(out)) {
-      g.copyCurrentStructure(p);
-    }
-    return out.toString();
   }
 
   /** Calls the handler for each object; returns {rows, rejected}. */
@@ -188,7 +188,9 @@ final class JsonConverter {
   private long[] array(InputStream in, ObjectHandler handler) throws ConversionException, IOException {
     long rows = 0;
     long rejected = 0;
-    try (JsonParser p = FACTORY.createParser(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+    JsonParser parser = null;
+    try (JsonParser p = factory.createParser(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      parser = p;
       p.nextToken();
       JsonToken t;
       while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
@@ -210,9 +212,13 @@ final class JsonConverter {
       if (p.nextToken() != null) {
         throw new ConversionException("line " + p.currentLocation().getLineNr() + ": unexpected content after the array");
       }
+    } catch (StreamConstraintsException e) {
+      throw json.refusal(e, parser == null ? -1 : parser.currentLocation().getLineNr());
     } catch (JsonParseException e) {
       throw new ConversionException("line " + e.getLocation().getLineNr() + ": invalid JSON: " + e.getOriginalMessage()
         + " (a broken array cannot be skipped: fix the file or send one object per line)");
+    } catch (InputLimitException e) {
+      throw new ConversionException(e.getMessage());
     }
     return new long[] {rows, rejected};
   }
@@ -221,39 +227,52 @@ final class JsonConverter {
   private long[] lines(InputStream in, ObjectHandler handler) throws ConversionException, IOException {
     long rows = 0;
     long rejected = 0;
-    long lineNo = 0;
-    BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+    BoundedLineReader reader = new BoundedLineReader(new InputStreamReader(in, StandardCharsets.UTF_8),
+      limits.maxLineChars(), n -> limits.beyond(Limit.LINE, "line " + n, "the line is longer than",
+        "Shorten the line (one object per line)"));
     String line;
-    while ((line = reader.readLine()) != null) {
-      lineNo++;
-      if (line.isBlank()) {
-        continue;
-      }
-      String problem = problem(line);
-      if (problem == null) {
-        try (JsonParser p = FACTORY.createParser(line)) {
-          p.nextToken();
-          handler.object(p);
+    try {
+      while ((line = reader.readLine()) != null) {
+        long lineNo = reader.lineNo();
+        if (line.isBlank()) {
+          continue;
         }
-        rows++;
-      } else if (request.skipBadRows()) {
-        rejected++;
-      } else {
-        throw new ConversionException("line " + lineNo + ": " + problem
-          + " (upload with on_error=skip to skip such lines)");
+        try {
+          String problem = problem(line);
+          if (problem == null) {
+            try (JsonParser p = factory.createParser(line)) {
+              p.nextToken();
+              handler.object(p);
+            }
+            rows++;
+          } else if (request.skipBadRows()) {
+            rejected++;
+          } else {
+            throw new ConversionException("line " + lineNo + ": " + problem
+              + " (upload with on_error=skip to skip such lines)");
+          }
+        } catch (StreamConstraintsException e) {
+          throw json.refusal(e, lineNo);
+        } catch (InputLimitException e) {
+          throw new ConversionException(e.getMessage().replaceFirst("^line \\d+", "line " + lineNo));
+        }
       }
+    } catch (InputLimitException e) {
+      throw new ConversionException(e.getMessage());
     }
     return new long[] {rows, rejected};
   }
 
   /** Why a line is not one JSON object, or null when it is. */
-  private static String problem(String line) throws IOException {
-    try (JsonParser p = FACTORY.createParser(line)) {
+  private String problem(String line) throws IOException {
+    try (JsonParser p = factory.createParser(line)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return "not a JSON object";
       }
       p.skipChildren();
       return p.nextToken() == null ? null : "unexpected content after the object";
+    } catch (StreamConstraintsException e) {
+      throw e;
     } catch (JsonParseException e) {
       return "invalid JSON: " + e.getOriginalMessage();
     }

@@ -48,8 +48,9 @@ final class ParquetConverter {
   }
 
   ConvertResult convert() throws ConversionException, IOException {
+    InputLimits limits = request.limits();
     Properties props = new Properties();
-    props.setProperty("memory_limit", "256MB");
+    props.setProperty("memory_limit", limits.memoryLimit());
     props.setProperty("threads", "1");
     props.setProperty("duckdb.read_only", "false");
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:", props)) {
@@ -58,17 +59,34 @@ final class ParquetConverter {
         s.execute("SET autoload_known_extensions = false");
       }
       List<Column> columns = describe(c);
+      if (columns.size() > limits.maxColumns()) {
+        throw new ConversionException(limits.beyond(InputLimits.Limit.COLUMNS, "the file", "it has more than",
+          "Split the data into files of fewer columns").getMessage());
+      }
       progress.progress(5);
       long total = count(c);
       List<Schema> types = new ArrayList<>();
       List<String> names = new ArrayList<>();
       StringBuilder select = new StringBuilder("SELECT ");
+      List<String> guards = new ArrayList<>();
       for (int i = 0; i < columns.size(); i++) {
         Column col = columns.get(i);
         names.add(col.name());
         types.add(col.avro());
         String q = "\"" + col.name().replace("\"", "\"\"") + "\"";
-        select.append(i == 0 ? "" : ", ").append("text".equals(col.kind()) ? "CAST(" + q + " AS VARCHAR)" : q);
+        String value = "text".equals(col.kind()) ? "CAST(" + q + " AS VARCHAR)" : q;
+        String length = switch (col.kind()) {
+          case "string", "text" -> "strlen(" + value + ")";
+          case "blob" -> "octet_length(" + value + ")";
+          default -> null;
+        };
+        if (length != null) {
+          // values beyond the limit stop the scan before Java holds them
+          value = "CASE WHEN " + length + " > " + limits.maxFieldChars() + " THEN error(?) ELSE " + value + " END";
+          guards.add(limits.beyond(InputLimits.Limit.FIELD, "column '" + col.name() + "'", "a value is longer than",
+            "Shorten the values").getMessage());
+        }
+        select.append(i == 0 ? "" : ", ").append(value);
       }
       select.append(" FROM read_parquet(?)");
       Schema schema = ParquetSink.recordSchema(names, types);
@@ -77,7 +95,10 @@ final class ParquetConverter {
       long rows = 0;
       try (ParquetSink sink = ParquetSink.open(request.outputFile(), schema, model);
            PreparedStatement ps = c.prepareStatement(select.toString())) {
-        ps.setString(1, request.input().toString());
+        for (int i = 0; i < guards.size(); i++) {
+          ps.setString(i + 1, guards.get(i));
+        }
+        ps.setString(guards.size() + 1, request.input().toString());
         try (ResultSet rs = ps.executeQuery()) {
           GenericData.Record record = new GenericData.Record(schema);
           int last = -1;
@@ -87,7 +108,7 @@ final class ParquetConverter {
             }
             sink.write(record);
             rows++;
-            int percent = 5 + (int) (94 * rows / Math.max(1, total));
+            int percent = 5 + (int) Math.min(94, 94 * rows / Math.max(1, total)); // the footer may lie
             if (percent != last) {
               last = percent;
               progress.progress(percent);
@@ -103,7 +124,18 @@ final class ParquetConverter {
         return new ConvertResult(rows, 0, specs, bytes);
       }
     } catch (SQLException e) {
-      throw new ConversionException("not a valid Parquet file: " + clean(e.getMessage()));
+      String m = String.valueOf(e.getMessage());
+      int limit = m.indexOf("column '");
+      if (limit >= 0 && m.contains("(limit transform.")) {
+        String mine = m.substring(limit);
+        throw new ConversionException(mine.contains("\n") ? mine.substring(0, mine.indexOf('\n')) : mine);
+      }
+      if (m.contains("Out of Memory")) {
+        throw new ConversionException("reading the Parquet file needs more memory than its conversion may take "
+          + "(transform.memory_limit = " + limits.memoryLimit() + ", env TRIBUTARY_TRANSFORM_MEMORY_LIMIT): raise it, "
+          + "or write the file with smaller row groups");
+      }
+      throw new ConversionException("not a valid Parquet file: " + clean(m));
     }
   }
 

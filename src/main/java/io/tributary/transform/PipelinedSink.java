@@ -7,13 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Semaphore;
 
 /**
  * A {@link ParquetSink} fed from another thread: the caller (parsing the input) hands over records in batches
  * through a small bounded queue, and a writer thread of its own encodes and compresses them, so parsing and
  * Parquet encoding keep two cores busy. A batch closes at {@value #BATCH_ROWS} rows or about
- * {@value #BATCH_BYTES} bytes of field text, and at most {@value #QUEUED_BATCHES} batches wait, which bounds the
- * memory in flight whatever the row width.
+ * {@value #BATCH_BYTES} bytes of field text, and at most {@value #QUEUED_BATCHES} batches or {@value #QUEUED_KB} KiB
+ * of text wait (a larger batch goes alone), which bounds the memory in flight whatever the row width.
  *
  * <p>Records handed to {@link #write} belong to the sink from then on (use a new one per row). A failure of the
  * writer thread is rethrown to the caller at its next {@link #write} or at {@link #commit()}; {@link #close()}
@@ -24,10 +25,16 @@ final class PipelinedSink implements AutoCloseable {
   static final int BATCH_ROWS = 4096;
   static final long BATCH_BYTES = 1L << 20;
   static final int QUEUED_BATCHES = 6;
-  private static final List<GenericData.Record> END = List.of();
+  static final int QUEUED_KB = 8 << 10;
+  private static final Batch END = new Batch(List.of(), 0);
+
+  /** Rows handed over together, holding {@code permits} KiB of the in-flight allowance. */
+  private record Batch(List<GenericData.Record> rows, int permits) {
+  }
 
   private final ParquetSink sink;
-  private final BlockingQueue<List<GenericData.Record>> queue = new ArrayBlockingQueue<>(QUEUED_BATCHES);
+  private final BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(QUEUED_BATCHES);
+  private final Semaphore inFlight = new Semaphore(QUEUED_KB);
   private final Thread writer;
   private volatile Throwable failure;
   private volatile boolean aborted;
@@ -47,7 +54,7 @@ final class PipelinedSink implements AutoCloseable {
     batch.add(record);
     batchBytes += textBytes;
     if (batch.size() >= BATCH_ROWS || batchBytes >= BATCH_BYTES) {
-      handOver(batch);
+      handOver(batch, batchBytes);
       batch = new ArrayList<>(BATCH_ROWS);
       batchBytes = 0;
     }
@@ -56,9 +63,9 @@ final class PipelinedSink implements AutoCloseable {
   /** Writes what is left, finishes the file and moves it into place; returns its size. */
   long commit() throws IOException {
     if (!batch.isEmpty()) {
-      handOver(batch);
+      handOver(batch, batchBytes);
     }
-    handOver(END);
+    handOver(END.rows(), 0);
     ended = true;
     join();
     rethrow();
@@ -86,10 +93,12 @@ final class PipelinedSink implements AutoCloseable {
     }
   }
 
-  private void handOver(List<GenericData.Record> rows) throws IOException {
+  private void handOver(List<GenericData.Record> rows, long bytes) throws IOException {
     rethrow();
     try {
-      queue.put(rows);
+      int permits = rows == END.rows() ? 0 : (int) Math.max(1, Math.min(QUEUED_KB, bytes >> 10));
+      inFlight.acquire(permits);
+      queue.put(rows == END.rows() ? END : new Batch(rows, permits));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new java.io.InterruptedIOException("interrupted while writing Parquet");
@@ -119,19 +128,22 @@ final class PipelinedSink implements AutoCloseable {
   private void drain() {
     try {
       while (!aborted) {
-        List<GenericData.Record> rows = queue.take();
-        if (rows == END) {
+        Batch batch = queue.take();
+        if (batch == END) {
           return;
         }
+        List<GenericData.Record> rows = batch.rows();
         if (failure == null) {
           try {
             for (int i = 0; i < rows.size() && !aborted; i++) {
-              sink.write(rows.get(i));
+              GenericData.Record row = rows.set(i, null); // a written row can go before its batch is done
+              sink.write(row);
             }
           } catch (IOException | RuntimeException | Error e) {
             failure = e;
           }
         }
+        inFlight.release(batch.permits());
       }
     } catch (InterruptedException e) {
       // aborted

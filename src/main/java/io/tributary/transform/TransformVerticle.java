@@ -33,12 +33,14 @@ public final class TransformVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(TransformVerticle.class);
 
   private WorkerExecutor pool;
+  private InputLimits limits;
   private final Set<Thread> converting = ConcurrentHashMap.newKeySet();
   private volatile boolean stopping;
 
   @Override
   public Future<?> start() {
     int threads = Math.max(1, config().getInteger("instances", 2));
+    limits = InputLimits.from(config());
     pool = vertx.createSharedWorkerExecutor("tributary-transform", threads, 6, TimeUnit.HOURS);
     vertx.eventBus().<JsonObject>consumer(TransformContract.CONVERT, this::convert);
     int warmUpRows = config().getInteger("warmup_rows", 0);
@@ -85,7 +87,7 @@ public final class TransformVerticle extends VerticleBase {
   private JsonObject convertBlocking(JsonObject job) throws Exception {
     Path output = Path.of(job.getString("output"));
     ConvertRequest request = new ConvertRequest(Path.of(job.getString("input")),
-      SourceType.fromName(job.getString("source_type")), job.getBoolean("skip_bad_rows", false), output);
+      SourceType.fromName(job.getString("source_type")), job.getBoolean("skip_bad_rows", false), output, limits);
     converting.add(Thread.currentThread());
     try {
       Files.createDirectories(output.getParent());

@@ -27,23 +27,30 @@ final class TypedRowHandler extends AbstractBaseCsvCallbackHandler<TypedRowHandl
   private final Schema schema;
   private final ColumnKind[] kinds;
   private final BiFunction<ColumnKind, String, Object> slowPath;
+  private final CsvLimitCheck check;
   private boolean inHeader = true;
   private GenericData.Record record;
   private List<String> texts;
   private long chars;
   private boolean misfit;
 
-  /** @param slowPath the text parsing of a value; null when it does not fit the kind */
-  TypedRowHandler(Schema schema, ColumnKind[] kinds, BiFunction<ColumnKind, String, Object> slowPath) {
+  /**
+   * @param slowPath the text parsing of a value; null when it does not fit the kind
+   * @param check    the limits every field is checked against
+   */
+  TypedRowHandler(Schema schema, ColumnKind[] kinds, BiFunction<ColumnKind, String, Object> slowPath,
+                  CsvLimitCheck check) {
     this.schema = schema;
     this.kinds = kinds;
     this.slowPath = slowPath;
+    this.check = check;
   }
 
   @Override
   protected void handleBegin(long startingLineNumber) {
     chars = 0;
     misfit = false;
+    check.begin();
     if (inHeader) {
       texts = new ArrayList<>();
     } else {
@@ -53,6 +60,7 @@ final class TypedRowHandler extends AbstractBaseCsvCallbackHandler<TypedRowHandl
 
   @Override
   protected void handleField(int index, char[] buf, int begin, int len, boolean quoted) {
+    check.field(getStartingLineNumber(), index, len);
     chars += len;
     if (inHeader) {
       texts.add(new String(buf, begin, len));

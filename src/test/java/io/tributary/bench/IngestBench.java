@@ -29,7 +29,8 @@ import java.util.UUID;
  * partly warm), the two repeats show it in its steady state; the 1 GiB file once, to a fresh server.
  * Run with {@code mvn -Pbench verify}; results go to {@code target/bench/ingest.md} and {@code ingest.json}.
  * System properties: {@code bench.rows} (default 1,000,000), {@code bench.large.bytes} (default 1 GiB; 0 skips
- * the large-file run), {@code bench.heap} (default 512m).
+ * the large-file run), {@code bench.heap} (default 512m), and for the hostile-size runs of {@link LargeFileRuns}
+ * {@code bench.huge.rows} (default 60,000,000; 0 skips) and {@code bench.line.bytes} (default 1 GiB; 0 skips).
  */
 public final class IngestBench {
 
@@ -42,9 +43,11 @@ public final class IngestBench {
     String heap = System.getProperty("bench.heap", "512m");
 
     List<Result> results = new ArrayList<>();
-    Path csv = out.resolve("bench-" + rows + ".csv");
-    generate(csv, rows, Long.MAX_VALUE);
-    results.addAll(run("1M rows", csv, rows, jar, out, heap, 2));
+    if (rows > 0) {
+      Path csv = out.resolve("bench-" + rows + ".csv");
+      generate(csv, rows, Long.MAX_VALUE);
+      results.addAll(run("1M rows", csv, rows, jar, out, heap, 2));
+    }
     if (largeBytes > 0) {
       Path large = out.resolve("bench-large.csv");
       long largeRows = generate(large, Long.MAX_VALUE, largeBytes);
@@ -52,6 +55,13 @@ public final class IngestBench {
       Files.deleteIfExists(large);
     }
     report(results, out, heap);
+    List<LargeFileRuns.Run> hostile = LargeFileRuns.run(jar, out, heap, Long.getLong("bench.huge.rows", 60_000_000L),
+      Long.getLong("bench.line.bytes", 1L << 30));
+    if (!hostile.isEmpty()) {
+      String table = LargeFileRuns.table(hostile, heap);
+      System.out.println(table);
+      Files.writeString(out.resolve("ingest.md"), table, java.nio.file.StandardOpenOption.APPEND);
+    }
   }
 
   record Result(String label, long rows, long bytes, double uploadReplyS, double processS, double peakHeapMb,
