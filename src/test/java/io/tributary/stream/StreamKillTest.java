@@ -11,6 +11,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,7 +23,7 @@ class StreamKillTest {
   @Test
   @DisplayName("after SIGKILL and a restart, the dataset holds every produced record exactly once and no stray part")
   void exactlyOnceAfterKill(@TempDir Path dir) throws Exception {
-    int n = 100_000;
+    int chunk = 5_000;
     String topic = "kill-" + UUID.randomUUID();
     try (ChildServer server = new ChildServer(dir).start()) {
       String token = server.login();
@@ -29,19 +31,24 @@ class StreamKillTest {
         new JsonObject().put("name", "survivor").put("topic", topic).encode());
       assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 
+      // the producer goes on until the server is killed (at least 100,000 records), however slow the machine
       AtomicReference<Throwable> producing = new AtomicReference<>();
+      AtomicBoolean killed = new AtomicBoolean();
+      AtomicInteger produced = new AtomicInteger();
       Thread producer = new Thread(() -> {
         try {
-          for (int from = 0; from < n; from += 5_000) {
-            Kafka.produce(topic, from, 5_000, StreamIngestTest::record);
+          for (int from = 0; from < 100_000 || !killed.get() && from < 2_000_000; from += chunk) {
+            Kafka.produce(topic, from, chunk, StreamIngestTest::record);
+            produced.set(from + chunk);
             Thread.sleep(250);
           }
         } catch (Throwable t) {
           producing.set(t);
         }
       });
+      producer.setDaemon(true);
       producer.start();
-      long deadline = System.currentTimeMillis() + 60_000;
+      long deadline = System.currentTimeMillis() + 120_000;
       long ingested = 0;
       while (ingested == 0 && System.currentTimeMillis() < deadline) {
         ingested = stream(server, token).getLong("records_ingested");
@@ -50,8 +57,10 @@ class StreamKillTest {
       assertThat(ingested).as("batches were committed before the kill").isPositive();
       assertThat(producer.isAlive()).as("the kill comes while records are still being produced").isTrue();
       server.kill();
+      killed.set(true);
       producer.join();
       assertThat(producing.get()).isNull();
+      int n = produced.get();
 
       server.start();
       String again = server.login();
