@@ -31,12 +31,17 @@ public final class QueryCache {
   private final RedisLink redis;
   private final long ttlSeconds;
   private final long maxEntryBytes;
+  private final NearCache near;
 
-  /** @param config the {@code query} section: {@code cache_ttl_seconds}, {@code cache_max_entry_bytes} */
+  /**
+   * @param config the {@code query} section: {@code cache_ttl_seconds}, {@code cache_max_entry_bytes},
+   *               {@code near_cache_bytes} (this instance's in-memory copy of the hottest entries; 0 turns it off)
+   */
   public QueryCache(RedisLink redis, JsonObject config) {
     this.redis = redis;
     this.ttlSeconds = config.getLong("cache_ttl_seconds", 300L);
     this.maxEntryBytes = config.getLong("cache_max_entry_bytes", 2_097_152L);
+    this.near = new NearCache(config.getLong("near_cache_bytes", 33_554_432L), ttlSeconds);
   }
 
   /**
@@ -63,10 +68,20 @@ public final class QueryCache {
     if (ttlSeconds <= 0) {
       return Future.succeededFuture(null);
     }
+    Buffer local = near.get(key);
+    if (local != null) {
+      count("hit");
+      return Future.succeededFuture(local);
+    }
     return redis.send(Request.cmd(Command.GET).arg(key))
       .map(r -> {
         count(r == null ? "miss" : "hit");
-        return r == null ? null : r.toBuffer();
+        if (r == null) {
+          return null;
+        }
+        Buffer value = r.toBuffer();
+        near.put(key, value);
+        return value;
       })
       .otherwise(err -> {
         count("error");
@@ -78,6 +93,7 @@ public final class QueryCache {
   /** Stores a result (fire and forget; entries over the size bound are not cached). */
   public void put(String key, Buffer value) {
     if (ttlSeconds > 0 && value.length() <= maxEntryBytes) {
+      near.put(key, value);
       redis.send(Request.cmd(Command.SET).arg(key).arg(value).arg("EX").arg(ttlSeconds))
         .onFailure(err -> count("error"));
     }

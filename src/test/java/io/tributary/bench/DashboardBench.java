@@ -136,16 +136,33 @@ public final class DashboardBench {
       h <= 1.2 * d && h < 1000 ? "yes" : "NO");
   }
 
+  /**
+   * Warm loads at {@link #CONNECTIONS} connections, next to a bare Vert.x server (in this JVM) answering the same
+   * bytes from memory under the same load: the floor for moving a reply of this size through HTTP on this machine.
+   */
   private static String warm(ServerProcess server, String token, String id, int seconds, JsonObject results)
     throws Exception {
+    String path = "/api/v1/dashboards/" + id + "/data?width=1600";
+    byte[] body = get(server, token, path).encode().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    io.vertx.core.Vertx bareVertx = io.vertx.core.Vertx.vertx();
     try (LoadClient load = new LoadClient()) {
       RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET)
-        .setURI("/api/v1/dashboards/" + id + "/data?width=1600").putHeader("Authorization", "Bearer " + token);
+        .setURI(path).putHeader("Authorization", "Bearer " + token);
       LoadClient.Result r = load.run("warm GET .../data", server.port, options, null, CONNECTIONS, 3, seconds,
-        (status, body) -> status == 200);
-      results.put("warm", r.json());
-      return LoadClient.Result.header() + "\n" + r.row() + "\n\nwarm p99 under 20 ms: " + (r.p99Ms() < 20 ? "yes" : "NO")
-        + "\n";
+        (status, b) -> status == 200);
+      io.vertx.core.buffer.Buffer reply = io.vertx.core.buffer.Buffer.buffer(body);
+      int barePort = bareVertx.createHttpServer().requestHandler(req -> req.response()
+          .putHeader("Content-Type", "application/json").end(reply))
+        .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get().actualPort();
+      LoadClient.Result bare = load.run("bare Vert.x, the same bytes from memory", barePort,
+        new RequestOptions().setMethod(HttpMethod.GET).setURI("/"), null, CONNECTIONS, 3, seconds,
+        (status, b) -> status == 200);
+      results.put("warm", r.json().put("reply_bytes", body.length)).put("warm_bare", bare.json());
+      return LoadClient.Result.header() + "\n" + r.row() + "\n" + bare.row() + String.format(Locale.ROOT,
+        "%n%nReply: %,d bytes. warm p99 under 20 ms: %s (p99 %.1fx the bare server's)%n", body.length,
+        r.p99Ms() < 20 ? "yes" : "NO", r.p99Ms() / bare.p99Ms());
+    } finally {
+      bareVertx.close();
     }
   }
 

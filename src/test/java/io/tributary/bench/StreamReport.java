@@ -61,6 +61,13 @@ final class StreamReport {
       o.getInteger("rate"), o.getLong("sockets"), o.getDouble("offered_deliveries_per_s"), o.getDouble("delivered_per_s"),
       o.getValue("p50_ms"), o.getValue("p99_ms"), o.getValue("max_ms"), o.getLong("lagged_messages"),
       o.getLong("dropped_reported"), o.getDouble("server_dropped")));
+    JsonObject ob = r.getJsonObject("over_batched");
+    if (ob != null) {
+      md.append(String.format(Locale.ROOT, "| Tributary, `batch: true` (%d records/s) | %,d | %,.0f | %,.0f | %s | %s | %s | %,d | %,d | %,.0f |%n",
+        ob.getInteger("rate"), ob.getLong("sockets"), ob.getDouble("offered_deliveries_per_s"),
+        ob.getDouble("delivered_per_s"), ob.getValue("p50_ms"), ob.getValue("p99_ms"), ob.getValue("max_ms"),
+        ob.getLong("lagged_messages"), ob.getLong("dropped_reported"), ob.getDouble("server_dropped")));
+    }
     md.append(String.format(Locale.ROOT, "| bare Vert.x (as fast as it can) | %,d | | %,.0f | %s | %s | %s | | | |%n",
       b.getLong("sockets"), b.getDouble("delivered_per_s"), b.getValue("p50_ms"), b.getValue("p99_ms"), b.getValue("max_ms")));
     md.append(String.format(Locale.ROOT, "%nServer side (its fan-out histogram, producer's send → update handed to the "
@@ -72,6 +79,16 @@ final class StreamReport {
       100 * o.getDouble("delivered_per_s") / b.getDouble("delivered_per_s"), o.getDouble("heap_before_mb"),
       o.getDouble("heap_connected_mb"), o.getDouble("heap_after_mb"), o.getDouble("server_cpu_cores"),
       o.getDouble("client_cpu_cores"), b.getDouble("server_cpu_cores"), b.getDouble("client_cpu_cores")));
+    JsonObject burst = r.getJsonObject("burst");
+    if (burst != null) {
+      md.append(String.format(Locale.ROOT, "%n### 4. Burst: 1 socket, %,d records produced as fast as possible (in %.2f s)%n%n"
+          + "| reader | seconds | records/s | vs plain consumer | missing | duplicates | p99 ms |%n|---|---:|---:|---:|---:|---:|---:|%n"
+          + "| plain KafkaConsumer of the same topic, after the burst | %.2f | %,.0f | 100%% | | | |%n"
+          + "| Tributary socket (`batch: true`), from the burst's first send | %.2f | %,.0f | %.0f%% | %,d | %,d | %s |%n",
+        burst.getLong("records"), burst.getDouble("produce_s"), burst.getDouble("raw_s"), burst.getDouble("raw_per_s"), burst.getDouble("deliver_s"),
+        burst.getDouble("per_s"), 100 * burst.getDouble("ratio"), burst.getLong("missing"), burst.getLong("duplicates"),
+        burst.getValue("p99_ms")));
+    }
     System.out.println();
     System.out.println("Stream benchmark");
     System.out.println(md);
