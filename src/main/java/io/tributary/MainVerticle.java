@@ -14,6 +14,7 @@ import io.tributary.fanout.FanoutVerticle;
 import io.tributary.fanout.LiveBatch;
 import io.tributary.ingest.IngestionVerticle;
 import io.tributary.ingest.OutboxRelayVerticle;
+import io.tributary.insight.InsightVerticle;
 import io.tributary.kafka.KafkaTopics;
 import io.tributary.profile.ProfileVerticle;
 import io.tributary.query.QueryVerticle;
@@ -112,7 +113,7 @@ public final class MainVerticle extends VerticleBase {
     long deadline = System.nanoTime() + grace.toNanos();
     LOG.info("Shutting down (grace period {} s)", grace.toSeconds());
     List<String> order = List.of("HttpServerVerticle", "FanoutVerticle", "StreamVerticle", "IngestionVerticle",
-      "TransformVerticle", "ProfileVerticle", "QueryVerticle", "ExportVerticle", "OutboxRelayVerticle");
+      "TransformVerticle", "ProfileVerticle", "QueryVerticle", "ExportVerticle", "InsightVerticle", "OutboxRelayVerticle");
     Future<Void> chain = Future.succeededFuture();
     for (String name : order) {
       chain = chain.compose(v -> {
@@ -148,6 +149,8 @@ public final class MainVerticle extends VerticleBase {
       .compose(v -> deploy(QueryVerticle::new, Sections.of(cfg, "query", Sections.NODE), new DeploymentOptions()))
       .compose(v -> deploy(ExportVerticle::new, Sections.of(cfg, "dashboard", Sections.NODE),
         worker(cfg.getJsonObject("dashboard").getInteger("export_instances", 1))))
+      .compose(v -> deploy(InsightVerticle::new, Sections.of(cfg, "insight", Sections.NODE),
+        worker(cfg.getJsonObject("insight").getInteger("instances", 1))))
       .compose(v -> deploy(IngestionVerticle::new, Sections.of(cfg, "ingest", services), new DeploymentOptions()))
       .compose(v -> deploy(OutboxRelayVerticle::new, Sections.of(cfg, "ingest", services), new DeploymentOptions()))
       .compose(v -> deploy(StreamVerticle::new, Sections.of(cfg, "stream", services), new DeploymentOptions()))

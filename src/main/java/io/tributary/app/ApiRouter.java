@@ -20,6 +20,7 @@ import io.tributary.http.ContractValidation;
 import io.tributary.http.ErrorHandler;
 import io.tributary.http.RequestIdHandler;
 import io.tributary.ingest.IngestRepository;
+import io.tributary.insight.InsightRoutes;
 import io.tributary.ingest.UploadRoutes;
 import io.tributary.llm.LlmClient;
 import io.tributary.query.NaturalLanguage;
@@ -113,6 +114,8 @@ final class ApiRouter {
       .mount(router, contract, new RateLimiter(shared.redis(), cfg.getJsonObject("rate_limit")));
 
     new StreamRoutes(vertx, streams, shared.admin(), cfg.getJsonObject("kafka")).mount(router, contract);
+    new InsightRoutes(vertx, shared.pool(), shared.redis(), new LlmClient(vertx, cfg.getJsonObject("llm")), dataDir,
+      cfg.getJsonObject("insight")).mount(router, contract);
     dashboards.mount(router, contract);
     new AuditRoutes(shared.pool()).mount(router);
     new SocketRoutes(bearer, new UserSockets(vertx, fanout), streams, streamSockets).mount(router);

@@ -1,0 +1,150 @@
+package io.tributary.insight;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static io.tributary.insight.InsightDuck.count;
+import static io.tributary.insight.InsightDuck.identifier;
+import static io.tributary.insight.InsightDuck.num;
+
+/**
+ * What every step of an insight run shares: the loaded table {@code t} (numeric columns as DOUBLE, the time column
+ * as epoch seconds in {@code __ts}, categories as text), the row count, and each column's exact summary.
+ */
+final class Analysis {
+
+  /** The time column's epoch seconds in table {@code t}. */
+  static final String TS = "__ts";
+
+  /** A column's kind for the analysis. */
+  enum Kind { NUMERIC, TIME, CATEGORY, OTHER }
+
+  /** An analysed column: its name, its DuckDB type and its kind. */
+  record Column(String name, String type, Kind kind) {
+    String sql() {
+      return identifier(name);
+    }
+  }
+
+  /** A numeric column's exact summary (over its non-null values). */
+  record Numeric(Column column, long n, double median, double mad, double q1, double q3, double q90, double mean,
+                 double sd, double skew, double min, double max, double sum) {
+    double iqr() {
+      return q3 - q1;
+    }
+  }
+
+  /** A text column's summary: non-null values, approximate distinct values, values that parse as numbers/times. */
+  record Category(Column column, long n, long distinct, long numeric, long temporal) {
+  }
+
+  final InsightDuck duck;
+  final long rows;
+  final List<Column> columns;
+  final Column time;
+  final Map<String, Numeric> numeric = new LinkedHashMap<>();
+  final Map<String, Category> categories = new LinkedHashMap<>();
+  /** Robust-z or IQR outliers per numeric column (filled by {@link PointAnomalies}). */
+  final Map<String, Long> outliers = new LinkedHashMap<>();
+  /** Time-series figures per column, filled by {@link TimeSeries} (null without a time column). */
+  TimeSeries series;
+
+  Analysis(InsightDuck duck, long rows, List<Column> columns, Column time) {
+    this.duck = duck;
+    this.rows = rows;
+    this.columns = columns;
+    this.time = time;
+  }
+
+  static Kind kindOf(String duckType) {
+    String t = duckType.toUpperCase(Locale.ROOT);
+    if (t.startsWith("DECIMAL") || List.of("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT",
+      "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE").contains(t)) {
+      return Kind.NUMERIC;
+    }
+    if (t.equals("DATE") || t.startsWith("TIMESTAMP")) {
+      return Kind.TIME;
+    }
+    if (t.equals("VARCHAR") || t.equals("BOOLEAN") || t.startsWith("ENUM")) {
+      return Kind.CATEGORY;
+    }
+    return Kind.OTHER;
+  }
+
+  /** How a column is loaded into {@code t}. */
+  static String loadExpression(Column c) {
+    return switch (c.kind()) {
+      case NUMERIC -> "CAST(" + c.sql() + " AS DOUBLE) AS " + c.sql();
+      case CATEGORY -> "CAST(" + c.sql() + " AS VARCHAR) AS " + c.sql();
+      default -> c.sql();
+    };
+  }
+
+  List<Column> numericColumns() {
+    return columns.stream().filter(c -> c.kind() == Kind.NUMERIC).toList();
+  }
+
+  List<Column> categoryColumns() {
+    return columns.stream().filter(c -> c.kind() == Kind.CATEGORY).toList();
+  }
+
+  /** Computes every column's summary: one scan for the numeric columns, one for the text columns. */
+  void summarize() throws SQLException {
+    List<Column> nums = numericColumns();
+    if (!nums.isEmpty()) {
+      StringBuilder sql = new StringBuilder("SELECT ");
+      for (Column c : nums) {
+        String x = c.sql();
+        sql.append(sql.length() > 7 ? ", " : "").append("count(").append(x).append("), median(").append(x)
+          .append("), mad(").append(x).append("), quantile_cont(").append(x).append(", 0.25), quantile_cont(")
+          .append(x).append(", 0.75), quantile_cont(").append(x).append(", 0.9), avg(").append(x)
+          .append("), stddev_samp(").append(x).append("), skewness(").append(x).append("), min(").append(x)
+          .append("), max(").append(x).append("), sum(").append(x).append(")");
+      }
+      Object[] r = duck.row(sql.append(" FROM t").toString());
+      for (int i = 0; i < nums.size(); i++) {
+        int o = i * 12;
+        numeric.put(nums.get(i).name(), new Numeric(nums.get(i), count(r[o]), num(r[o + 1]), num(r[o + 2]),
+          num(r[o + 3]), num(r[o + 4]), num(r[o + 5]), num(r[o + 6]), num(r[o + 7]), num(r[o + 8]), num(r[o + 9]),
+          num(r[o + 10]), num(r[o + 11])));
+      }
+    }
+    List<Column> cats = categoryColumns();
+    if (!cats.isEmpty()) {
+      StringBuilder sql = new StringBuilder("SELECT ");
+      for (Column c : cats) {
+        String x = c.sql();
+        sql.append(sql.length() > 7 ? ", " : "").append("count(").append(x).append("), approx_count_distinct(")
+          .append(x).append("), count(TRY_CAST(").append(x).append(" AS DOUBLE)), count(TRY_CAST(").append(x)
+          .append(" AS TIMESTAMP))");
+      }
+      Object[] r = duck.row(sql.append(" FROM t").toString());
+      for (int i = 0; i < cats.size(); i++) {
+        int o = i * 4;
+        categories.put(cats.get(i).name(), new Category(cats.get(i), count(r[o]), count(r[o + 1]), count(r[o + 2]),
+          count(r[o + 3])));
+      }
+    }
+  }
+
+  /** Null values of a column: the rows minus its non-null values (-1 for columns without a summary). */
+  long nulls(Column c) {
+    if (numeric.containsKey(c.name())) {
+      return rows - numeric.get(c.name()).n();
+    }
+    if (categories.containsKey(c.name())) {
+      return rows - categories.get(c.name()).n();
+    }
+    return -1;
+  }
+
+  static List<String> names(List<Column> columns) {
+    List<String> out = new ArrayList<>();
+    columns.forEach(c -> out.add(c.name()));
+    return out;
+  }
+}

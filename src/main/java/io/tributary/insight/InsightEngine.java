@@ -1,0 +1,174 @@
+package io.tributary.insight;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Computes a dataset's anomalies, trends and recommendations with DuckDB over its Parquet files (see
+ * {@link InsightContract#GENERATE} for the shapes). Blocking: runs on the insight worker.
+ */
+final class InsightEngine {
+
+  /** Family-wise error rate of the trends of one report: each test is held to ALPHA / tests (Bonferroni). */
+  static final double ALPHA = 0.01;
+  static final int MAX_NUMERIC = 30;
+  static final int MAX_CATEGORIES = 20;
+  static final int MAX_TRENDS = 20;
+
+  private final InsightSettings settings;
+
+  InsightEngine(InsightSettings settings) {
+    this.settings = settings;
+  }
+
+  /** A request's failure the caller must fix (unknown column, time column of another type). */
+  static final class BadRequest extends RuntimeException {
+    BadRequest(String message) {
+      super(message);
+    }
+  }
+
+  JsonObject generate(List<Path> files, List<String> selected, String timeColumn, JsonObject profile)
+    throws SQLException {
+    try (InsightDuck duck = InsightDuck.open(files, settings.tempDir(), settings.memoryLimit(), settings.threads())) {
+      Map<String, Analysis.Column> all = new LinkedHashMap<>();
+      for (String[] c : duck.describe(files)) {
+        all.put(c[0], new Analysis.Column(c[0], c[1], Analysis.kindOf(c[1])));
+      }
+      Analysis.Column time = timeColumn(all, timeColumn);
+      List<Analysis.Column> analysed = analysed(all, selected, time);
+      List<String> load = new ArrayList<>();
+      analysed.forEach(c -> load.add(Analysis.loadExpression(c)));
+      if (time != null) {
+        load.add("epoch_ms(CAST(" + time.sql() + " AS TIMESTAMP)) / 1000.0 AS " + Analysis.TS);
+      }
+      duck.load(files, load);
+      long rows = InsightDuck.count(duck.row("SELECT count(*) FROM t")[0]);
+      Analysis a = new Analysis(duck, rows, analysed, time);
+      a.summarize();
+      return report(a, profile);
+    }
+  }
+
+  private JsonObject report(Analysis a, JsonObject profile) throws SQLException {
+    JsonArray anomalies = PointAnomalies.find(a);
+    List<JsonObject> trends = new ArrayList<>();
+    List<LevelShifts.Shift> shifts = List.of();
+    if (a.time != null) {
+      a.series = TimeSeries.of(a);
+    }
+    if (a.series != null) {
+      trends.addAll(a.series.trends(a.time.name()));
+      trends.addAll(a.series.seasonality(a));
+      shifts = LevelShifts.find(a);
+    }
+    trends.addAll(Trends.correlations(a));
+    trends.addAll(Trends.categories(a));
+    trends.addAll(Trends.skew(a));
+    trends.addAll(Trends.concentration(a));
+    judge(trends);
+    if (a.series != null) {
+      Set<String> trending = new HashSet<>();
+      trends.stream().filter(t -> "linear_trend".equals(t.getString("type")) && Boolean.TRUE.equals(t.getBoolean("significant")))
+        .forEach(t -> trending.add(t.getString("column")));
+      anomalies.addAll(a.series.offTrend(a, trending));
+    }
+    for (LevelShifts.Shift s : shifts) {
+      trends.add(s.trend().put("significant", true));
+      anomalies.add(s.anomaly());
+    }
+    trends.sort(Comparator.comparing((JsonObject t) -> !Boolean.TRUE.equals(t.getBoolean("significant")))
+      .thenComparingInt(t -> order(t.getString("type")))
+      .thenComparingDouble(t -> t.getDouble("p_value") == null ? 1.0 : t.getDouble("p_value")));
+    List<JsonObject> kept = trends.subList(0, Math.min(MAX_TRENDS, trends.size()));
+    JsonArray ranked = rank(anomalies);
+    return new JsonObject().put("row_count", a.rows).put("columns_analyzed", new JsonArray(Analysis.names(a.columns)))
+      .put("time_column", a.time == null ? null : a.time.name())
+      .put("anomalies", ranked).put("anomaly_count", anomalies.size())
+      .put("trends", new JsonArray(new ArrayList<>(kept)))
+      .put("recommendations", Recommendations.of(a, profile, kept));
+  }
+
+  /** Significance of every tested trend at {@link #ALPHA} over the number of tests; untested ones are null. */
+  static void judge(List<JsonObject> trends) {
+    long tests = trends.stream().filter(t -> t.getDouble("p_value") != null).count();
+    double level = ALPHA / Math.max(1, tests);
+    for (JsonObject t : trends) {
+      Double p = t.getDouble("p_value");
+      t.put("significant", p == null ? null : p < level);
+    }
+  }
+
+  private static int order(String type) {
+    return List.of("level_shift", "linear_trend", "seasonality", "correlation", "dominant_category", "skew",
+      "concentration").indexOf(type);
+  }
+
+  /** One anomaly per column and row (the most severe), most severe first, at most {@code max_anomalies}. */
+  private JsonArray rank(JsonArray anomalies) {
+    Map<String, JsonObject> best = new LinkedHashMap<>();
+    for (Object o : anomalies) {
+      JsonObject an = (JsonObject) o;
+      String key = an.getString("column") + "#" + (an.getValue("row_ref") == null ? an.getString("method")
+        : an.getValue("row_ref"));
+      JsonObject seen = best.get(key);
+      if (seen == null || Math.abs(an.getDouble("score", 0.0)) > Math.abs(seen.getDouble("score", 0.0))) {
+        best.put(key, an);
+      }
+    }
+    List<JsonObject> list = new ArrayList<>(best.values());
+    list.sort(Comparator.comparingInt((JsonObject an) -> -Severity.rank(an.getString("severity")))
+      .thenComparingInt(an -> "level_shift".equals(an.getString("method")) ? 0 : 1)
+      .thenComparingDouble(an -> -Math.abs(an.getDouble("score", 0.0))));
+    return new JsonArray(new ArrayList<>(list.subList(0, Math.min(settings.maxAnomalies(), list.size()))));
+  }
+
+  private static Analysis.Column timeColumn(Map<String, Analysis.Column> all, String name) {
+    if (name == null) {
+      return all.values().stream().filter(c -> c.kind() == Analysis.Kind.TIME).findFirst().orElse(null);
+    }
+    Analysis.Column c = all.get(name);
+    if (c == null) {
+      throw new BadRequest("Unknown time_column: " + name);
+    }
+    if (c.kind() != Analysis.Kind.TIME) {
+      throw new BadRequest("time_column " + name + " is " + c.type() + ", not a date or timestamp");
+    }
+    return c;
+  }
+
+  private static List<Analysis.Column> analysed(Map<String, Analysis.Column> all, List<String> selected,
+                                                Analysis.Column time) {
+    List<Analysis.Column> chosen = new ArrayList<>();
+    if (selected != null) {
+      for (String name : selected) {
+        if (!all.containsKey(name)) {
+          throw new BadRequest("Unknown column: " + name);
+        }
+      }
+    }
+    int numeric = 0;
+    int categories = 0;
+    for (Analysis.Column c : all.values()) {
+      if ((selected != null && !selected.contains(c.name())) || c.equals(time)) {
+        continue;
+      }
+      if (c.kind() == Analysis.Kind.NUMERIC && numeric++ < MAX_NUMERIC) {
+        chosen.add(c);
+      } else if (c.kind() == Analysis.Kind.CATEGORY && categories++ < MAX_CATEGORIES) {
+        chosen.add(c);
+      }
+    }
+    return chosen;
+  }
+}

@@ -1,0 +1,16 @@
+package io.tributary.insight;
+
+import io.tributary.config.Sections;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Path;
+
+/** The insight worker's settings: the {@code insight} section of the configuration. */
+record InsightSettings(String memoryLimit, int threads, int maxAnomalies, Path tempDir) {
+
+  static InsightSettings from(JsonObject cfg) {
+    return new InsightSettings(cfg.getString("memory_limit", "512MB"), cfg.getInteger("threads", 2),
+      cfg.getInteger("max_anomalies", 50),
+      Path.of(cfg.getJsonObject(Sections.NODE).getString("data_dir"), "tmp", "insight"));
+  }
+}
