@@ -14,6 +14,8 @@ import io.tributary.fanout.FanoutVerticle;
 import io.tributary.fanout.LiveBatch;
 import io.tributary.ingest.IngestionVerticle;
 import io.tributary.ingest.OutboxRelayVerticle;
+import io.tributary.ml.PredictVerticle;
+import io.tributary.ml.TrainVerticle;
 import io.tributary.kafka.KafkaTopics;
 import io.tributary.profile.ProfileVerticle;
 import io.tributary.query.QueryVerticle;
@@ -148,6 +150,9 @@ public final class MainVerticle extends VerticleBase {
       .compose(v -> deploy(QueryVerticle::new, Sections.of(cfg, "query", Sections.NODE), new DeploymentOptions()))
       .compose(v -> deploy(ExportVerticle::new, Sections.of(cfg, "dashboard", Sections.NODE),
         worker(cfg.getJsonObject("dashboard").getInteger("export_instances", 1))))
+      .compose(v -> deploy(TrainVerticle::new, Sections.of(cfg, "ml", Sections.NODE, "postgres"), new DeploymentOptions()))
+      .compose(v -> deploy(PredictVerticle::new, Sections.of(cfg, "ml"),
+        worker(cfg.getJsonObject("ml").getInteger("predict_instances", 2))))
       .compose(v -> deploy(IngestionVerticle::new, Sections.of(cfg, "ingest", services), new DeploymentOptions()))
       .compose(v -> deploy(OutboxRelayVerticle::new, Sections.of(cfg, "ingest", services), new DeploymentOptions()))
       .compose(v -> deploy(StreamVerticle::new, Sections.of(cfg, "stream", services), new DeploymentOptions()))
