@@ -52,6 +52,8 @@ public final class MlRoutes {
       .handler(this::cancel);
     router.get("/api/v1/ml/models").handler(this::listModels);
     router.get("/api/v1/ml/models/:model_id").handler(this::getModel);
+    router.put("/api/v1/ml/models/:model_id/aliases/:alias").handler(Caller.requireRole(Caller.ANALYST, Caller.ADMIN))
+      .handler(contract.jsonBody("setModelAlias")).handler(this::setAlias);
     router.post("/api/v1/ml/predict").handler(contract.jsonBody("predict")).handler(this::predict);
   }
 
@@ -147,6 +149,19 @@ public final class MlRoutes {
   private void getModel(RoutingContext ctx) {
     UUID modelId = Params.pathId(ctx, "model_id", "Model");
     registry.find(modelId, Caller.of(ctx).id()).compose(m -> found(m, "Model"))
+      .onSuccess(m -> Json.ok(ctx, m)).onFailure(ctx::fail);
+  }
+
+  private void setAlias(RoutingContext ctx) {
+    UUID owner = Caller.of(ctx).id();
+    UUID modelId = Params.pathId(ctx, "model_id", "Model");
+    String alias = ctx.pathParam("alias");
+    if (!alias.matches("[A-Za-z0-9_-]{1,100}")) {
+      throw new ApiException(ErrorCode.VALIDATION_FAILED, "alias must be 1-100 letters, digits, '_' or '-'");
+    }
+    registry.setAlias(modelId, owner, alias, Json.body(ctx).getInteger("version"))
+      .compose(set -> set ? registry.find(modelId, owner) : Future.succeededFuture(null))
+      .compose(m -> found(m, "Model version"))
       .onSuccess(m -> Json.ok(ctx, m)).onFailure(ctx::fail);
   }
 

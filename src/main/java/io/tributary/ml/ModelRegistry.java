@@ -31,6 +31,9 @@ final class ModelRegistry {
     + "ON v.model_id = a.model_id AND v.version = a.version WHERE a.model_id = $1 AND a.alias = '" + CHAMPION + "'";
   static final String SET_ALIAS = "INSERT INTO ml_model_aliases (model_id, alias, version) VALUES ($1, $2, $3) "
     + "ON CONFLICT (model_id, alias) DO UPDATE SET version = excluded.version, updated_at = now()";
+  static final String SET_OWN_ALIAS = "INSERT INTO ml_model_aliases (model_id, alias, version) SELECT v.model_id, $3, "
+    + "v.version FROM ml_model_versions v JOIN ml_models m ON m.id = v.model_id WHERE m.id = $1 AND m.owner_id = $2 "
+    + "AND v.version = $4 ON CONFLICT (model_id, alias) DO UPDATE SET version = excluded.version, updated_at = now()";
   static final String LINK_RUN = "UPDATE ml_runs SET model_id = $2, model_version = $3 WHERE id = $1";
 
   static final String MODEL_COLUMNS = "m.id, m.name, m.problem_type, m.target_column, m.created_at, m.updated_at, "
@@ -103,6 +106,12 @@ final class ModelRegistry {
                 .put("champion", better));
           });
       });
+  }
+
+  /** Points the owner's model's {@code alias} at {@code version}; false when there is no such model or version. */
+  Future<Boolean> setAlias(UUID modelId, UUID ownerId, String alias, int version) {
+    return pool.preparedQuery(SET_OWN_ALIAS).execute(Tuple.of(modelId, ownerId, alias, version))
+      .map(r -> r.rowCount() > 0);
   }
 
   /** The kind, problem and target of the owner's model of that name, or null. */

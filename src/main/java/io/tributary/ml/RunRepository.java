@@ -27,9 +27,12 @@ final class RunRepository {
   static final String FAIL = "UPDATE ml_runs SET status = 'failed', error = $2, finished_at = now(), duration_ms = "
     + "(extract(epoch FROM now() - coalesce(started_at, created_at)) * 1000)::bigint "
     + "WHERE id = $1 AND status IN ('queued', 'running') RETURNING *";
-  static final String FIND = "SELECT * FROM ml_runs WHERE id = $1 AND owner_id = $2";
+  /** Runs with their job's state: a job that failed outside the trainer (given up after crashes) fails its run. */
+  static final String WITH_JOB = "SELECT r.*, j.status AS job_status, j.error AS job_error FROM ml_runs r "
+    + "LEFT JOIN jobs j ON j.id = r.job_id ";
+  static final String FIND = WITH_JOB + "WHERE r.id = $1 AND r.owner_id = $2";
   static final String FIND_ANY = "SELECT * FROM ml_runs WHERE id = $1";
-  static final String LIST = "SELECT * FROM ml_runs WHERE owner_id = $1 ORDER BY created_at DESC, id LIMIT $2 OFFSET $3";
+  static final String LIST = WITH_JOB + "WHERE r.owner_id = $1 ORDER BY r.created_at DESC, r.id LIMIT $2 OFFSET $3";
 
   private final Pool pool;
   private final Path dataDir;
@@ -118,10 +121,17 @@ final class RunRepository {
   static JsonObject toJson(Row row) {
     Long ms = row.getLong("duration_ms");
     UUID modelId = row.getUUID("model_id");
+    String status = row.getString("status");
+    String error = row.getString("error");
+    boolean live = "queued".equals(status) || "running".equals(status);
+    if (live && row.getColumnIndex("job_status") >= 0 && "failed".equals(row.getString("job_status"))) {
+      status = "failed";
+      error = row.getString("job_error");
+    }
     return new JsonObject()
       .put("run_id", row.getUUID("id").toString())
       .put("job_id", row.getUUID("job_id").toString())
-      .put("status", row.getString("status"))
+      .put("status", status)
       .put("model_id", modelId == null ? null : modelId.toString())
       .put("model_version", row.getInteger("model_version"))
       .put("model_name", row.getString("model_name"))
@@ -131,7 +141,7 @@ final class RunRepository {
       .put("params", row.getValue("params"))
       .put("dataset_id", row.getUUID("dataset_id").toString())
       .put("dataset_version", row.getInteger("dataset_version"))
-      .put("error", row.getString("error"))
+      .put("error", error)
       .put("created_at", time(row.getOffsetDateTime("created_at")))
       .put("started_at", time(row.getOffsetDateTime("started_at")))
       .put("finished_at", time(row.getOffsetDateTime("finished_at")));

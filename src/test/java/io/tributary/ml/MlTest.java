@@ -171,6 +171,21 @@ class MlTest {
       .put("problem_type", "regression").put("model_name", "line"));
     assertThat(again.getString("model_id")).isEqualTo(run.getString("model_id"));
     assertThat(again.getInteger("model_version")).isEqualTo(2);
+    String modelId = run.getString("model_id");
+    assertThat(analyst.get("/api/v1/ml/models/" + modelId).bodyAsJsonObject().getJsonObject("aliases")
+      .getInteger("champion")).as("as good on holdout: the champion moves").isEqualTo(2);
+    HttpResponse<Buffer> set = Api.send(analyst.request(io.vertx.core.http.HttpMethod.PUT, "/api/v1/ml/models/"
+      + modelId + "/aliases/champion").sendJsonObject(new JsonObject().put("version", 1)));
+    assertThat(set.statusCode()).as(set.bodyAsString()).isEqualTo(200);
+    JsonObject x2 = new JsonObject().put("x", 2.0).put("note", "n3");
+    assertThat(predict(new JsonObject().put("model_id", modelId).put("features", x2), 200).getInteger("version"))
+      .isEqualTo(1);
+    assertThat(predict(new JsonObject().put("model_id", modelId).put("version", 2).put("features", x2), 200)
+      .getInteger("version")).isEqualTo(2);
+    Api.error(analyst.post("/api/v1/ml/predict", new JsonObject().put("model_id", modelId).put("version", 9)
+      .put("features", x2)), 404, "NOT_FOUND");
+    Api.error(Api.send(Api.newUser("analyst").request(io.vertx.core.http.HttpMethod.PUT, "/api/v1/ml/models/"
+      + modelId + "/aliases/champion").sendJsonObject(new JsonObject().put("version", 2))), 404, "NOT_FOUND");
     Api.error(analyst.post("/api/v1/ml/train", new JsonObject().put("dataset_id", lineDataset).put("target_column", "x")
       .put("problem_type", "regression").put("model_name", "line")), 409, "CONFLICT");
   }
