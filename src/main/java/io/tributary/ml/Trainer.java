@@ -16,6 +16,7 @@ final class Trainer {
 
   static final int[] DEPTHS = {3, 6};
   static final double[] ETAS = {0.1, 0.3};
+  static final int ROWS_PER_THREAD = 100_000;
 
   /** The chosen model, its holdout metrics (with the baseline's under {@code baseline}), and every candidate. */
   record Result(Scorer model, JsonObject metrics, JsonObject params, JsonArray candidates) {
@@ -45,7 +46,7 @@ final class Trainer {
       for (int depth : DEPTHS) {
         for (double eta : ETAS) {
           BoostedModel model = BoostedModel.train(data.schema(), dtrain, dholdout, depth, eta, spec.maxRounds(),
-            spec.threads(), spec.seed(), stop);
+            threads(spec, data.rows()), spec.seed(), stop);
           JsonObject metrics = ModelMetrics.of(model, holdout);
           candidates.add(candidate(model, metrics));
           if (ModelMetrics.selectionScore(metrics) < ModelMetrics.selectionScore(bestMetrics)) {
@@ -67,9 +68,21 @@ final class Trainer {
     }
     JsonObject params = best.params().copy().put("model_type", best.kind())
       .put("selection_metric", ModelMetrics.selectionMetric(data.schema().classification()))
-      .put("rows_train", train.rows()).put("rows_holdout", holdout.rows()).put("encoded_width", data.width());
+      .put("threads", threads(spec, data.rows())).put("rows_train", train.rows()).put("rows_holdout", holdout.rows()).put("encoded_width", data.width());
     JsonObject metrics = bestMetrics.copy().put("baseline", baselineMetrics.copy().put("model_type", baseline.kind()));
     return new Result(best, metrics, params, candidates);
+  }
+
+  /**
+   * XGBoost threads: {@code ml.threads}, or with 0 one per {@value #ROWS_PER_THREAD} rows up to the cores. On small
+   * data more threads only add synchronization, and on a busy machine OpenMP's waiting threads made a 20k-row run
+   * take over 200 s where one thread took 15 s.
+   */
+  static int threads(TrainSpec spec, int rows) {
+    if (spec.threads() > 0) {
+      return spec.threads();
+    }
+    return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), rows / ROWS_PER_THREAD));
   }
 
   private static JsonObject candidate(Scorer model, JsonObject metrics) {
