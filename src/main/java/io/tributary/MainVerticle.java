@@ -15,6 +15,8 @@ import io.tributary.fanout.LiveBatch;
 import io.tributary.ingest.IngestionVerticle;
 import io.tributary.ingest.OutboxRelayVerticle;
 import io.tributary.insight.InsightVerticle;
+import io.tributary.ml.PredictVerticle;
+import io.tributary.ml.TrainVerticle;
 import io.tributary.kafka.KafkaTopics;
 import io.tributary.profile.ProfileVerticle;
 import io.tributary.query.QueryVerticle;
@@ -151,6 +153,9 @@ public final class MainVerticle extends VerticleBase {
         worker(cfg.getJsonObject("dashboard").getInteger("export_instances", 1))))
       .compose(v -> deploy(InsightVerticle::new, Sections.of(cfg, "insight", Sections.NODE),
         worker(cfg.getJsonObject("insight").getInteger("instances", 1))))
+      .compose(v -> deploy(TrainVerticle::new, Sections.of(cfg, "ml", Sections.NODE, "postgres"), new DeploymentOptions()))
+      .compose(v -> deploy(PredictVerticle::new, Sections.of(cfg, "ml"),
+        worker(cfg.getJsonObject("ml").getInteger("predict_instances", 2))))
       .compose(v -> deploy(IngestionVerticle::new, Sections.of(cfg, "ingest", services), new DeploymentOptions()))
       .compose(v -> deploy(OutboxRelayVerticle::new, Sections.of(cfg, "ingest", services), new DeploymentOptions()))
       .compose(v -> deploy(StreamVerticle::new, Sections.of(cfg, "stream", services), new DeploymentOptions()))

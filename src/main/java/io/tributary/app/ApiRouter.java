@@ -23,6 +23,7 @@ import io.tributary.ingest.IngestRepository;
 import io.tributary.insight.InsightRoutes;
 import io.tributary.ingest.UploadRoutes;
 import io.tributary.llm.LlmClient;
+import io.tributary.ml.MlRoutes;
 import io.tributary.query.NaturalLanguage;
 import io.tributary.query.QueryCache;
 import io.tributary.query.QueryRoutes;
@@ -118,6 +119,8 @@ final class ApiRouter {
       cfg.getJsonObject("insight")).mount(router, contract);
     dashboards.mount(router, contract);
     new AuditRoutes(shared.pool()).mount(router);
+    new MlRoutes(vertx, shared.pool(), dataDir, cfg.getJsonObject("ml"), cfg.getJsonObject("kafka").getJsonObject("topics"))
+      .mount(router, contract);
     new SocketRoutes(bearer, new UserSockets(vertx, fanout), streams, streamSockets).mount(router);
     dashboards.mountSockets(router);
     new WebRoutes().mount(router); // the web app, last: it never answers an API path

@@ -68,6 +68,11 @@ public final class EnvOverrides {
     m.put("TRIBUTARY_STREAM_WRITER_THREADS", "stream.writer_threads");
     m.put("TRIBUTARY_SOCKET_BACKLOG_RECORDS", "fanout.socket_backlog_records");
     m.put("TRIBUTARY_SOCKET_BACKLOG_BYTES", "fanout.socket_backlog_bytes");
+    m.put("TRIBUTARY_ML_TRAIN_TIMEOUT_MS", "ml.train_timeout_ms");
+    m.put("TRIBUTARY_ML_TRAIN_INSTANCES", "ml.train_instances");
+    m.put("TRIBUTARY_ML_THREADS", "ml.threads");
+    m.put("TRIBUTARY_ML_MEMORY_LIMIT", "ml.memory_limit");
+    m.put("TRIBUTARY_ML_MAX_CLASSES", "ml.max_classes");
     return Map.copyOf(m);
   }
 

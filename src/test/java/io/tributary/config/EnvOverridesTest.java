@@ -34,7 +34,9 @@ class EnvOverridesTest {
       });
 
       JsonObject cfg = Await.result(AppConfig.load(vertx, Map.of("TRIBUTARY_HTTP_PORT", "9999",
-        "TRIBUTARY_PG_URL", "postgresql://u:p@db:5432/x", "TRIBUTARY_MAX_UPLOAD_BYTES", "1024")));
+        "TRIBUTARY_PG_URL", "postgresql://u:p@db:5432/x", "TRIBUTARY_MAX_UPLOAD_BYTES", "1024",
+        "TRIBUTARY_ML_TRAIN_TIMEOUT_MS", "5000")));
+      assertThat(cfg.getJsonObject("ml").getLong("train_timeout_ms")).isEqualTo(5000L);
       assertThat(cfg.getJsonObject("http").getValue("port")).isEqualTo(9999);
       assertThat(cfg.getJsonObject("postgres").getString("url")).isEqualTo("postgresql://u:p@db:5432/x");
       assertThat(cfg.getJsonObject("http").getLong("max_upload_bytes")).isEqualTo(1024L);

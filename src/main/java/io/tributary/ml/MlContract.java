@@ -1,0 +1,46 @@
+package io.tributary.ml;
+
+import io.tributary.ingest.JobContract;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Event-bus contract of machine learning. Training is a job of kind {@link #JOB_TYPE}: {@link TrainVerticle} answers
+ * {@code jobs.run.ml_train} (request: the job, whose {@code params} hold {@code run_id} and the run's settings;
+ * reply {@code {run_id, model_id, model_version, row_count}}; a run that cannot produce a model fails with
+ * {@code VALIDATION_FAILED} and its reason). Predictions go to {@link PredictVerticle}.
+ */
+public final class MlContract {
+
+  /** The job type of training runs. */
+  public static final String JOB_TYPE = "ml_train";
+
+  /**
+   * Request/reply: score rows with a stored model. Request {@code {file, kind, schema, rows:[{feature: value}]}};
+   * reply {@code {predictions:[{prediction, confidence?, probabilities?}]}}. A missing or mistyped feature fails
+   * with {@code VALIDATION_FAILED} naming it.
+   */
+  public static final String PREDICT = "ml.predict";
+
+  private MlContract() {
+  }
+
+  /** The address training runs are asked to run at. */
+  public static String trainAddress() {
+    return JobContract.runAddress(JOB_TYPE);
+  }
+
+  static JsonObject predictRequest(String file, String kind, JsonObject schema, JsonArray rows) {
+    return new JsonObject().put("file", file).put("kind", kind).put("schema", schema).put("rows", rows);
+  }
+
+  /** Sends {@link #PREDICT}, waiting at most {@code timeoutMs}; answers the predictions. */
+  static Future<JsonArray> predict(Vertx vertx, JsonObject request, long timeoutMs) {
+    return vertx.eventBus().<JsonObject>request(PREDICT, request, new DeliveryOptions().setSendTimeout(timeoutMs))
+      .map(Message::body).map(body -> body.getJsonArray("predictions"));
+  }
+}

@@ -1,0 +1,90 @@
+package io.tributary.ml;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Stored models, read once and kept: a bounded cache (least recently used out) of scorers by file, shared by the
+ * predict workers of this process. Model files never change (their names carry the run id), so an entry never
+ * goes stale.
+ */
+final class Scorers {
+
+  /** A model ready to score, with the schema its rows are checked against. */
+  record Loaded(FeatureSchema schema, Scorer scorer) {
+  }
+
+  private final Map<String, Loaded> cache;
+
+  Scorers(int maxEntries) {
+    this.cache = new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Loaded> eldest) {
+        return size() > maxEntries;
+      }
+    };
+  }
+
+  /** The model in {@code file} (absolute), loading it on first use. Blocking on a miss. */
+  Loaded get(String file, String kind, JsonObject schema) {
+    synchronized (cache) {
+      Loaded hit = cache.get(file);
+      if (hit != null) {
+        return hit;
+      }
+    }
+    Loaded loaded = new Loaded(FeatureSchema.fromJson(schema), load(kind, Path.of(file), FeatureSchema.fromJson(schema)));
+    synchronized (cache) {
+      Loaded raced = cache.putIfAbsent(file, loaded);
+      return raced == null ? loaded : raced;
+    }
+  }
+
+  static Scorer load(String kind, Path file, FeatureSchema schema) {
+    try {
+      byte[] bytes = Files.readAllBytes(file);
+      return "xgboost".equals(kind) ? BoostedModel.load(bytes, schema) : LinearBaseline.fromBytes(bytes);
+    } catch (Exception e) {
+      throw new IllegalStateException("model file " + file.getFileName() + " could not be loaded: " + e.getMessage(), e);
+    }
+  }
+
+  /** Scores rows given as JSON objects: {@code [{prediction, confidence?, probabilities?}]}. */
+  static JsonArray score(Loaded model, JsonArray rows) {
+    FeatureSchema schema = model.schema();
+    int width = schema.width();
+    float[] x = new float[rows.size() * width];
+    for (int i = 0; i < rows.size(); i++) {
+      Object row = rows.getValue(i);
+      if (!(row instanceof JsonObject features)) {
+        throw new io.tributary.bus.ApiException(io.tributary.bus.ErrorCode.VALIDATION_FAILED,
+          "rows[" + i + "] must be an object of features");
+      }
+      schema.encode(features, x, i * width);
+    }
+    float[][] out = model.scorer().predict(x, rows.size(), width);
+    JsonArray predictions = new JsonArray();
+    for (float[] o : out) {
+      predictions.add(prediction(schema, o));
+    }
+    return predictions;
+  }
+
+  static JsonObject prediction(FeatureSchema schema, float[] out) {
+    if (!schema.classification()) {
+      return new JsonObject().put("prediction", (double) out[0]);
+    }
+    int best = ModelMetrics.argmax(out);
+    JsonObject probabilities = new JsonObject();
+    for (int c = 0; c < out.length; c++) {
+      probabilities.put(schema.classes().get(c), (double) out[c]);
+    }
+    return new JsonObject().put("prediction", schema.label(best)).put("confidence", (double) out[best])
+      .put("probabilities", probabilities);
+  }
+}
