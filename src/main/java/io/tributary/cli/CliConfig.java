@@ -4,10 +4,9 @@ import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 
@@ -48,21 +47,23 @@ final class CliConfig {
     return token != null && !token.isBlank() ? token : stored().getString("token");
   }
 
-  /** Writes the server and token, readable by the user only (directory 0700, file 0600). */
+  /**
+   * Writes the server and token, readable by the user only: a file made with mode 0600 in a directory of mode 0700,
+   * then moved over the old one, so no other user can ever read the token.
+   */
   void save(String url, String token) throws IOException {
     Path file = file();
-    Files.createDirectories(file.getParent());
+    Path dir = Files.createDirectories(file.getParent());
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    Path written = Files.createTempFile(dir, "config", ".tmp",
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     try {
-      Files.setPosixFilePermissions(file.getParent(), PosixFilePermissions.fromString("rwx------"));
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (FileAlreadyExistsException exists) {
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException notPosix) {
-      file.toFile().setReadable(false, false);
-      file.toFile().setReadable(true, true);
+      Files.writeString(written, new JsonObject().put("url", url).put("token", token).encodePrettily() + "\n",
+        StandardCharsets.UTF_8);
+      Files.move(written, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(written);
     }
-    Files.writeString(file, new JsonObject().put("url", url).put("token", token).encodePrettily() + "\n",
-      StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
   }
 
   private JsonObject stored() {

@@ -55,7 +55,7 @@ final class LoginCommand implements Callable<Integer> {
 
   private String secret() throws IOException {
     Console console = System.console();
-    if (console != null && cli.env == System.getenv()) {
+    if (console != null) {
       char[] password = console.readPassword("Password: ");
       return password == null ? null : new String(password);
     }

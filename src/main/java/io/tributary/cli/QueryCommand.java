@@ -9,6 +9,8 @@ import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -39,18 +41,9 @@ final class QueryCommand implements Callable<Integer> {
     }
     if (format == Format.csv) {
       try (InputStream csv = api.stream("POST", "/api/v1/query/sql", body, "text/csv")) {
-        cli.out.flush();
-        byte[] buffer = new byte[65536];
-        StringBuilder text = new StringBuilder();
-        for (int n; (n = csv.read(buffer)) > 0; ) {
-          text.append(new String(buffer, 0, n, java.nio.charset.StandardCharsets.UTF_8));
-          if (text.length() > 1 << 20) {
-            cli.out.print(text);
-            text.setLength(0);
-          }
-        }
-        cli.out.print(text);
+        new InputStreamReader(csv, StandardCharsets.UTF_8).transferTo(cli.out);
       }
+      cli.out.flush();
       return CliError.OK;
     }
     JsonObject result = api.post("/api/v1/query/sql", body);
