@@ -17,12 +17,20 @@ import org.slf4j.LoggerFactory;
 
 import java.util.function.Supplier;
 
-/** The entry point: {@code java -jar tributary.jar}. Vert.x with Prometheus metrics, deploying {@link MainVerticle}. */
+/**
+ * The entry point: {@code java -jar tributary.jar} (the server), or {@code java -jar tributary.jar cli ...} (the
+ * command line, {@link io.tributary.cli.Cli}). The server is Vert.x with Prometheus metrics, deploying
+ * {@link MainVerticle}.
+ */
 public final class Tributary implements VertxApplicationHooks {
 
   private static final Logger LOG = LoggerFactory.getLogger(Tributary.class);
 
   public static void main(String[] args) {
+    if (args.length > 0 && "cli".equals(args[0])) {
+      io.tributary.cli.Cli.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     int code = new VertxApplication(args, new Tributary()).launch();
     if (code != 0) {
       System.exit(code);

@@ -31,6 +31,7 @@ import io.tributary.query.QueryService;
 import io.tributary.query.QueryTables;
 import io.tributary.ratelimit.RateLimiter;
 import io.tributary.redis.RedisLink;
+import io.tributary.stream.StreamEvents;
 import io.tributary.stream.StreamRepository;
 import io.tributary.stream.StreamRoutes;
 import io.tributary.web.WebRoutes;
@@ -111,12 +112,14 @@ final class ApiRouter {
 
     NaturalLanguage natural = new NaturalLanguage(new LlmClient(vertx, cfg.getJsonObject("llm")), queries,
       datasets::profile, queryCfg.getInteger("default_limit", 1000));
-    new QueryRoutes(vertx, queries, natural, queryCfg)
-      .mount(router, contract, new RateLimiter(shared.redis(), cfg.getJsonObject("rate_limit")));
+    RateLimiter rateLimit = new RateLimiter(shared.redis(), cfg.getJsonObject("rate_limit"));
+    new QueryRoutes(vertx, queries, natural, queryCfg).mount(router, contract, rateLimit);
 
     new StreamRoutes(vertx, streams, shared.admin(), cfg.getJsonObject("kafka")).mount(router, contract);
     new InsightRoutes(vertx, shared.pool(), shared.redis(), new LlmClient(vertx, cfg.getJsonObject("llm")), dataDir,
       cfg.getJsonObject("insight")).mount(router, contract);
+    new StreamEvents(vertx, streams, cfg.getJsonObject("kafka"), cfg.getLong("max_event_bytes", 10_485_760L))
+      .mount(router, rateLimit);
     dashboards.mount(router, contract);
     new AuditRoutes(shared.pool()).mount(router);
     new MlRoutes(vertx, shared.pool(), dataDir, cfg.getJsonObject("ml"), cfg.getJsonObject("kafka").getJsonObject("topics"))
@@ -161,13 +164,13 @@ final class ApiRouter {
   }
 
   /**
-   * JSON bodies are read (bounded) before the token check; the upload body stays paused so the upload route
-   * streams it to disk after authentication.
+   * JSON bodies are read (bounded) before the token check; upload and events bodies stay paused so their routes
+   * read them after authentication, with their own limits.
    */
   private static Handler<RoutingContext> bodies(long maxJsonBytes) {
     BodyHandler json = BodyHandler.create(false).setBodyLimit(maxJsonBytes);
     return ctx -> {
-      if (UploadRoutes.UPLOAD_PATH.equals(ctx.normalizedPath())) {
+      if (UploadRoutes.UPLOAD_PATH.equals(ctx.normalizedPath()) || StreamEvents.isEventsPath(ctx.normalizedPath())) {
         ctx.request().pause();
         ctx.next();
       } else {

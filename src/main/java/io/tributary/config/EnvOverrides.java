@@ -25,6 +25,7 @@ public final class EnvOverrides {
     m.put("TRIBUTARY_HTTP_PORT", "http.port");
     m.put("TRIBUTARY_HTTP_INSTANCES", "http.instances");
     m.put("TRIBUTARY_MAX_UPLOAD_BYTES", "http.max_upload_bytes");
+    m.put("TRIBUTARY_MAX_EVENT_BYTES", "http.max_event_bytes");
     m.put("TRIBUTARY_HTTP_HELLO_PORT", "http.hello_port");
     m.put("TRIBUTARY_ADMIN_EMAIL", "admin.email");
     m.put("TRIBUTARY_ADMIN_PASSWORD", "admin.password");

@@ -28,6 +28,7 @@ public final class StreamRepository {
     + "(SELECT count(*) FROM stream_parts p WHERE p.stream_id = s.id) AS parts, "
     + "(SELECT coalesce(sum(size_bytes), 0) FROM stream_parts p WHERE p.stream_id = s.id) AS size_bytes";
   static final String FIND_OWN = "SELECT " + COLUMNS + " FROM streams s WHERE s.owner_id = $1 AND s.name = $2";
+  static final String TOPIC_OWN = "SELECT topic FROM streams WHERE owner_id = $1 AND name = $2";
   static final String LIST_OWN = "SELECT " + COLUMNS + " FROM streams s WHERE s.owner_id = $1 ORDER BY s.name";
   static final String SHARED_WITH = "SELECT u.id, u.email FROM stream_shares sh JOIN users u ON u.id = sh.user_id "
     + "WHERE sh.stream_id = $1 ORDER BY u.email";
@@ -119,6 +120,12 @@ public final class StreamRepository {
       rows.forEach(r -> out.add(toJson(r)));
       return out;
     });
+  }
+
+  /** The topic of the owner's stream, or null when the owner has no such stream. */
+  public Future<String> topic(UUID ownerId, String name) {
+    return pool.preparedQuery(TOPIC_OWN).execute(Tuple.of(ownerId, name))
+      .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("topic"));
   }
 
   /** The owner's stream with the users it is shared with, or null. */
