@@ -17,6 +17,7 @@ import io.tributary.ingest.OutboxRelayVerticle;
 import io.tributary.kafka.KafkaTopics;
 import io.tributary.profile.ProfileVerticle;
 import io.tributary.query.QueryVerticle;
+import io.tributary.source.SourceVerticle;
 import io.tributary.stream.StreamVerticle;
 import io.tributary.transform.TransformVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -112,7 +113,8 @@ public final class MainVerticle extends VerticleBase {
     long deadline = System.nanoTime() + grace.toNanos();
     LOG.info("Shutting down (grace period {} s)", grace.toSeconds());
     List<String> order = List.of("HttpServerVerticle", "FanoutVerticle", "StreamVerticle", "IngestionVerticle",
-      "TransformVerticle", "ProfileVerticle", "QueryVerticle", "ExportVerticle", "OutboxRelayVerticle");
+      "TransformVerticle", "ProfileVerticle", "QueryVerticle", "ExportVerticle", "SourceVerticle",
+      "OutboxRelayVerticle");
     Future<Void> chain = Future.succeededFuture();
     for (String name : order) {
       chain = chain.compose(v -> {
@@ -148,6 +150,8 @@ public final class MainVerticle extends VerticleBase {
       .compose(v -> deploy(QueryVerticle::new, Sections.of(cfg, "query", Sections.NODE), new DeploymentOptions()))
       .compose(v -> deploy(ExportVerticle::new, Sections.of(cfg, "dashboard", Sections.NODE),
         worker(cfg.getJsonObject("dashboard").getInteger("export_instances", 1))))
+      .compose(v -> deploy(SourceVerticle::new, Sections.of(cfg, "sources", services).put("embedded", embedded != null),
+        new DeploymentOptions()))
       .compose(v -> deploy(IngestionVerticle::new, Sections.of(cfg, "ingest", services), new DeploymentOptions()))
       .compose(v -> deploy(OutboxRelayVerticle::new, Sections.of(cfg, "ingest", services), new DeploymentOptions()))
       .compose(v -> deploy(StreamVerticle::new, Sections.of(cfg, "stream", services), new DeploymentOptions()))

@@ -27,6 +27,7 @@ import io.tributary.query.QueryCache;
 import io.tributary.query.QueryRoutes;
 import io.tributary.query.QueryService;
 import io.tributary.query.QueryTables;
+import io.tributary.source.Sources;
 import io.tributary.ratelimit.RateLimiter;
 import io.tributary.redis.RedisLink;
 import io.tributary.stream.StreamRepository;
@@ -113,6 +114,8 @@ final class ApiRouter {
       .mount(router, contract, new RateLimiter(shared.redis(), cfg.getJsonObject("rate_limit")));
 
     new StreamRoutes(vertx, streams, shared.admin(), cfg.getJsonObject("kafka")).mount(router, contract);
+    new Sources(vertx, shared.pool(), cfg.getJsonObject("sources", new JsonObject()).copy()
+      .put("kafka_topics", cfg.getJsonObject("kafka").getJsonObject("topics"))).mount(router, contract);
     dashboards.mount(router, contract);
     new AuditRoutes(shared.pool()).mount(router);
     new SocketRoutes(bearer, new UserSockets(vertx, fanout), streams, streamSockets).mount(router);

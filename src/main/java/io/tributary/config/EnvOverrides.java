@@ -68,6 +68,8 @@ public final class EnvOverrides {
     m.put("TRIBUTARY_STREAM_WRITER_THREADS", "stream.writer_threads");
     m.put("TRIBUTARY_SOCKET_BACKLOG_RECORDS", "fanout.socket_backlog_records");
     m.put("TRIBUTARY_SOCKET_BACKLOG_BYTES", "fanout.socket_backlog_bytes");
+    m.put("TRIBUTARY_SOURCES_ALLOWED_HOSTS", "sources.allowed_hosts");
+    m.put("TRIBUTARY_SOURCES_ENCRYPTION_KEY", "sources.encryption_key");
     return Map.copyOf(m);
   }
 
@@ -107,6 +109,16 @@ public final class EnvOverrides {
       }
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("Configuration " + path + " expects a whole number, got '" + value + "'");
+    }
+    if (defaultValue instanceof io.vertx.core.json.JsonArray) {
+      // a list: comma-separated
+      io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
+      for (String item : value.split(",")) {
+        if (!item.isBlank()) {
+          list.add(item.trim());
+        }
+      }
+      return list;
     }
     if (defaultValue instanceof Boolean) {
       return Boolean.parseBoolean(value);
