@@ -20,6 +20,7 @@ import io.tributary.ml.TrainVerticle;
 import io.tributary.kafka.KafkaTopics;
 import io.tributary.profile.ProfileVerticle;
 import io.tributary.query.QueryVerticle;
+import io.tributary.source.SourceVerticle;
 import io.tributary.stream.StreamVerticle;
 import io.tributary.transform.TransformVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -115,7 +116,8 @@ public final class MainVerticle extends VerticleBase {
     long deadline = System.nanoTime() + grace.toNanos();
     LOG.info("Shutting down (grace period {} s)", grace.toSeconds());
     List<String> order = List.of("HttpServerVerticle", "FanoutVerticle", "StreamVerticle", "IngestionVerticle",
-      "TransformVerticle", "ProfileVerticle", "QueryVerticle", "ExportVerticle", "InsightVerticle", "OutboxRelayVerticle");
+      "TransformVerticle", "ProfileVerticle", "QueryVerticle", "ExportVerticle", "InsightVerticle", "TrainVerticle",
+      "PredictVerticle", "SourceVerticle", "OutboxRelayVerticle");
     Future<Void> chain = Future.succeededFuture();
     for (String name : order) {
       chain = chain.compose(v -> {
@@ -156,6 +158,8 @@ public final class MainVerticle extends VerticleBase {
       .compose(v -> deploy(TrainVerticle::new, Sections.of(cfg, "ml", Sections.NODE, "postgres"), new DeploymentOptions()))
       .compose(v -> deploy(PredictVerticle::new, Sections.of(cfg, "ml"),
         worker(cfg.getJsonObject("ml").getInteger("predict_instances", 2))))
+      .compose(v -> deploy(SourceVerticle::new, Sections.of(cfg, "sources", services).put("embedded", embedded != null),
+        new DeploymentOptions()))
       .compose(v -> deploy(IngestionVerticle::new, Sections.of(cfg, "ingest", services), new DeploymentOptions()))
       .compose(v -> deploy(OutboxRelayVerticle::new, Sections.of(cfg, "ingest", services), new DeploymentOptions()))
       .compose(v -> deploy(StreamVerticle::new, Sections.of(cfg, "stream", services), new DeploymentOptions()))

@@ -29,6 +29,7 @@ import io.tributary.query.QueryCache;
 import io.tributary.query.QueryRoutes;
 import io.tributary.query.QueryService;
 import io.tributary.query.QueryTables;
+import io.tributary.source.Sources;
 import io.tributary.ratelimit.RateLimiter;
 import io.tributary.redis.RedisLink;
 import io.tributary.stream.StreamEvents;
@@ -120,6 +121,8 @@ final class ApiRouter {
       cfg.getJsonObject("insight")).mount(router, contract);
     new StreamEvents(vertx, streams, cfg.getJsonObject("kafka"), cfg.getLong("max_event_bytes", 10_485_760L))
       .mount(router, rateLimit);
+    new Sources(vertx, shared.pool(), cfg.getJsonObject("sources", new JsonObject()).copy()
+      .put("kafka_topics", cfg.getJsonObject("kafka").getJsonObject("topics"))).mount(router, contract);
     dashboards.mount(router, contract);
     new AuditRoutes(shared.pool()).mount(router);
     new MlRoutes(vertx, shared.pool(), dataDir, cfg.getJsonObject("ml"), cfg.getJsonObject("kafka").getJsonObject("topics"))

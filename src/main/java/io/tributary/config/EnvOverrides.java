@@ -74,6 +74,8 @@ public final class EnvOverrides {
     m.put("TRIBUTARY_ML_THREADS", "ml.threads");
     m.put("TRIBUTARY_ML_MEMORY_LIMIT", "ml.memory_limit");
     m.put("TRIBUTARY_ML_MAX_CLASSES", "ml.max_classes");
+    m.put("TRIBUTARY_SOURCES_ALLOWED_HOSTS", "sources.allowed_hosts");
+    m.put("TRIBUTARY_SOURCES_ENCRYPTION_KEY", "sources.encryption_key");
     return Map.copyOf(m);
   }
 
@@ -113,6 +115,16 @@ public final class EnvOverrides {
       }
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("Configuration " + path + " expects a whole number, got '" + value + "'");
+    }
+    if (defaultValue instanceof io.vertx.core.json.JsonArray) {
+      // a list: comma-separated
+      io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
+      for (String item : value.split(",")) {
+        if (!item.isBlank()) {
+          list.add(item.trim());
+        }
+      }
+      return list;
     }
     if (defaultValue instanceof Boolean) {
       return Boolean.parseBoolean(value);

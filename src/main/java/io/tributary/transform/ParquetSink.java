@@ -27,7 +27,7 @@ import java.util.UUID;
  * A Parquet file being written with parquet-avro under a temporary name next to its final place; it appears
  * there only by an atomic rename on {@link #commit()}, and {@link #abort()} leaves nothing behind.
  */
-final class ParquetSink implements AutoCloseable {
+public final class ParquetSink implements AutoCloseable {
 
   /** Row groups bounded for a small heap; pages of 1 MiB. */
   private static final long ROW_GROUP_BYTES = 64L * 1024 * 1024;
@@ -59,7 +59,7 @@ final class ParquetSink implements AutoCloseable {
     this.writer = builder.build();
   }
 
-  static ParquetSink open(Path output, Schema schema, GenericData model) throws IOException {
+  public static ParquetSink open(Path output, Schema schema, GenericData model) throws IOException {
     return new ParquetSink(output, schema, model, Set.of());
   }
 
@@ -75,7 +75,7 @@ final class ParquetSink implements AutoCloseable {
    * A record schema whose fields carry the given names exactly (spaces, symbols, UTF-8), each nullable: Avro's
    * name validation is switched off for this schema only, so the Parquet columns keep the user's names.
    */
-  static Schema recordSchema(List<String> names, List<Schema> types) {
+  public static Schema recordSchema(List<String> names, List<Schema> types) {
     JsonArray fields = new JsonArray();
     for (int i = 0; i < names.size(); i++) {
       fields.add(new JsonObject().put("name", names.get(i))
@@ -86,12 +86,12 @@ final class ParquetSink implements AutoCloseable {
     return new Schema.Parser(NameValidator.NO_VALIDATION).parse(json);
   }
 
-  void write(GenericRecord record) throws IOException {
+  public void write(GenericRecord record) throws IOException {
     writer.write(record);
   }
 
   /** Finishes the file and moves it into place; returns its size. */
-  long commit() throws IOException {
+  public long commit() throws IOException {
     writer.close();
     Files.move(temp, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     done = true;
@@ -99,7 +99,7 @@ final class ParquetSink implements AutoCloseable {
   }
 
   /** Drops the partial file. */
-  void abort() {
+  public void abort() {
     try {
       writer.close();
     } catch (IOException | RuntimeException ignored) {

@@ -40,6 +40,8 @@ class EnvOverridesTest {
       assertThat(cfg.getJsonObject("http").getValue("port")).isEqualTo(9999);
       assertThat(cfg.getJsonObject("postgres").getString("url")).isEqualTo("postgresql://u:p@db:5432/x");
       assertThat(cfg.getJsonObject("http").getLong("max_upload_bytes")).isEqualTo(1024L);
+      assertThat(EnvOverrides.apply(defaults.copy(), Map.of("TRIBUTARY_SOURCES_ALLOWED_HOSTS", "10.0.0.0/8, db.example"))
+        .getJsonObject("sources").getJsonArray("allowed_hosts").getList()).containsExactly("10.0.0.0/8", "db.example");
       assertThatThrownBy(() -> EnvOverrides.apply(defaults.copy(), Map.of("TRIBUTARY_HTTP_PORT", "eighty")))
         .hasMessageContaining("http.port");
     } finally {

@@ -85,6 +85,9 @@ public final class TestApp {
       .put("compaction_min_parts", 4);
     // a slow socket's backlog: 2 MB of records (the slow-consumer test sends 8 KB records)
     config.getJsonObject("fanout").put("socket_backlog_bytes", 2L << 20);
+    // imports read the embedded PostgreSQL and the machine's MariaDB, both on loopback (as embedded mode allows)
+    config.getJsonObject("sources").put("allowed_hosts", new io.vertx.core.json.JsonArray().add("127.0.0.0/8").add("::1"))
+      .put("schedule_poll_ms", 300);
     deploy();
   }
 

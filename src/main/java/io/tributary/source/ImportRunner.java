@@ -1,0 +1,142 @@
+package io.tributary.source;
+
+import io.tributary.bus.ApiException;
+import io.tributary.bus.ErrorCode;
+import io.tributary.ingest.JobContract;
+import io.tributary.lake.LakePaths;
+import io.tributary.profile.ProfileContract;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Runs import jobs ({@code jobs.run.import}): validates the connection again, streams the rows into a Parquet file,
+ * makes it the dataset's new version (merged with the current one when appending), profiles it, and completes the
+ * dataset, its profile and the import's last seen value in one transaction. The job itself is completed by the
+ * shared state machine with the reply. Idempotent: a run again after a crash writes the same file of its job id.
+ */
+final class ImportRunner {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ImportRunner.class);
+
+  private final Vertx vertx;
+  private final WorkerExecutor jdbc;
+  private final Connector connector;
+  private final Function<JsonObject, ConnectionSpec> specs;
+  private final ImportRepository repository;
+  private final Path dataDir;
+  private final int fetchSize;
+  private final String memoryLimit;
+  private final long fileGraceMs;
+  private final long profileTimeoutMs;
+  private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
+
+  ImportRunner(Vertx vertx, WorkerExecutor jdbc, Connector connector, Function<JsonObject, ConnectionSpec> specs,
+               ImportRepository repository, Path dataDir, JsonObject cfg, long fileGraceMs) {
+    this.vertx = vertx;
+    this.jdbc = jdbc;
+    this.connector = connector;
+    this.specs = specs;
+    this.repository = repository;
+    this.dataDir = dataDir;
+    this.fetchSize = cfg.getInteger("fetch_size", 10_000);
+    this.memoryLimit = cfg.getString("memory_limit", "256MB");
+    this.fileGraceMs = fileGraceMs;
+    this.profileTimeoutMs = cfg.getLong("profile_timeout_ms", 3_600_000L);
+  }
+
+  void register() {
+    vertx.eventBus().<JsonObject>consumer(JobContract.runAddress(SourceContract.IMPORT_JOB), this::run);
+    vertx.eventBus().<JsonObject>consumer(JobContract.CANCELLED, msg -> cancelled.add(msg.body().getString("job_id")));
+  }
+
+  private void run(Message<JsonObject> msg) {
+    JsonObject job = msg.body();
+    String jobId = job.getString("job_id");
+    UUID datasetId = UUID.fromString(job.getString("dataset_id"));
+    String relative = LakePaths.datasetFile(job.getString("owner_id"), datasetId.toString(), jobId);
+    long started = System.nanoTime();
+    repository.definition(datasetId)
+      .compose(found -> found == null ? Future.failedFuture(new ApiException(ErrorCode.NOT_FOUND,
+        "The dataset or its connection was deleted")) : Future.succeededFuture(found))
+      .compose(found -> jdbc.executeBlocking(() -> extract(job, found, relative), false)
+        .compose(extracted -> profile(job, extracted))
+        .compose(done -> complete(datasetId, relative, found, done)))
+      .onSuccess(reply -> {
+        LOG.info("Import {} of dataset {}: {} new rows, {} in all, in {} ms", jobId, datasetId,
+          reply.getLong("rows_imported"), reply.getLong("row_count"), (System.nanoTime() - started) / 1_000_000);
+        msg.reply(reply);
+      })
+      .onFailure(err -> SourceVerticle.fail(msg, err))
+      .onComplete(x -> cancelled.remove(jobId));
+  }
+
+  /** Validates again, extracts and writes the new version; blocking. */
+  private JsonObject extract(JsonObject job, JsonObject found, String relative) throws Exception {
+    ConnectionSpec spec = specs.apply(found.getJsonObject("connection"));
+    connector.validate(spec);
+    JobContract.progress(vertx.eventBus(), job, "processing", 5);
+    ImportDefinition def = ImportDefinition.from(found.getJsonObject("import"));
+    boolean past = def.incrementalColumn() != null && def.lastValue() != null;
+    String sql = Extractor.query(def, spec.type(), past);
+    Path staged = dataDir.resolve("tmp").resolve(job.getString("job_id") + ".import.parquet");
+    Files.createDirectories(staged.getParent());
+    Extractor.Extracted extracted;
+    try (Connection c = connector.open(spec, false)) {
+      extracted = new Extractor(fetchSize).extract(c, sql, past ? def.lastValue() : null, def.incrementalColumn(),
+        staged, () -> cancelled.contains(job.getString("job_id")),
+        rows -> JobContract.progress(vertx.eventBus(), job, "processing", (int) Math.min(60, 5 + rows / 100_000)));
+      c.rollback();
+    } catch (SQLException e) {
+      Files.deleteIfExists(staged);
+      throw connector.failedQuery(spec, e);
+    }
+    String current = def.appends() && found.getString("file_path") != null
+      && "ready".equals(found.getString("dataset_status")) ? found.getString("file_path") : null;
+    ImportFiles.Version version = ImportFiles.publish(staged, current == null ? null : dataDir.resolve(current),
+      dataDir.resolve(relative), memoryLimit);
+    JobContract.progress(vertx.eventBus(), job, "processing", 70);
+    return new JsonObject().put("rows_imported", extracted.rows()).put("last_value", extracted.lastValue())
+      .put("row_count", version.rows()).put("size_bytes", version.sizeBytes()).put("columns", version.columns())
+      .put("source_type", spec.type());
+  }
+
+  private Future<JsonObject> profile(JsonObject job, JsonObject extracted) {
+    String file = dataDir.resolve(LakePaths.datasetFile(job.getString("owner_id"), job.getString("dataset_id"),
+      job.getString("job_id"))).toString();
+    io.vertx.core.json.JsonArray unknown = new io.vertx.core.json.JsonArray();
+    extracted.getJsonArray("columns").forEach(c -> unknown.addNull());
+    return ProfileContract.compute(vertx, ProfileContract.request(file, extracted.getJsonArray("columns"), unknown),
+      profileTimeoutMs).map(profile -> extracted.put("profile", profile));
+  }
+
+  private Future<JsonObject> complete(UUID datasetId, String relative, JsonObject found, JsonObject done) {
+    ImportFiles.Version version = new ImportFiles.Version(done.getLong("row_count"), done.getLong("size_bytes"),
+      done.getJsonArray("columns"));
+    return repository.complete(datasetId, version, relative, done.getString("source_type"),
+        done.getJsonObject("profile"), done.getString("last_value"))
+      .map(replaced -> {
+        if (replaced != null) {
+          // queries that started on the old version may still read it for a while
+          vertx.setTimer(fileGraceMs, t -> vertx.fileSystem().delete(dataDir.resolve(replaced).toString())
+            .onFailure(e -> LOG.debug("Old version {} not deleted: {}", replaced, e.getMessage())));
+        }
+        return new JsonObject().put("dataset_id", datasetId.toString()).put("row_count", done.getLong("row_count"))
+          .put("rows_imported", done.getLong("rows_imported")).put("last_value", done.getString("last_value"))
+          .put("size_bytes", done.getLong("size_bytes"));
+      });
+  }
+}
