@@ -4,6 +4,7 @@ import io.tributary.audit.AuditRoutes;
 import io.tributary.auth.AuthRoutes;
 import io.tributary.auth.Tokens;
 import io.tributary.auth.UserRepository;
+import io.tributary.collection.Collections;
 import io.tributary.config.Sections;
 import io.tributary.dashboard.DashboardChecks;
 import io.tributary.dashboard.Dashboards;
@@ -115,6 +116,8 @@ final class ApiRouter {
     new StreamRoutes(vertx, streams, shared.admin(), cfg.getJsonObject("kafka")).mount(router, contract);
     dashboards.mount(router, contract);
     new AuditRoutes(shared.pool()).mount(router);
+    new Collections(vertx, shared.pool(), cfg.getJsonObject("collection"), dataDir, node.getLong("file_grace_ms"))
+      .mount(router, contract);
     new SocketRoutes(bearer, new UserSockets(vertx, fanout), streams, streamSockets).mount(router);
     dashboards.mountSockets(router);
     new WebRoutes().mount(router); // the web app, last: it never answers an API path
