@@ -30,6 +30,7 @@ import io.tributary.query.QueryService;
 import io.tributary.query.QueryTables;
 import io.tributary.ratelimit.RateLimiter;
 import io.tributary.redis.RedisLink;
+import io.tributary.search.SearchRoutes;
 import io.tributary.stream.StreamRepository;
 import io.tributary.stream.StreamRoutes;
 import io.tributary.web.WebRoutes;
@@ -118,6 +119,7 @@ final class ApiRouter {
     new AuditRoutes(shared.pool()).mount(router);
     new Collections(vertx, shared.pool(), cfg.getJsonObject("collection"), dataDir, node.getLong("file_grace_ms"))
       .mount(router, contract);
+    new SearchRoutes(shared.pool(), cfg.getJsonObject("search")).mount(router);
     new SocketRoutes(bearer, new UserSockets(vertx, fanout), streams, streamSockets).mount(router);
     dashboards.mountSockets(router);
     new WebRoutes().mount(router); // the web app, last: it never answers an API path
