@@ -14,17 +14,17 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Collection calls of one user, with If-Match, for readable tests. */
-final class Client {
+public final class Client {
 
   static final String BASE = "/api/v1/collections";
-  final Api api;
+  public final Api api;
 
   Client(Api api) {
     this.api = api;
   }
 
   /** Creates a collection and returns it (asserting 201). */
-  JsonObject create(String name) {
+  public JsonObject create(String name) {
     HttpResponse<Buffer> r = api.post(BASE, new JsonObject().put("name", name));
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
     return r.bodyAsJsonObject();
@@ -34,7 +34,7 @@ final class Client {
     return api.get(BASE + "/" + id);
   }
 
-  JsonObject read(String id) {
+  public JsonObject read(String id) {
     HttpResponse<Buffer> r = get(id);
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
     return r.bodyAsJsonObject();

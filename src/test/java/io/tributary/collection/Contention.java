@@ -22,11 +22,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * Clients that each do read-modify-write updates of one collection: read it, add one to the counter held in its
  * description, PATCH with If-Match, and on 412 read again and retry. Used by the test and the bench.
  */
-final class Contention {
+public final class Contention {
 
   /** What a run did. */
-  record Outcome(long updates, long conflicts, long elapsedNanos) {
-    double updatesPerSecond() {
+  public record Outcome(long updates, long conflicts, long elapsedNanos) {
+    public double updatesPerSecond() {
       return updates * 1e9 / elapsedNanos;
     }
   }
@@ -34,7 +34,7 @@ final class Contention {
   private Contention() {
   }
 
-  static Outcome run(Client owner, String id, int clients, int updatesEach) throws Exception {
+  public static Outcome run(Client owner, String id, int clients, int updatesEach) throws Exception {
     AtomicLong conflicts = new AtomicLong();
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     // one connection per client, as independent clients would have
@@ -88,7 +88,7 @@ final class Contention {
       .bearerTokenAuthentication(owner.api.token());
   }
 
-  static Client client() {
+  public static Client client() {
     return new Client(Api.newUser("analyst"));
   }
 }
