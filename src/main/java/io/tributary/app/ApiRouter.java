@@ -4,6 +4,7 @@ import io.tributary.audit.AuditRoutes;
 import io.tributary.auth.AuthRoutes;
 import io.tributary.auth.Tokens;
 import io.tributary.auth.UserRepository;
+import io.tributary.collection.Collections;
 import io.tributary.config.Sections;
 import io.tributary.dashboard.DashboardChecks;
 import io.tributary.dashboard.Dashboards;
@@ -33,6 +34,7 @@ import io.tributary.source.Sources;
 import io.tributary.ratelimit.RateLimiter;
 import io.tributary.redis.RedisLink;
 import io.tributary.stream.StreamEvents;
+import io.tributary.search.SearchRoutes;
 import io.tributary.stream.StreamRepository;
 import io.tributary.stream.StreamRoutes;
 import io.tributary.web.WebRoutes;
@@ -127,6 +129,9 @@ final class ApiRouter {
     new AuditRoutes(shared.pool()).mount(router);
     new MlRoutes(vertx, shared.pool(), dataDir, cfg.getJsonObject("ml"), cfg.getJsonObject("kafka").getJsonObject("topics"))
       .mount(router, contract);
+    new Collections(vertx, shared.pool(), cfg.getJsonObject("collection"), dataDir, node.getLong("file_grace_ms"))
+      .mount(router, contract);
+    new SearchRoutes(shared.pool(), cfg.getJsonObject("search")).mount(router);
     new SocketRoutes(bearer, new UserSockets(vertx, fanout), streams, streamSockets).mount(router);
     dashboards.mountSockets(router);
     new WebRoutes().mount(router); // the web app, last: it never answers an API path

@@ -33,7 +33,7 @@ public final class HttpServerVerticle extends VerticleBase {
   /** The configuration this verticle is deployed with: the {@code http} section and those its routes use. */
   public static JsonObject config(JsonObject cfg) {
     return Sections.of(cfg, "http", Sections.NODE, "postgres", "redis", "kafka", "auth", "rate_limit", "llm", "query",
-      "insight", "fanout", "dashboard", "shutdown", "ml", "sources");
+      "insight", "fanout", "dashboard", "collection", "search", "shutdown", "ml", "sources");
   }
 
   @Override

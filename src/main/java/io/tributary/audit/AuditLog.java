@@ -87,7 +87,7 @@ public final class AuditLog {
   }
 
   /** The event as the API shows it. */
-  static JsonObject toJson(Row r) {
+  public static JsonObject toJson(Row r) {
     return new JsonObject()
       .put("id", r.getLong("id"))
       .put("occurred_at", r.getOffsetDateTime("occurred_at").toInstant().toString())

@@ -20,6 +20,10 @@ final class DashboardRepository {
   static final String INSERT = "INSERT INTO dashboards (id, owner_id, name, description, refresh_seconds, layout, "
     + "visualizations) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " + COLUMNS;
   static final String FIND = "SELECT " + COLUMNS + " FROM dashboards WHERE id = $1 AND owner_id = $2";
+  /** A dashboard in a collection shared with the user. */
+  static final String FIND_SHARED = "SELECT " + COLUMNS + " FROM dashboards d WHERE d.id = $1 AND EXISTS (SELECT 1 "
+    + "FROM collection_items ci JOIN collection_shares cs ON cs.collection_id = ci.collection_id "
+    + "WHERE ci.item_type = 'dashboard' AND ci.item_id = d.id AND cs.user_id = $2)";
   static final String FIND_ANY = "SELECT " + COLUMNS + " FROM dashboards WHERE id = $1";
   static final String LIST = "SELECT id, name, description, jsonb_array_length(visualizations) AS visualization_count, "
     + "updated_at FROM dashboards WHERE owner_id = $1 ORDER BY updated_at DESC, id LIMIT $2 OFFSET $3";
@@ -60,6 +64,13 @@ final class DashboardRepository {
   Future<JsonObject> find(UUID id, UUID ownerId) {
     return pool.preparedQuery(FIND).execute(Tuple.of(id, ownerId))
       .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));
+  }
+
+  /** The user's dashboard or one shared with them through a collection, or null. */
+  Future<JsonObject> findReadable(UUID id, UUID userId) {
+    return find(id, userId).compose(own -> own != null ? Future.succeededFuture(own)
+      : pool.preparedQuery(FIND_SHARED).execute(Tuple.of(id, userId))
+        .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next())));
   }
 
   /** A dashboard whatever its owner (for share links, whose token already proved access), or null. */

@@ -15,7 +15,8 @@ import java.util.UUID;
 
 /**
  * {@code /api/v1/dashboards}: create, list, read, replace, change and delete the caller's dashboards, and
- * {@code GET .../{id}/data}, every visualization's data. Another user's dashboard answers 404.
+ * {@code GET .../{id}/data}, every visualization's data. Another user's dashboard answers 404, unless it is in a
+ * collection shared with the caller, who may then open it (read and data).
  */
 public final class DashboardRoutes {
 
@@ -67,7 +68,7 @@ public final class DashboardRoutes {
   }
 
   private void get(RoutingContext ctx) {
-    own(ctx).onSuccess(d -> Json.ok(ctx, visible(d))).onFailure(ctx::fail);
+    readable(ctx).onSuccess(d -> Json.ok(ctx, visible(d))).onFailure(ctx::fail);
   }
 
   private void replace(RoutingContext ctx) {
@@ -109,12 +110,18 @@ public final class DashboardRoutes {
 
   private void data(RoutingContext ctx) {
     int width = Params.intQuery(ctx, "width", DEFAULT_WIDTH, 1, MAX_WIDTH);
-    own(ctx).compose(d -> data.of(d, width)).onSuccess(reply -> Json.ok(ctx, reply)).onFailure(ctx::fail);
+    readable(ctx).compose(d -> data.of(d, width)).onSuccess(reply -> Json.ok(ctx, reply)).onFailure(ctx::fail);
   }
 
   /** The caller's dashboard of the path, or 404. */
   private Future<JsonObject> own(RoutingContext ctx) {
     return repository.find(Params.pathId(ctx, "dashboard_id", "Dashboard"), Caller.of(ctx).id())
+      .compose(DashboardRoutes::found);
+  }
+
+  /** The caller's dashboard of the path, or one shared with them through a collection (to open), or 404. */
+  private Future<JsonObject> readable(RoutingContext ctx) {
+    return repository.findReadable(Params.pathId(ctx, "dashboard_id", "Dashboard"), Caller.of(ctx).id())
       .compose(DashboardRoutes::found);
   }
 

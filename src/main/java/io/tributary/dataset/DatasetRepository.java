@@ -23,6 +23,14 @@ public final class DatasetRepository {
   static final String PROFILE = "SELECT d.status, p.profile FROM datasets d LEFT JOIN profiles p ON p.dataset_id = d.id "
     + "WHERE d.id = $1 AND d.owner_id = $2 AND d.status <> 'failed'";
 
+  /** A dataset is shared with a user through a collection they are a viewer or editor of. */
+  static final String SHARED_WITH = "EXISTS (SELECT 1 FROM collection_items ci JOIN collection_shares cs "
+    + "ON cs.collection_id = ci.collection_id WHERE ci.item_type = 'dataset' AND ci.item_id = d.id AND cs.user_id = $2)";
+  static final String FIND_SHARED = "SELECT " + COLUMNS + " FROM datasets d WHERE d.id = $1 AND d.status <> 'failed' "
+    + "AND " + SHARED_WITH;
+  static final String PROFILE_SHARED = "SELECT d.status, p.profile FROM datasets d LEFT JOIN profiles p "
+    + "ON p.dataset_id = d.id WHERE d.id = $1 AND d.status <> 'failed' AND " + SHARED_WITH;
+
   static final String LOCK_FOR_DELETE = "SELECT d.file_path, d.name, d.version, EXISTS (SELECT 1 FROM jobs j WHERE j.dataset_id = d.id "
     + "AND j.status IN ('queued', 'processing')) AS busy FROM datasets d "
     + "WHERE d.id = $1 AND d.owner_id = $2 AND d.status <> 'failed' FOR UPDATE";
@@ -51,6 +59,29 @@ public final class DatasetRepository {
     return pool.preparedQuery(FIND).execute(Tuple.of(id, ownerId))
       .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next())
         .put("file_path", rows.iterator().next().getString("file_path")));
+  }
+
+  /** A dataset shared with the user through a collection (with internal {@code file_path}), or null. Never cached. */
+  public Future<JsonObject> findShared(UUID id, UUID userId) {
+    return pool.preparedQuery(FIND_SHARED).execute(Tuple.of(id, userId))
+      .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next())
+        .put("file_path", rows.iterator().next().getString("file_path")));
+  }
+
+  /** The user's own dataset or one shared with them (read access only), or null. */
+  public Future<JsonObject> readable(UUID id, UUID userId) {
+    return find(id, userId).compose(own -> own != null ? Future.succeededFuture(own) : findShared(id, userId));
+  }
+
+  /** {@code {status, profile}} of a dataset shared with the user, or null. */
+  public Future<JsonObject> profileShared(UUID id, UUID userId) {
+    return pool.preparedQuery(PROFILE_SHARED).execute(Tuple.of(id, userId)).map(rows -> {
+      if (rows.size() == 0) {
+        return null;
+      }
+      Row row = rows.iterator().next();
+      return new JsonObject().put("status", row.getString("status")).put("profile", row.getJsonObject("profile"));
+    });
   }
 
   /** The registered part files of a stream dataset (lake paths), oldest first. */

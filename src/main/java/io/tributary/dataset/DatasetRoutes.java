@@ -19,7 +19,10 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.file.Path;
 import java.util.UUID;
 
-/** Dataset listing, metadata, Parquet download and profile; all scoped to the caller (others' answer 404). */
+/**
+ * Dataset listing, metadata, Parquet download and profile; all scoped to the caller (others' answer 404), except
+ * that metadata, download and profile are also open to the viewers and editors of a collection holding the dataset.
+ */
 public final class DatasetRoutes {
 
   private final DatasetRepository repository;
@@ -65,7 +68,8 @@ public final class DatasetRoutes {
       }
       dataset.remove("file_path");
       return dataset.toBuffer();
-    })).onSuccess(reply -> {
+    })).compose(reply -> reply != null ? Future.succeededFuture(reply) : repository.findShared(id, owner)
+      .map(shared -> shared == null ? null : visible(shared).toBuffer())).onSuccess(reply -> {
       if (reply == null) {
         ctx.fail(ApiException.notFound("Dataset"));
       } else {
@@ -94,7 +98,7 @@ public final class DatasetRoutes {
 
   private void download(RoutingContext ctx) {
     UUID id = Params.pathId(ctx, "dataset_id", "Dataset");
-    repository.find(id, Caller.of(ctx).id()).onSuccess(dataset -> {
+    repository.readable(id, Caller.of(ctx).id()).onSuccess(dataset -> {
       if (dataset == null) {
         ctx.fail(ApiException.notFound("Dataset"));
       } else if (!"ready".equals(dataset.getString("status"))) {
@@ -118,6 +122,11 @@ public final class DatasetRoutes {
       .onFailure(ctx::fail);
   }
 
+  private static JsonObject visible(JsonObject dataset) {
+    dataset.remove("file_path");
+    return dataset;
+  }
+
   private static io.vertx.core.Future<Void> send(RoutingContext ctx, JsonObject dataset, String file) {
     return ctx.response()
       .putHeader("Content-Type", "application/octet-stream")
@@ -132,7 +141,11 @@ public final class DatasetRoutes {
     Future<Buffer> ready = replies.get("profile:" + id, owner, () -> repository.profile(id, owner).map(found ->
       found == null || found.getJsonObject("profile") == null ? null
         : new JsonObject().put("dataset_id", id.toString()).mergeIn(found.getJsonObject("profile")).toBuffer()));
-    ready.compose(reply -> reply != null ? Future.succeededFuture(reply) : repository.profile(id, owner).map(found -> {
+    ready.compose(reply -> reply != null ? Future.succeededFuture(reply) : repository.profile(id, owner)
+      .compose(found -> found != null ? Future.succeededFuture(found) : repository.profileShared(id, owner)).map(found -> {
+      if (found != null && found.getJsonObject("profile") != null) {
+        return new JsonObject().put("dataset_id", id.toString()).mergeIn(found.getJsonObject("profile")).toBuffer();
+      }
       if (found == null) {
         throw ApiException.notFound("Dataset");
       }

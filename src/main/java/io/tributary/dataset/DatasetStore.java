@@ -41,6 +41,11 @@ public final class DatasetStore {
   static final String RESIZE = "UPDATE datasets SET version = version + 1, size_bytes = $2, updated_at = now() "
     + "WHERE id = $1";
 
+  /** Emptied: a new version with a file of no rows and the same schema. Returns the file it replaced. */
+  static final String CLEAR = "UPDATE datasets d SET row_count = 0, size_bytes = $3, file_path = $2, "
+    + "version = d.version + 1, updated_at = now() FROM (SELECT file_path FROM datasets WHERE id = $1 FOR UPDATE) old "
+    + "WHERE d.id = $1 AND d.status = 'ready' AND d.kind = 'file' RETURNING old.file_path AS replaced";
+
   /** The unique constraint a second dataset of the same owner and name violates. */
   public static final String UNIQUE_NAME = "datasets_owner_name_key";
 
@@ -84,6 +89,32 @@ public final class DatasetStore {
   /** A stream dataset grows by a batch: a new version, more rows and bytes, its widened schema. */
   public static Future<Void> grow(SqlClient conn, UUID id, long rows, long sizeBytes, JsonArray schema) {
     return conn.preparedQuery(GROW).execute(Tuple.of(id, rows, sizeBytes, schema.size(), schema)).mapEmpty();
+  }
+
+  /**
+   * A ready file dataset becomes empty as a new version: {@code emptyFile} (same schema, no rows) replaces its file
+   * and its profile says it has no rows. Returns the file it replaced, or null when the dataset was not a ready file.
+   */
+  public static Future<String> clear(SqlClient conn, UUID id, String emptyFile, long sizeBytes, JsonArray schema) {
+    return conn.preparedQuery(CLEAR).execute(Tuple.of(id, emptyFile, sizeBytes)).compose(r -> {
+      if (r.size() == 0) {
+        return Future.succeededFuture(null);
+      }
+      String replaced = r.iterator().next().getString("replaced");
+      return putProfile(conn, id, emptyProfile(schema)).map(replaced);
+    });
+  }
+
+  /** The profile of a dataset with these columns and no rows. */
+  static JsonObject emptyProfile(JsonArray schema) {
+    JsonArray columns = new JsonArray();
+    schema.forEach(c -> {
+      JsonObject col = (JsonObject) c;
+      columns.add(new JsonObject().put("name", col.getString("name")).put("type", col.getString("type"))
+        .put("null_count", 0).put("null_percentage", 0.0).put("unique_count", 0));
+    });
+    return new JsonObject().put("row_count", 0).put("column_count", schema.size()).put("duplicate_rows", 0)
+      .put("quality_score", 1.0).put("columns", columns).put("issues", new JsonArray());
   }
 
   /** A stream dataset's files were rewritten (same rows): a new version of the given total size. */

@@ -19,8 +19,9 @@ import java.util.TreeSet;
  * ({@code json_serialize_sql}, which serializes SELECT statements only):
  * <ul>
  *   <li>exactly one statement, and it is a SELECT (a WITH, VALUES, set operation, DESCRIBE...);</li>
- *   <li>every table it names is one of the caller's datasets or a CTE of the text itself, without a schema or
- *       catalog, and never a quoted string (a file path);</li>
+ *   <li>every table it names is one of the caller's datasets or a CTE of the text itself, without a catalog, with a
+ *       schema only as {@code <collection>.<dataset>} of a collection the caller may read, and never a quoted string
+ *       (a file path);</li>
  *   <li>table functions only from {@link #TABLE_FUNCTIONS} (no {@code read_csv}, {@code glob}, {@code query},
  *       {@code duckdb_settings}, ...), and none of the scalar functions of {@link #SCALAR_DENIED}
  *       (settings and logs show server paths).</li>
@@ -134,10 +135,15 @@ final class Admission {
     String schema = node.getString("schema_name", "");
     String catalog = node.getString("catalog_name", "");
     String name = lower(node.getString("table_name"));
+    if (!schema.isEmpty() && catalog.isEmpty() && datasets.contains(lower(schema) + "." + name)) {
+      read.add(lower(schema) + "." + name);
+      return;
+    }
     if (!schema.isEmpty() || !catalog.isEmpty()) {
       throw new QueryException(QueryException.Reason.UNKNOWN_TABLE, "Table "
         + (catalog.isEmpty() ? "" : catalog + ".") + (schema.isEmpty() ? "" : schema + ".") + name
-        + " does not exist; tables are your dataset names, without a schema", at);
+        + " does not exist; tables are your dataset names, and <collection>.<dataset> for the datasets of your "
+        + "collections and of those shared with you", at);
     }
     requireKnown(name, datasets, ctes, read, at);
   }

@@ -14,7 +14,8 @@ import java.util.UUID;
 
 /**
  * Event-bus contract of the query worker (QueryVerticle). Every request carries
- * {@code {user_id, user_dir, tables:[{name, files, version, dataset_id}], sql, limit}}: the caller's ready datasets,
+ * {@code {user_id, user_dir, shared_dirs, tables:[{name, files, version, dataset_id}], sql, limit}} (a table of a
+ * collection is named {@code <collection>.<dataset>}): the caller's ready datasets,
  * resolved by the HTTP side ({@link QueryTables}); build it with {@link #request}.
  */
 public final class QueryContract {
@@ -48,7 +49,14 @@ public final class QueryContract {
 
   /** A request for {@link #EXECUTE}, {@link #VALIDATE} or {@link #STREAM} (limit null: validation). */
   public static JsonObject request(UUID userId, String userDir, JsonArray tables, String sql, Integer limit) {
+    return request(userId, userDir, new JsonArray(), tables, sql, limit);
+  }
+
+  /** The same, with the folders of the datasets shared with the user (their sandbox may read these too). */
+  public static JsonObject request(UUID userId, String userDir, JsonArray sharedDirs, JsonArray tables, String sql,
+                                   Integer limit) {
     JsonObject request = new JsonObject().put("user_id", userId.toString()).put("user_dir", userDir)
+      .put("shared_dirs", sharedDirs)
       .put("tables", tables).put("sql", sql);
     return limit == null ? request : request.put("limit", limit);
   }

@@ -150,7 +150,7 @@ public final class QueryEngine implements AutoCloseable {
     Sandbox sandbox = null;
     RUNNING.incrementAndGet();
     try {
-      sandbox = sandboxes.acquire(request.userId(), request.userDir());
+      sandbox = sandboxes.acquire(request.userId(), request.userDir(), request.sharedDirs());
       try (DuckDBConnection connection = sandbox.connect(request.tables())) {
         return work.run(connection);
       }

@@ -61,7 +61,7 @@ public final class QueryService {
    * derived from several results can be cached under a key made of theirs ({@link #derived}).
    */
   public Future<String> cacheKey(UUID userId, String sql, int limit) {
-    return tables.mentionedIn(userId, sql).map(all -> QueryCache.key(userId, sql, limit, all));
+    return tables.scope(userId, sql).map(scope -> QueryCache.key(userId, sql, limit, scope.getJsonArray("tables")));
   }
 
   /** A value cached under a key derived from {@code parts} (e.g. result keys), or null. */
@@ -91,8 +91,8 @@ public final class QueryService {
   }
 
   private Future<JsonObject> request(UUID userId, String sql, Integer limit) {
-    return tables.mentionedIn(userId, sql)
-      .map(all -> QueryContract.request(userId, tables.userDir(userId), all, sql, limit));
+    return tables.scope(userId, sql).map(scope -> QueryContract.request(userId, tables.userDir(userId),
+      scope.getJsonArray("shared_dirs"), scope.getJsonArray("tables"), sql, limit));
   }
 
   private static Timer latency(String outcome) {

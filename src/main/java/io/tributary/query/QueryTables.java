@@ -10,7 +10,10 @@ import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
 import java.util.UUID;
 
-/** The caller's ready datasets as query tables: {@code [{name, files, version, dataset_id}]}. */
+/**
+ * The caller's ready datasets as query tables: {@code [{name, files, version, dataset_id}]}; the ready datasets of
+ * the collections the caller owns or that are shared with them are tables {@code <collection>.<dataset>}.
+ */
 public final class QueryTables {
 
   static final String SELECT = "SELECT d.id, d.name, d.version, d.file_path, "
@@ -53,27 +56,81 @@ public final class QueryTables {
     return cache.get("tables:" + ownerId + ":" + String.join(",", names), ownerId, load);
   }
 
+  /**
+   * Datasets of the caller's collections and of those shared with them, one per {@code <collection>.<dataset>}
+   * (the caller's own collection first when two share a name). Never cached: a share may end at any time.
+   */
+  static final String COLLECTED = "SELECT c.name AS collection, d.id, d.owner_id, d.name, d.version, d.file_path, "
+    + "(SELECT array_agg(p.file_path ORDER BY p.created_at, p.id) FROM stream_parts p WHERE p.dataset_id = d.id) AS parts "
+    + "FROM collections c JOIN collection_items i ON i.collection_id = c.id AND i.item_type = 'dataset' "
+    + "JOIN datasets d ON d.id = i.item_id AND d.owner_id = c.owner_id AND d.status = 'ready' "
+    + "WHERE (c.owner_id = $1 OR EXISTS (SELECT 1 FROM collection_shares s WHERE s.collection_id = c.id "
+    + "AND s.user_id = $1)) ORDER BY (c.owner_id = $1) DESC, c.created_at, c.id, d.name";
+  /** Schema names DuckDB resolves itself: a collection of such a name is not reachable in SQL. */
+  static final java.util.Set<String> RESERVED_SCHEMAS = java.util.Set.of("main", "memory", "temp", "system",
+    "information_schema", "pg_catalog");
+
+  /**
+   * What a query of the caller may read: {@code {tables, shared_dirs}}, the tables the text may name (own datasets
+   * and {@code <collection>.<dataset>}) and the folders of every dataset shared with the caller by others.
+   */
+  public Future<JsonObject> scope(UUID userId, String sql) {
+    java.util.Set<String> words = SqlText.identifiers(sql).stream().map(n -> n.toLowerCase(java.util.Locale.ROOT))
+      .collect(java.util.stream.Collectors.toSet());
+    return mentionedIn(userId, sql).compose(own -> pool.preparedQuery(COLLECTED).execute(Tuple.of(userId)).map(rows -> {
+      JsonArray tables = own.copy();
+      java.util.Set<String> seen = new java.util.HashSet<>();
+      java.util.TreeSet<String> dirs = new java.util.TreeSet<>();
+      rows.forEach(row -> {
+        String owner = row.getUUID("owner_id").toString();
+        if (!owner.equals(userId.toString())) {
+          dirs.add(dataDir.resolve(io.tributary.lake.LakePaths.datasetDir(owner, row.getUUID("id").toString())).toString());
+        }
+        String collection = row.getString("collection");
+        String name = collection + "." + row.getString("name");
+        if (RESERVED_SCHEMAS.contains(collection) || !seen.add(name) || !words.contains(collection)
+          || !words.contains(row.getString("name"))) {
+          return;
+        }
+        JsonObject table = table(row);
+        if (table != null) {
+          tables.add(table.put("name", name));
+        }
+      });
+      return new JsonObject().put("tables", tables).put("shared_dirs", new JsonArray(new java.util.ArrayList<>(dirs)));
+    }));
+  }
+
   private JsonArray tables(io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row> rows) {
     JsonArray tables = new JsonArray();
     rows.forEach(row -> {
-      JsonArray files = new JsonArray();
-      String[] parts = row.getArrayOfStrings("parts");
-      if (parts != null && parts.length > 0) {
-        for (String part : parts) {
-          files.add(dataDir.resolve(part).toString());
-        }
-      } else if (row.getString("file_path") != null) {
-        files.add(dataDir.resolve(row.getString("file_path")).toString());
-      }
-      if (!files.isEmpty()) {
-        tables.add(new JsonObject()
-          .put("name", row.getString("name"))
-          .put("files", files)
-          .put("version", row.getInteger("version"))
-          .put("dataset_id", row.getUUID("id").toString()));
+      JsonObject table = table(row);
+      if (table != null) {
+        tables.add(table);
       }
     });
     return tables;
+  }
+
+  /** One dataset row as a query table, or null when it has no file yet. */
+  private JsonObject table(io.vertx.sqlclient.Row row) {
+    JsonArray files = new JsonArray();
+    String[] parts = row.getArrayOfStrings("parts");
+    if (parts != null && parts.length > 0) {
+      for (String part : parts) {
+        files.add(dataDir.resolve(part).toString());
+      }
+    } else if (row.getString("file_path") != null) {
+      files.add(dataDir.resolve(row.getString("file_path")).toString());
+    }
+    if (files.isEmpty()) {
+      return null;
+    }
+    return new JsonObject()
+      .put("name", row.getString("name"))
+      .put("files", files)
+      .put("version", row.getInteger("version"))
+      .put("dataset_id", row.getUUID("id").toString());
   }
 
 

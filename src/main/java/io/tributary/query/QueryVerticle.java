@@ -109,7 +109,8 @@ public final class QueryVerticle extends VerticleBase {
       List<Path> files = t.getJsonArray("files").stream().map(f -> Path.of(f.toString())).toList();
       tables.add(new QueryTable(t.getString("name"), files, t.getInteger("version")));
     }
-    return new QueryRequest(UUID.fromString(body.getString("user_id")), Path.of(body.getString("user_dir")), tables,
+    List<Path> shared = body.getJsonArray("shared_dirs", new JsonArray()).stream().map(f -> Path.of(f.toString())).toList();
+    return new QueryRequest(UUID.fromString(body.getString("user_id")), Path.of(body.getString("user_dir")), shared, tables,
       body.getString("sql"), body.getInteger("limit", 1000), timeout);
   }
 

@@ -31,15 +31,23 @@ final class Sandbox implements AutoCloseable {
   private final DuckDBConnection root;
   private final Map<String, String> views = new HashMap<>();
   private final Set<String> systemNames;
+  private final List<Path> sharedDirs;
   private final AtomicInteger inUse = new AtomicInteger();
   private volatile long lastUsed = System.nanoTime();
+  /** Replaced by a sandbox with other shared folders: closes when its last query ends. */
+  private volatile boolean retired;
 
-  private Sandbox(DuckDBConnection root, Set<String> systemNames) {
+  private Sandbox(DuckDBConnection root, Set<String> systemNames, List<Path> sharedDirs) {
     this.root = root;
     this.systemNames = systemNames;
+    this.sharedDirs = sharedDirs;
   }
 
-  static Sandbox open(Path userDir, Path tempDir, QuerySettings settings) throws SQLException {
+  /**
+   * @param sharedDirs folders of datasets shared with the user through collections: {@code allowed_directories} is
+   *                   the user's folder and exactly these
+   */
+  static Sandbox open(Path userDir, List<Path> sharedDirs, Path tempDir, QuerySettings settings) throws SQLException {
     try {
       Files.createDirectories(userDir);
       Files.createDirectories(tempDir);
@@ -51,7 +59,11 @@ final class Sandbox implements AutoCloseable {
     DuckDBConnection root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", p);
     try (Statement s = root.createStatement()) {
       s.execute("SET temp_directory = " + literal(tempDir.toAbsolutePath().toString()));
-      s.execute("SET allowed_directories = [" + literal(userDir.toAbsolutePath() + "/") + "]");
+      StringBuilder allowed = new StringBuilder(literal(userDir.toAbsolutePath() + "/"));
+      for (Path dir : sharedDirs) {
+        allowed.append(", ").append(literal(dir.toAbsolutePath() + "/"));
+      }
+      s.execute("SET allowed_directories = [" + allowed + "]");
       s.execute("SET enable_external_access = false");
       s.execute("SET autoinstall_known_extensions = false");
       s.execute("SET autoload_known_extensions = false");
@@ -65,7 +77,7 @@ final class Sandbox implements AutoCloseable {
         }
       }
       s.execute("SET lock_configuration = true");
-      return new Sandbox(root, system);
+      return new Sandbox(root, system, List.copyOf(sharedDirs));
     } catch (SQLException | RuntimeException e) {
       root.close();
       throw e;
@@ -87,7 +99,14 @@ final class Sandbox implements AutoCloseable {
       for (QueryTable t : tables) {
         String key = t.version() + "#" + t.files();
         if (!key.equals(views.get(t.name()))) {
-          s.execute("CREATE OR REPLACE VIEW " + identifier(t.name()) + " AS SELECT * FROM " + source(t.files()));
+          int dot = t.name().indexOf('.');
+          String view = identifier(t.name());
+          if (dot > 0) {
+            // a dataset of a collection: the collection is a schema
+            s.execute("CREATE SCHEMA IF NOT EXISTS " + identifier(t.name().substring(0, dot)));
+            view = identifier(t.name().substring(0, dot)) + "." + identifier(t.name().substring(dot + 1));
+          }
+          s.execute("CREATE OR REPLACE VIEW " + view + " AS SELECT * FROM " + source(t.files()));
           views.put(t.name(), key);
         }
       }
@@ -102,7 +121,22 @@ final class Sandbox implements AutoCloseable {
 
   void release() {
     lastUsed = System.nanoTime();
-    inUse.decrementAndGet();
+    if (inUse.decrementAndGet() == 0 && retired) {
+      close();
+    }
+  }
+
+  /** The shared folders it may read besides the user's own. */
+  List<Path> sharedDirs() {
+    return sharedDirs;
+  }
+
+  /** No new queries come; closes now if idle, else when its last query ends. */
+  void retire() {
+    retired = true;
+    if (inUse.get() == 0) {
+      close();
+    }
   }
 
   /** Whether nobody is using it and it has been idle for at least this long. */

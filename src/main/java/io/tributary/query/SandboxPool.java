@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,18 +26,27 @@ final class SandboxPool implements AutoCloseable {
     this.settings = settings;
   }
 
-  /** The user's sandbox, held until {@link Sandbox#release()}; opened on first use. */
-  Sandbox acquire(UUID userId, Path userDir) throws SQLException {
+  /**
+   * The user's sandbox, held until {@link Sandbox#release()}; opened on first use, and opened anew when the folders
+   * shared with the user changed (the old one closes after its running queries).
+   */
+  Sandbox acquire(UUID userId, Path userDir, List<Path> sharedDirs) throws SQLException {
     synchronized (sandboxes) {
       Sandbox existing = sandboxes.get(userId);
-      if (existing != null) {
+      if (existing != null && existing.sharedDirs().equals(sharedDirs)) {
         existing.acquire();
         return existing;
       }
     }
-    Sandbox created = Sandbox.open(userDir, settings.tempRoot().resolve(userId.toString()), settings);
+    Sandbox created = Sandbox.open(userDir, sharedDirs, settings.tempRoot().resolve(userId.toString()
+      + (sharedDirs.isEmpty() ? "" : "-" + Integer.toHexString(sharedDirs.hashCode()))), settings);
     synchronized (sandboxes) {
       Sandbox existing = sandboxes.get(userId);
+      if (existing != null && !existing.sharedDirs().equals(sharedDirs)) {
+        sandboxes.remove(userId);
+        existing.retire();
+        existing = null;
+      }
       if (existing != null) {
         created.close();
         existing.acquire();

@@ -1,0 +1,35 @@
+package io.tributary.collection;
+
+import io.tributary.http.ContractValidation;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.sqlclient.Pool;
+
+import java.nio.file.Path;
+
+/**
+ * The collection feature on one HttpServerVerticle instance: collections, their members, shares, history and
+ * clearing. Configured by the {@code collection} section ({@code protected_patterns}).
+ */
+public final class Collections {
+
+  private final CollectionRoutes routes;
+  private final MemberRoutes members;
+  private final ClearRoutes clear;
+
+  /** @param fileGraceMs how long replaced dataset files stay for queries already reading them */
+  public Collections(Vertx vertx, Pool pool, JsonObject config, Path dataDir, long fileGraceMs) {
+    CollectionRepository repository = new CollectionRepository(pool);
+    ProtectedNames protectedNames = new ProtectedNames(config == null ? null : config.getJsonArray("protected_patterns"));
+    this.routes = new CollectionRoutes(repository, protectedNames);
+    this.members = new MemberRoutes(repository, routes);
+    this.clear = new ClearRoutes(vertx, repository, routes, protectedNames, dataDir, fileGraceMs);
+  }
+
+  public void mount(Router router, ContractValidation contract) {
+    routes.mount(router, contract);
+    members.mount(router, contract);
+    clear.mount(router);
+  }
+}

@@ -1,0 +1,160 @@
+package io.tributary.bench;
+
+import io.tributary.collection.Client;
+import io.tributary.collection.Contention;
+import io.tributary.db.Database;
+import io.tributary.support.Api;
+import io.tributary.support.Await;
+import io.tributary.support.TestApp;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import org.HdrHistogram.Histogram;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Collections and search, in the test application's JVM (embedded services): (1) contention, 50 clients x 20
+ * read-modify-write updates of one collection with retry on 412, throughput; (2) catalog search over
+ * {@code bench.search.datasets} datasets x 20 columns of one user (rows written straight into PostgreSQL, the
+ * triggers index them), a closed loop of 16 connections for {@code bench.search.seconds} through HTTP, then the
+ * same SQL directly in PostgreSQL on 16 connections. Results: {@code target/bench/collections.md}.
+ */
+public final class CollectionBench {
+
+  private static final int CONNECTIONS = 16;
+  private static final String[] QUERIES = {"customer email", "amount", "sales", "temperatur", "regio", "high nulls",
+    "orders status", "payments"};
+  static final String SEED = "INSERT INTO datasets (id, owner_id, name, status, source_type, row_count, column_count, "
+    + "size_bytes, schema) SELECT gen_random_uuid(), $1, 'ds_' || g || '_' || (ARRAY['sales','orders','customers',"
+    + "'events','sensors','weather','inventory','payments'])[1 + g % 8], 'ready', 'csv', 1000, 20, 10000, "
+    + "(SELECT jsonb_agg(jsonb_build_object('name', (ARRAY['customer_email','amount','region','created_at','status',"
+    + "'price','quantity','device','temperature','country'])[1 + (g + c) % 10] || '_' || c, 'type', 'VARCHAR')) "
+    + "FROM generate_series(1, 20) c) FROM generate_series($2::int, $3::int) g";
+
+  private CollectionBench() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path out = Path.of(args.length > 0 ? args[0] : "target/bench");
+    Files.createDirectories(out);
+    int datasets = Integer.getInteger("bench.search.datasets", 10_000);
+    int seconds = Integer.getInteger("bench.search.seconds", 10);
+    StringBuilder md = new StringBuilder("# Collections and search\n\n");
+
+    Client owner = Contention.client();
+    JsonObject c = owner.create("bench_" + System.nanoTime());
+    Contention.Outcome contention = Contention.run(owner, c.getString("collection_id"), 50, 20);
+    int version = owner.read(c.getString("collection_id")).getInteger("version");
+    md.append(String.format(Locale.ROOT, "## Contention\n\n| clients x updates | version rise | seconds | updates/s "
+        + "| retries on 412 |\n|---|---|---|---|---|\n| 50 x 20 | %d | %.1f | %.1f | %d |\n\n", version - 1,
+      contention.elapsedNanos() / 1e9, contention.updatesPerSecond(), contention.conflicts()));
+
+    Api user = Api.newUser("analyst");
+    String userId = new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(user.token().split("\\.")[1]),
+      StandardCharsets.UTF_8)).getString("sub");
+    Vertx vertx = TestApp.get().vertx;
+    Pool pg = Database.pool(vertx, TestApp.get().config().getJsonObject("postgres").copy().put("pool_size", CONNECTIONS));
+    long seedStart = System.nanoTime();
+    for (int from = 1; from <= datasets; from += 1000) {
+      Await.result(pg.preparedQuery(SEED).execute(Tuple.of(UUID.fromString(userId), from, Math.min(datasets, from + 999))), 600);
+    }
+    double seedSeconds = (System.nanoTime() - seedStart) / 1e9;
+    Await.result(pg.query("ANALYZE search_documents").execute());
+
+    HttpClient http = vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(CONNECTIONS));
+    Function<Integer, Future<?>> viaHttp = i -> http.request(new RequestOptions().setMethod(HttpMethod.GET)
+        .setHost("127.0.0.1").setPort(TestApp.get().port).setURI("/api/v1/search?limit=20&q="
+          + URLEncoder.encode(QUERIES[i % QUERIES.length], StandardCharsets.UTF_8))
+        .putHeader("Authorization", "Bearer " + user.token()))
+      .compose(req -> req.send()).compose(resp -> resp.body().map(b -> {
+        if (resp.statusCode() != 200) {
+          throw new IllegalStateException(resp.statusCode() + " " + b);
+        }
+        return b;
+      }));
+    String sql = searchSql();
+    Function<Integer, Future<?>> direct = i -> pg.preparedQuery(sql)
+      .execute(Tuple.of(UUID.fromString(userId), QUERIES[i % QUERIES.length], null, 20));
+    Histogram h1 = load(viaHttp, 2, seconds);
+    h1 = load(viaHttp, seconds, seconds);
+    Histogram h2 = load(direct, 2, seconds);
+    h2 = load(direct, seconds, seconds);
+    md.append(String.format(Locale.ROOT, "## Search\n\n%d datasets x 20 columns (%d documents, seeded in %.1f s), %d "
+        + "connections, %d s closed loop, %d rotating queries\n\n| path | requests/s | p50 ms | p99 ms | max ms |\n"
+        + "|---|---|---|---|---|\n", datasets, datasets * 21, seedSeconds, CONNECTIONS, seconds, QUERIES.length));
+    row(md, "HTTP GET /api/v1/search", h1, seconds);
+    row(md, "same SQL directly in PostgreSQL", h2, seconds);
+    Files.writeString(out.resolve("collections.md"), md.toString());
+    System.out.println(md);
+    System.exit(0);
+  }
+
+  /** The query of SearchRepository (package-private there), read once by reflection to stay the same SQL. */
+  private static String searchSql() throws Exception {
+    Class<?> repo = Class.forName("io.tributary.search.SearchRepository");
+    var f = repo.getDeclaredField("SEARCH");
+    f.setAccessible(true);
+    return (String) f.get(null);
+  }
+
+  private static void row(StringBuilder md, String path, Histogram h, int seconds) {
+    md.append(String.format(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %.2f |\n", path, h.getTotalCount() / (double) seconds,
+      h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0));
+  }
+
+  /** A closed loop of {@link #CONNECTIONS} callers for this long; latencies in microseconds. */
+  private static Histogram load(Function<Integer, Future<?>> call, int seconds, int ignored) throws Exception {
+    Histogram h = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    List<Future<?>> loops = new ArrayList<>();
+    for (int c = 0; c < CONNECTIONS; c++) {
+      int offset = c;
+      loops.add(loop(call, offset, end, h));
+    }
+    Await.result(Future.all(loops), seconds + 120);
+    return h;
+  }
+
+  private static Future<?> loop(Function<Integer, Future<?>> call, int first, long end, Histogram h) {
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    int[] i = {first};
+    Runnable[] next = new Runnable[1];
+    next[0] = () -> {
+      if (System.nanoTime() >= end) {
+        done.tryComplete();
+        return;
+      }
+      long start = System.nanoTime();
+      call.apply(i[0]++).onComplete(ar -> {
+        if (ar.failed()) {
+          done.tryFail(ar.cause());
+          return;
+        }
+        synchronized (h) {
+          h.recordValue(Math.min(h.getHighestTrackableValue(), (System.nanoTime() - start) / 1000));
+        }
+        next[0].run();
+      });
+    };
+    next[0].run();
+    return done.future();
+  }
+}
