@@ -11,6 +11,7 @@ import io.tributary.db.Database;
 import io.tributary.dashboard.ExportVerticle;
 import io.tributary.embedded.EmbeddedServices;
 import io.tributary.fanout.FanoutVerticle;
+import io.tributary.flag.FlagSeed;
 import io.tributary.fanout.LiveBatch;
 import io.tributary.ingest.IngestionVerticle;
 import io.tributary.ingest.OutboxRelayVerticle;
@@ -74,6 +75,7 @@ public final class MainVerticle extends VerticleBase {
           + "); start it or unset TRIBUTARY_KAFKA_BOOTSTRAP to use the embedded broker", err))))
       .compose(cfg -> step("load the JWT signing keys", () -> loadKeys(cfg)))
       .compose(cfg -> bootstrapAdmin(cfg).map(cfg))
+      .compose(cfg -> FlagSeed.apply(Database.pool(vertx, cfg.getJsonObject("postgres")), cfg.getJsonObject("flags")).map(cfg))
       .compose(this::deployAll)
       .onSuccess(cfg -> running = this)
       .onSuccess(cfg -> LOG.info("Tributary is up: http://{}:{} (PostgreSQL {}, Redis {}, Kafka {}, data {})",

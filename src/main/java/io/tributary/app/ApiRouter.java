@@ -14,6 +14,10 @@ import io.tributary.db.OwnerCache;
 import io.tributary.fanout.FanoutSettings;
 import io.tributary.fanout.StreamSockets;
 import io.tributary.fanout.UserSockets;
+import io.tributary.flag.FlagRepository;
+import io.tributary.flag.FlagRoutes;
+import io.tributary.flag.FlagStore;
+import io.tributary.flag.ModuleGate;
 import io.tributary.health.HealthRoutes;
 import io.tributary.http.BearerAuth;
 import io.tributary.http.ContractValidation;
@@ -44,6 +48,8 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.sqlclient.Pool;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -56,6 +62,27 @@ final class ApiRouter {
   /** Per event loop and cache: entries kept, and their longest life (changes drop them much sooner). */
   private static final int READ_CACHE_ENTRIES = 10_000;
   private static final long READ_CACHE_MAX_AGE_MS = 60_000;
+
+  /**
+   * Path prefixes (the path itself and everything below it) of each feature module: while its flag
+   * {@code module.<name>} is off for a user, they answer 404 FEATURE_DISABLED ({@link ModuleGate}).
+   */
+  static final Map<String, String> MODULES = modules();
+
+  private static Map<String, String> modules() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("/api/v1/dashboards", "dashboards");
+    m.put("/api/v1/exports", "dashboards");
+    m.put("/ws/analytics", "dashboards");
+    m.put("/api/v1/insights", "insights");
+    m.put("/api/v1/ml", "ml");
+    m.put("/api/v1/collections", "collections");
+    m.put("/api/v1/streams", "streams");
+    m.put("/ws/streams", "streams");
+    m.put("/api/v1/query/natural", "natural_query");
+    m.put("/api/v1/search", "search");
+    return m;
+  }
 
   /** What the routes share on one HTTP verticle instance. */
   record Shared(Pool pool, RedisLink redis, KafkaAdminClient admin, HealthRoutes health, ContractValidation contract,
@@ -101,6 +128,9 @@ final class ApiRouter {
     dashboards.mountPublic(router);
     shared.changes().onChange(dashboards::changed);
     router.route().handler(apiOnly(bearer));
+    FlagStore flags = FlagStore.current(vertx);
+    router.route().handler(new ModuleGate(flags, bearer, MODULES));
+    new FlagRoutes(new FlagRepository(shared.pool()), flags).mount(router);
     auth.mountProtected(router, contract);
 
     new UploadRoutes(vertx, new IngestRepository(shared.pool(), cfg.getJsonObject("kafka").getJsonObject("topics")),

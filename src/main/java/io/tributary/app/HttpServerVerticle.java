@@ -3,6 +3,7 @@ package io.tributary.app;
 import io.tributary.config.Sections;
 import io.tributary.db.ChangeFeed;
 import io.tributary.db.Database;
+import io.tributary.flag.FlagStore;
 import io.tributary.health.HealthRoutes;
 import io.tributary.http.ContractValidation;
 import io.tributary.kafka.KafkaSettings;
@@ -55,6 +56,7 @@ public final class HttpServerVerticle extends VerticleBase {
       .recover(err -> Future.failedFuture(new IllegalStateException("Redis is not reachable at " + redisUrl
         + " (" + err.getMessage() + "); start it or unset TRIBUTARY_REDIS_URL to use the embedded one", err)))
       .compose(v -> changes.start())
+      .compose(v -> FlagStore.acquire(vertx, pool, cfg.getJsonObject("postgres").getString("url")))
       .compose(v -> ContractValidation.load(vertx))
       .compose(contract -> vertx.createHttpServer(options)
         .requestHandler(ApiRouter.create(vertx, cfg, new ApiRouter.Shared(pool, redis, admin, health, contract, changes)))
@@ -85,6 +87,7 @@ public final class HttpServerVerticle extends VerticleBase {
     long drainMs = config().getJsonObject("shutdown", new JsonObject()).getLong("grace_seconds", 30L) * 2000 / 3;
     Future<?> closed = server == null ? Future.succeededFuture() : server.shutdown(drainMs, TimeUnit.MILLISECONDS);
     Future<?> helloClosed = hello == null ? Future.succeededFuture() : hello.close();
-    return Future.join(closed, helloClosed, admin.close(), redis.close(), changes.close());
+    return Future.join(closed, helloClosed, admin.close(), redis.close(), changes.close())
+      .eventually(() -> FlagStore.release(vertx));
   }
 }

@@ -62,6 +62,8 @@ public final class EnvOverrides {
     m.put("TRIBUTARY_LLM_BASE_URL", "llm.base_url");
     m.put("TRIBUTARY_LLM_MODEL", "llm.model");
     m.put("TRIBUTARY_LLM_API_KEY", "llm.api_key");
+    m.put("TRIBUTARY_FLAGS_OVERRIDE", "flags.override");
+    m.put("TRIBUTARY_FLAG_ROLLOUT", "flags.rollout");
     m.put("TRIBUTARY_SHUTDOWN_GRACE_SECONDS", "shutdown.grace_seconds");
     m.put("TRIBUTARY_STREAM_FLUSH_RECORDS", "stream.flush_records");
     m.put("TRIBUTARY_STREAM_FLUSH_MS", "stream.flush_ms");
