@@ -3,6 +3,7 @@ package io.tributary;
 import io.tributary.app.HttpServerVerticle;
 import io.tributary.audit.AuditEvent;
 import io.tributary.auth.JwtKeys;
+import io.tributary.auth.PasswordPolicy;
 import io.tributary.auth.Passwords;
 import io.tributary.auth.UserRepository;
 import io.tributary.config.AppConfig;
@@ -16,6 +17,7 @@ import io.tributary.fanout.LiveBatch;
 import io.tributary.ingest.IngestionVerticle;
 import io.tributary.ingest.OutboxRelayVerticle;
 import io.tributary.kafka.KafkaTopics;
+import io.tributary.metrics.DataDirGauge;
 import io.tributary.profile.ProfileVerticle;
 import io.tributary.query.QueryVerticle;
 import io.tributary.stream.StreamVerticle;
@@ -178,6 +180,7 @@ public final class MainVerticle extends VerticleBase {
       Files.createDirectories(dir.resolve(sub));
     }
     deleteTempFiles(dir.resolve("datasets"));
+    DataDirGauge.register(dir);
     Path nodeFile = dir.resolve("node-id");
     if (!Files.exists(nodeFile)) {
       Files.writeString(nodeFile, UUID.randomUUID().toString());
@@ -238,6 +241,11 @@ public final class MainVerticle extends VerticleBase {
       }
       String email = admin.getString("email", "admin@tributary.local");
       String given = admin.getString("password");
+      String weakness = blank(given) ? null : PasswordPolicy.weakness(given);
+      if (weakness != null) {
+        return Future.failedFuture(new IllegalArgumentException("TRIBUTARY_ADMIN_PASSWORD (admin.password) is too weak: "
+          + weakness + "; the first admin's password needs " + PasswordPolicy.RULE));
+      }
       String password = blank(given) ? Passwords.random() : given;
       return vertx.executeBlocking(() -> Passwords.hash(password))
         .compose(hash -> users.insert(email, hash, "admin", "premium",

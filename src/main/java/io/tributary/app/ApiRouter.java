@@ -1,7 +1,12 @@
 package io.tributary.app;
 
+import io.tributary.admin.Revocations;
+import io.tributary.admin.UserAdminRepository;
+import io.tributary.admin.UserEraser;
+import io.tributary.admin.UserRoutes;
 import io.tributary.audit.AuditRoutes;
 import io.tributary.auth.AuthRoutes;
+import io.tributary.auth.LoginThrottle;
 import io.tributary.auth.Tokens;
 import io.tributary.auth.UserRepository;
 import io.tributary.config.Sections;
@@ -32,6 +37,7 @@ import io.tributary.query.QueryRoutes;
 import io.tributary.query.QueryService;
 import io.tributary.query.QueryTables;
 import io.tributary.ratelimit.RateLimiter;
+import io.tributary.ratelimit.RouteClassLimits;
 import io.tributary.redis.RedisLink;
 import io.tributary.stream.StreamRepository;
 import io.tributary.stream.StreamRoutes;
@@ -112,10 +118,12 @@ final class ApiRouter {
       .putHeader("Content-Type", "text/plain; charset=utf-8").sendFile(ContractValidation.DOCUMENT));
 
     AuthRoutes auth = new AuthRoutes(vertx, new UserRepository(shared.pool()), tokens,
-      cfg.getJsonObject("auth").getJsonObject("jwks"));
+      cfg.getJsonObject("auth").getJsonObject("jwks"),
+      new LoginThrottle(shared.redis(), cfg.getJsonObject("auth").getJsonObject("login_throttle", new JsonObject())));
     router.route().handler(apiOnly(bodies(cfg.getLong("max_json_body_bytes", 1_048_576L))));
     auth.mountPublic(router, contract);
-    BearerAuth bearer = new BearerAuth(tokens.provider());
+    Revocations revocations = Revocations.current(vertx);
+    BearerAuth bearer = new BearerAuth(tokens.provider(), revocations);
     DatasetRepository datasets = new DatasetRepository(shared.pool());
     StreamRepository streams = new StreamRepository(shared.pool());
     JsonObject queryCfg = cfg.getJsonObject("query");
@@ -130,8 +138,11 @@ final class ApiRouter {
     router.route().handler(apiOnly(bearer));
     FlagStore flags = FlagStore.current(vertx);
     router.route().handler(new ModuleGate(flags, bearer, MODULES));
+    router.route().handler(new RouteClassLimits(shared.redis(), cfg.getJsonObject("rate_limit")));
     new FlagRoutes(new FlagRepository(shared.pool()), flags).mount(router);
     auth.mountProtected(router, contract);
+    new UserRoutes(new UserAdminRepository(shared.pool()), revocations,
+      new UserEraser(vertx, shared.pool(), shared.redis(), revocations, dataDir)).mount(router);
 
     new UploadRoutes(vertx, new IngestRepository(shared.pool(), cfg.getJsonObject("kafka").getJsonObject("topics")),
       dataDir.resolve("staging"), cfg.getLong("max_upload_bytes")).mount(router);

@@ -1,5 +1,6 @@
 package io.tributary.app;
 
+import io.tributary.admin.Revocations;
 import io.tributary.config.Sections;
 import io.tributary.db.ChangeFeed;
 import io.tributary.db.Database;
@@ -57,11 +58,14 @@ public final class HttpServerVerticle extends VerticleBase {
         + " (" + err.getMessage() + "); start it or unset TRIBUTARY_REDIS_URL to use the embedded one", err)))
       .compose(v -> changes.start())
       .compose(v -> FlagStore.acquire(vertx, pool, cfg.getJsonObject("postgres").getString("url")))
+      .compose(v -> Revocations.acquire(vertx, pool, cfg.getJsonObject("postgres").getString("url"), redisUrl,
+        cfg.getJsonObject("auth").getLong("token_ttl_hours", 24L) * 3600))
       .compose(v -> ContractValidation.load(vertx))
       .compose(contract -> vertx.createHttpServer(options)
         .requestHandler(ApiRouter.create(vertx, cfg, new ApiRouter.Shared(pool, redis, admin, health, contract, changes)))
         .listen())
       .onSuccess(s -> server = s)
+      .onSuccess(s -> health.probe(15_000))
       .compose(s -> helloBaseline(httpCfg.getInteger("hello_port", 0)));
   }
 
@@ -88,6 +92,6 @@ public final class HttpServerVerticle extends VerticleBase {
     Future<?> closed = server == null ? Future.succeededFuture() : server.shutdown(drainMs, TimeUnit.MILLISECONDS);
     Future<?> helloClosed = hello == null ? Future.succeededFuture() : hello.close();
     return Future.join(closed, helloClosed, admin.close(), redis.close(), changes.close())
-      .eventually(() -> FlagStore.release(vertx));
+      .eventually(() -> Future.join(FlagStore.release(vertx), Revocations.release(vertx)));
   }
 }
