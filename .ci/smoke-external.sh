@@ -37,7 +37,7 @@ jar=target/tributary.jar
 [ -f "$jar" ] || fail "target/tributary.jar is missing (mvn verify builds it)"
 TRIBUTARY_DATA_DIR="$work/data" TRIBUTARY_HTTP_PORT=$port TRIBUTARY_KAFKA_EMBEDDED_PORT=$kport \
 TRIBUTARY_PG_URL="postgresql://postgres@127.0.0.1:5432/$db" TRIBUTARY_REDIS_URL="redis://127.0.0.1:6379" \
-TRIBUTARY_ADMIN_EMAIL=admin@smoke.local TRIBUTARY_ADMIN_PASSWORD=smoke-password \
+TRIBUTARY_ADMIN_EMAIL=admin@smoke.local TRIBUTARY_ADMIN_PASSWORD=Smoke-password-1 \
   java -Xmx512m -jar "$jar" > "$work/server.log" 2>&1 &
 pid=$!
 cleanup() { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1; rm -rf "$work"; }
@@ -52,7 +52,7 @@ done
 curl -fs "$base/health/ready" >/dev/null || fail "not ready after 120 s"
 grep -qi "embedded PostgreSQL at" "$work/server.log" && fail "started an embedded PostgreSQL although TRIBUTARY_PG_URL was set"
 
-token=$(curl -fs -H 'Content-Type: application/json' -d '{"email":"admin@smoke.local","password":"smoke-password"}' \
+token=$(curl -fs -H 'Content-Type: application/json' -d '{"email":"admin@smoke.local","password":"Smoke-password-1"}' \
   "$base/api/v1/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])') || fail "login"
 printf 'id,city,temp\n1,Oslo,3.5\n2,Rome,18.25\n3,Lima,\n' > "$work/smoke.csv"
 job=$(curl -fs -H "Authorization: Bearer $token" -F "file=@$work/smoke.csv" "$base/api/v1/data/upload" \

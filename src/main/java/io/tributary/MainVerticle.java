@@ -3,6 +3,7 @@ package io.tributary;
 import io.tributary.app.HttpServerVerticle;
 import io.tributary.audit.AuditEvent;
 import io.tributary.auth.JwtKeys;
+import io.tributary.auth.PasswordPolicy;
 import io.tributary.auth.Passwords;
 import io.tributary.auth.UserRepository;
 import io.tributary.config.AppConfig;
@@ -11,6 +12,7 @@ import io.tributary.db.Database;
 import io.tributary.dashboard.ExportVerticle;
 import io.tributary.embedded.EmbeddedServices;
 import io.tributary.fanout.FanoutVerticle;
+import io.tributary.flag.FlagSeed;
 import io.tributary.fanout.LiveBatch;
 import io.tributary.ingest.IngestionVerticle;
 import io.tributary.ingest.OutboxRelayVerticle;
@@ -18,6 +20,7 @@ import io.tributary.insight.InsightVerticle;
 import io.tributary.ml.PredictVerticle;
 import io.tributary.ml.TrainVerticle;
 import io.tributary.kafka.KafkaTopics;
+import io.tributary.metrics.DataDirGauge;
 import io.tributary.profile.ProfileVerticle;
 import io.tributary.query.QueryVerticle;
 import io.tributary.source.SourceVerticle;
@@ -78,6 +81,7 @@ public final class MainVerticle extends VerticleBase {
           + "); start it or unset TRIBUTARY_KAFKA_BOOTSTRAP to use the embedded broker", err))))
       .compose(cfg -> step("load the JWT signing keys", () -> loadKeys(cfg)))
       .compose(cfg -> bootstrapAdmin(cfg).map(cfg))
+      .compose(cfg -> FlagSeed.apply(Database.pool(vertx, cfg.getJsonObject("postgres")), cfg.getJsonObject("flags")).map(cfg))
       .compose(this::deployAll)
       .onSuccess(cfg -> running = this)
       .onSuccess(cfg -> LOG.info("Tributary is up: http://{}:{} (PostgreSQL {}, Redis {}, Kafka {}, data {})",
@@ -188,6 +192,7 @@ public final class MainVerticle extends VerticleBase {
       Files.createDirectories(dir.resolve(sub));
     }
     deleteTempFiles(dir.resolve("datasets"));
+    DataDirGauge.register(dir);
     Path nodeFile = dir.resolve("node-id");
     if (!Files.exists(nodeFile)) {
       Files.writeString(nodeFile, UUID.randomUUID().toString());
@@ -248,6 +253,11 @@ public final class MainVerticle extends VerticleBase {
       }
       String email = admin.getString("email", "admin@tributary.local");
       String given = admin.getString("password");
+      String weakness = blank(given) ? null : PasswordPolicy.weakness(given);
+      if (weakness != null) {
+        return Future.failedFuture(new IllegalArgumentException("TRIBUTARY_ADMIN_PASSWORD (admin.password) is too weak: "
+          + weakness + "; the first admin's password needs " + PasswordPolicy.RULE));
+      }
       String password = blank(given) ? Passwords.random() : given;
       return vertx.executeBlocking(() -> Passwords.hash(password))
         .compose(hash -> users.insert(email, hash, "admin", "premium",

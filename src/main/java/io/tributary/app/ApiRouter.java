@@ -1,7 +1,12 @@
 package io.tributary.app;
 
+import io.tributary.admin.Revocations;
+import io.tributary.admin.UserAdminRepository;
+import io.tributary.admin.UserEraser;
+import io.tributary.admin.UserRoutes;
 import io.tributary.audit.AuditRoutes;
 import io.tributary.auth.AuthRoutes;
+import io.tributary.auth.LoginThrottle;
 import io.tributary.auth.Tokens;
 import io.tributary.auth.UserRepository;
 import io.tributary.collection.Collections;
@@ -15,6 +20,10 @@ import io.tributary.db.OwnerCache;
 import io.tributary.fanout.FanoutSettings;
 import io.tributary.fanout.StreamSockets;
 import io.tributary.fanout.UserSockets;
+import io.tributary.flag.FlagRepository;
+import io.tributary.flag.FlagRoutes;
+import io.tributary.flag.FlagStore;
+import io.tributary.flag.ModuleGate;
 import io.tributary.health.HealthRoutes;
 import io.tributary.http.BearerAuth;
 import io.tributary.http.ContractValidation;
@@ -32,6 +41,7 @@ import io.tributary.query.QueryService;
 import io.tributary.query.QueryTables;
 import io.tributary.source.Sources;
 import io.tributary.ratelimit.RateLimiter;
+import io.tributary.ratelimit.RouteClassLimits;
 import io.tributary.redis.RedisLink;
 import io.tributary.stream.StreamEvents;
 import io.tributary.search.SearchRoutes;
@@ -50,6 +60,8 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.sqlclient.Pool;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -62,6 +74,27 @@ final class ApiRouter {
   /** Per event loop and cache: entries kept, and their longest life (changes drop them much sooner). */
   private static final int READ_CACHE_ENTRIES = 10_000;
   private static final long READ_CACHE_MAX_AGE_MS = 60_000;
+
+  /**
+   * Path prefixes (the path itself and everything below it) of each feature module: while its flag
+   * {@code module.<name>} is off for a user, they answer 404 FEATURE_DISABLED ({@link ModuleGate}).
+   */
+  static final Map<String, String> MODULES = modules();
+
+  private static Map<String, String> modules() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("/api/v1/dashboards", "dashboards");
+    m.put("/api/v1/exports", "dashboards");
+    m.put("/ws/analytics", "dashboards");
+    m.put("/api/v1/insights", "insights");
+    m.put("/api/v1/ml", "ml");
+    m.put("/api/v1/collections", "collections");
+    m.put("/api/v1/streams", "streams");
+    m.put("/ws/streams", "streams");
+    m.put("/api/v1/query/natural", "natural_query");
+    m.put("/api/v1/search", "search");
+    return m;
+  }
 
   /** What the routes share on one HTTP verticle instance. */
   record Shared(Pool pool, RedisLink redis, KafkaAdminClient admin, HealthRoutes health, ContractValidation contract,
@@ -91,10 +124,12 @@ final class ApiRouter {
       .putHeader("Content-Type", "text/plain; charset=utf-8").sendFile(ContractValidation.DOCUMENT));
 
     AuthRoutes auth = new AuthRoutes(vertx, new UserRepository(shared.pool()), tokens,
-      cfg.getJsonObject("auth").getJsonObject("jwks"));
+      cfg.getJsonObject("auth").getJsonObject("jwks"),
+      new LoginThrottle(shared.redis(), cfg.getJsonObject("auth").getJsonObject("login_throttle", new JsonObject())));
     router.route().handler(apiOnly(bodies(cfg.getLong("max_json_body_bytes", 1_048_576L))));
     auth.mountPublic(router, contract);
-    BearerAuth bearer = new BearerAuth(tokens.provider());
+    Revocations revocations = Revocations.current(vertx);
+    BearerAuth bearer = new BearerAuth(tokens.provider(), revocations);
     DatasetRepository datasets = new DatasetRepository(shared.pool());
     StreamRepository streams = new StreamRepository(shared.pool());
     JsonObject queryCfg = cfg.getJsonObject("query");
@@ -107,7 +142,13 @@ final class ApiRouter {
     dashboards.mountPublic(router);
     shared.changes().onChange(dashboards::changed);
     router.route().handler(apiOnly(bearer));
+    FlagStore flags = FlagStore.current(vertx);
+    router.route().handler(new ModuleGate(flags, bearer, MODULES));
+    router.route().handler(new RouteClassLimits(shared.redis(), cfg.getJsonObject("rate_limit")));
+    new FlagRoutes(new FlagRepository(shared.pool()), flags).mount(router);
     auth.mountProtected(router, contract);
+    new UserRoutes(new UserAdminRepository(shared.pool()), revocations,
+      new UserEraser(vertx, shared.pool(), shared.redis(), revocations, dataDir)).mount(router);
 
     new UploadRoutes(vertx, new IngestRepository(shared.pool(), cfg.getJsonObject("kafka").getJsonObject("topics")),
       dataDir.resolve("staging"), cfg.getLong("max_upload_bytes")).mount(router);

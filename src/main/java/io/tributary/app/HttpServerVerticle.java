@@ -1,8 +1,10 @@
 package io.tributary.app;
 
+import io.tributary.admin.Revocations;
 import io.tributary.config.Sections;
 import io.tributary.db.ChangeFeed;
 import io.tributary.db.Database;
+import io.tributary.flag.FlagStore;
 import io.tributary.health.HealthRoutes;
 import io.tributary.http.ContractValidation;
 import io.tributary.kafka.KafkaSettings;
@@ -55,11 +57,15 @@ public final class HttpServerVerticle extends VerticleBase {
       .recover(err -> Future.failedFuture(new IllegalStateException("Redis is not reachable at " + redisUrl
         + " (" + err.getMessage() + "); start it or unset TRIBUTARY_REDIS_URL to use the embedded one", err)))
       .compose(v -> changes.start())
+      .compose(v -> FlagStore.acquire(vertx, pool, cfg.getJsonObject("postgres").getString("url")))
+      .compose(v -> Revocations.acquire(vertx, pool, cfg.getJsonObject("postgres").getString("url"), redisUrl,
+        cfg.getJsonObject("auth").getLong("token_ttl_hours", 24L) * 3600))
       .compose(v -> ContractValidation.load(vertx))
       .compose(contract -> vertx.createHttpServer(options)
         .requestHandler(ApiRouter.create(vertx, cfg, new ApiRouter.Shared(pool, redis, admin, health, contract, changes)))
         .listen())
       .onSuccess(s -> server = s)
+      .onSuccess(s -> health.probe(15_000))
       .compose(s -> helloBaseline(httpCfg.getInteger("hello_port", 0)));
   }
 
@@ -85,6 +91,7 @@ public final class HttpServerVerticle extends VerticleBase {
     long drainMs = config().getJsonObject("shutdown", new JsonObject()).getLong("grace_seconds", 30L) * 2000 / 3;
     Future<?> closed = server == null ? Future.succeededFuture() : server.shutdown(drainMs, TimeUnit.MILLISECONDS);
     Future<?> helloClosed = hello == null ? Future.succeededFuture() : hello.close();
-    return Future.join(closed, helloClosed, admin.close(), redis.close(), changes.close());
+    return Future.join(closed, helloClosed, admin.close(), redis.close(), changes.close())
+      .eventually(() -> Future.join(FlagStore.release(vertx), Revocations.release(vertx)));
   }
 }

@@ -45,7 +45,7 @@ public final class SocketRoutes {
 
   private void events(RoutingContext ctx) {
     caller(ctx).onSuccess(caller -> ctx.request().toWebSocket()
-        .onSuccess(ws -> sockets.add(caller.id().toString(), goingAwayOnShutdown(ws)))
+        .onSuccess(ws -> sockets.add(caller.id().toString(), goingAwayOnShutdown(tracked(ctx, ws))))
         .onFailure(ctx::fail))
       .onFailure(ctx::fail);
   }
@@ -57,8 +57,14 @@ public final class SocketRoutes {
       UUID ownerId = owner == null || owner.isBlank() ? caller.id() : Params.uuid(owner, "Stream");
       return streams.viewable(ownerId, name, caller.id());
     }).compose(streamId -> streamId == null ? Future.failedFuture(ApiException.notFound("Stream"))
-        : ctx.request().toWebSocket().onSuccess(ws -> streamSockets.add(streamId.toString(), name, goingAwayOnShutdown(ws))))
+        : ctx.request().toWebSocket()
+          .onSuccess(ws -> streamSockets.add(streamId.toString(), name, goingAwayOnShutdown(tracked(ctx, ws)))))
       .onFailure(ctx::fail);
+  }
+
+  /** The socket closes with 4401 when its token is revoked. */
+  private ServerWebSocket tracked(RoutingContext ctx, ServerWebSocket ws) {
+    return auth.track(BearerAuth.token(ctx.request(), true), ws);
   }
 
   /** When the server shuts down, the socket is closed with 1001 (going away) so clients know to reconnect. */

@@ -6,6 +6,7 @@ import io.tributary.bus.ErrorCode;
 import io.tributary.http.Caller;
 import io.tributary.http.ContractValidation;
 import io.tributary.http.Json;
+import io.tributary.http.RequestIdHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -27,12 +28,14 @@ public final class AuthRoutes {
   private final UserRepository users;
   private final Tokens tokens;
   private final JsonObject jwks;
+  private final LoginThrottle throttle;
 
-  public AuthRoutes(Vertx vertx, UserRepository users, Tokens tokens, JsonObject jwks) {
+  public AuthRoutes(Vertx vertx, UserRepository users, Tokens tokens, JsonObject jwks, LoginThrottle throttle) {
     this.vertx = vertx;
     this.users = users;
     this.tokens = tokens;
     this.jwks = jwks;
+    this.throttle = throttle;
   }
 
   /** Routes that need no token. */
@@ -51,16 +54,38 @@ public final class AuthRoutes {
     JsonObject body = Json.body(ctx);
     String email = Json.requiredString(body, "email", 320);
     String password = Json.requiredString(body, "password", 1024);
-    users.findByEmail(email)
+    String ip = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+    throttle.retryAfter(email, ip)
+      .compose(wait -> wait > 0 ? throttled(ctx, wait) : users.findByEmail(email))
       .compose(user -> vertx.executeBlocking(() -> {
         boolean ok = Passwords.verify(user == null ? Passwords.decoyHash() : user.getString("password_hash"), password);
         return ok && user != null ? user : null;
-      }, false))
-      .compose(user -> user == null
-        ? Future.failedFuture(new ApiException(ErrorCode.INVALID_CREDENTIALS, "Email or password is wrong"))
-        : Future.succeededFuture(tokens.issue(user)))
+      }, false)
+        .compose(found -> found == null ? failed(ctx, email, ip, user) : Future.succeededFuture(found)))
+      .compose(user -> {
+        if (!user.getBoolean("active", true)) {
+          return Future.failedFuture(new ApiException(ErrorCode.INVALID_CREDENTIALS, "This account is deactivated"));
+        }
+        return throttle.succeeded(email).compose(v -> users.touchLogin(user.getString("id")))
+          .map(v -> tokens.issue(user));
+      })
       .onSuccess(token -> Json.ok(ctx, token))
       .onFailure(ctx::fail);
+  }
+
+  private <T> Future<T> throttled(RoutingContext ctx, long wait) {
+    ctx.response().putHeader("Retry-After", Long.toString(wait));
+    return Future.failedFuture(new ApiException(ErrorCode.RATE_LIMITED, "Too many failed logins; retry in " + wait
+      + " s", new JsonObject().put("retry_after_seconds", wait)));
+  }
+
+  /** Counts and audits a failed login (the user's id when the email is known; no email or password is kept). */
+  private <T> Future<T> failed(RoutingContext ctx, String email, String ip, JsonObject user) {
+    return throttle.failed(email, ip)
+      .compose(count -> users.auditFailure(new AuditEvent(null, "anonymous", "auth.login_failed", "user",
+        user == null ? null : user.getString("id"), null, new JsonObject().put("ip", ip)
+        .put("known_user", user != null).put("account_failures", count), RequestIdHandler.requestId(ctx))))
+      .transform(x -> Future.failedFuture(new ApiException(ErrorCode.INVALID_CREDENTIALS, "Email or password is wrong")));
   }
 
   private void createUser(RoutingContext ctx) {
@@ -71,9 +96,10 @@ public final class AuthRoutes {
         new JsonObject().put("field", "email"));
     }
     String password = Json.requiredString(body, "password", 1024);
-    if (password.length() < 8) {
-      throw new ApiException(ErrorCode.VALIDATION_FAILED, "password must have at least 8 characters",
-        new JsonObject().put("field", "password"));
+    String weakness = PasswordPolicy.weakness(password);
+    if (weakness != null) {
+      throw new ApiException(ErrorCode.VALIDATION_FAILED, "password is too weak: " + weakness + " (it needs "
+        + PasswordPolicy.RULE + ")", new JsonObject().put("field", "password"));
     }
     String role = oneOf(body, "role", ROLES, Caller.VIEWER);
     String tier = oneOf(body, "tier", TIERS, "free");

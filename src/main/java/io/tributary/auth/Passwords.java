@@ -35,10 +35,15 @@ public final class Passwords {
     static final String HASH = hash(random());
   }
 
-  /** A random password for the first admin when none is configured. */
+  /** A random password for the first admin when none is configured; it meets {@link PasswordPolicy}. */
   public static String random() {
-    byte[] bytes = new byte[18];
-    RANDOM.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    while (true) {
+      byte[] bytes = new byte[18];
+      RANDOM.nextBytes(bytes);
+      String password = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes) + "!";
+      if (PasswordPolicy.weakness(password) == null) {
+        return password;
+      }
+    }
   }
 }

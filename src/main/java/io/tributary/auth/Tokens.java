@@ -8,6 +8,7 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 
 import java.time.Instant;
+import java.util.UUID;
 
 /** Issues and verifies Tributary's RS256 tokens (claims: sub, email, role, tier, iat, exp, iss). */
 public final class Tokens {
@@ -41,9 +42,12 @@ public final class Tokens {
 
   /** A signed token for the user row ({@code id}, {@code email}, {@code role}, {@code tier}). */
   public JsonObject issue(JsonObject user) {
-    long now = Instant.now().getEpochSecond();
+    long nowMs = System.currentTimeMillis();
+    long now = nowMs / 1000;
     String token = auth.generateToken(new JsonObject()
         .put("sub", user.getString("id"))
+        .put("jti", UUID.randomUUID().toString())
+        .put("iat_ms", nowMs)
         .put("email", user.getString("email"))
         .put("role", user.getString("role"))
         .put("tier", user.getString("tier")),

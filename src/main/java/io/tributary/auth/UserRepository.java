@@ -15,7 +15,8 @@ import java.util.UUID;
 public final class UserRepository {
 
   static final String FIND_BY_EMAIL =
-    "SELECT id, email, password_hash, role, tier, created_at FROM users WHERE lower(email) = lower($1)";
+    "SELECT id, email, password_hash, role, tier, active, created_at FROM users WHERE lower(email) = lower($1)";
+  static final String TOUCH_LOGIN = "UPDATE users SET last_login = now() WHERE id = $1";
   static final String INSERT =
     "INSERT INTO users (id, email, password_hash, role, tier) VALUES ($1, $2, $3, $4, $5) "
       + "RETURNING id, email, role, tier, created_at";
@@ -34,8 +35,18 @@ public final class UserRepository {
         return null;
       }
       Row row = rows.iterator().next();
-      return toJson(row).put("password_hash", row.getString("password_hash"));
+      return toJson(row).put("password_hash", row.getString("password_hash")).put("active", row.getBoolean("active"));
     });
+  }
+
+  /** Records a successful login's time ({@code last_login}). */
+  public Future<Void> touchLogin(String id) {
+    return pool.preparedQuery(TOUCH_LOGIN).execute(Tuple.of(UUID.fromString(id))).mapEmpty();
+  }
+
+  /** Records a failed login in the audit trail. */
+  public Future<Void> auditFailure(AuditEvent event) {
+    return pool.withTransaction(conn -> AuditLog.record(conn, event)).mapEmpty();
   }
 
   /**

@@ -60,9 +60,15 @@ public final class EnvOverrides {
     m.put("TRIBUTARY_RATE_LIMIT_FREE", "rate_limit.free_per_hour");
     m.put("TRIBUTARY_RATE_LIMIT_PREMIUM", "rate_limit.premium_per_hour");
     m.put("TRIBUTARY_RATE_LIMIT_FAIL_OPEN", "rate_limit.fail_open");
+    m.put("TRIBUTARY_RATE_LIMIT_API_FREE", "rate_limit.classes.api.free_per_hour");
+    m.put("TRIBUTARY_RATE_LIMIT_API_PREMIUM", "rate_limit.classes.api.premium_per_hour");
+    m.put("TRIBUTARY_RATE_LIMIT_UPLOAD_FREE", "rate_limit.classes.upload.free_per_hour");
+    m.put("TRIBUTARY_RATE_LIMIT_UPLOAD_PREMIUM", "rate_limit.classes.upload.premium_per_hour");
     m.put("TRIBUTARY_LLM_BASE_URL", "llm.base_url");
     m.put("TRIBUTARY_LLM_MODEL", "llm.model");
     m.put("TRIBUTARY_LLM_API_KEY", "llm.api_key");
+    m.put("TRIBUTARY_FLAGS_OVERRIDE", "flags.override");
+    m.put("TRIBUTARY_FLAG_ROLLOUT", "flags.rollout");
     m.put("TRIBUTARY_SHUTDOWN_GRACE_SECONDS", "shutdown.grace_seconds");
     m.put("TRIBUTARY_STREAM_FLUSH_RECORDS", "stream.flush_records");
     m.put("TRIBUTARY_STREAM_FLUSH_MS", "stream.flush_ms");

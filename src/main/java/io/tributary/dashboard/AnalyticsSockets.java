@@ -109,7 +109,7 @@ public final class AnalyticsSockets {
       : ShareRoutes.resolve(repository, token).compose(d -> id.toString().equals(d.getString("dashboard_id"))
         ? Future.succeededFuture(d) : Future.failedFuture(ApiException.notFound("Dashboard")));
     dashboard.compose(d -> ctx.request().toWebSocket().map(ws -> {
-      serve(d, ws);
+      serve(d, auth.track(token, ws)); // closed with 4401 when the token is revoked
       return null;
     })).onFailure(ctx::fail);
   }

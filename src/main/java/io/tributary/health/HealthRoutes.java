@@ -1,5 +1,6 @@
 package io.tributary.health;
 
+import io.tributary.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -50,6 +51,22 @@ public final class HealthRoutes {
       .onSuccess(promise::tryComplete));
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
+  }
+
+  /**
+   * Probes the three services every {@code intervalMs} into the gauges {@code tributary_postgres_up},
+   * {@code tributary_redis_up} and {@code tributary_kafka_up} (1 or 0) that the alert rules watch. Call from a
+   * verticle: its timer ends with it.
+   */
+  public void probe(long intervalMs) {
+    java.util.concurrent.atomic.AtomicLong pg = Metrics.gauge("tributary_postgres_up", "PostgreSQL answered the last probe");
+    java.util.concurrent.atomic.AtomicLong rd = Metrics.gauge("tributary_redis_up", "Redis answered the last probe");
+    java.util.concurrent.atomic.AtomicLong kf = Metrics.gauge("tributary_kafka_up", "Kafka answered the last probe");
+    vertx.setPeriodic(0, intervalMs, id -> {
+      check(pool.query("SELECT 1").execute()).onSuccess(s -> pg.set(s.isOk() ? 1 : 0));
+      check(redis.send(Request.cmd(Command.PING))).onSuccess(s -> rd.set(s.isOk() ? 1 : 0));
+      check(kafka.describeCluster()).onSuccess(s -> kf.set(s.isOk() ? 1 : 0));
+    });
   }
 
   private static Future<Status> check(Future<?> probe) {

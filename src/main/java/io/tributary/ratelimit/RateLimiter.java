@@ -31,6 +31,7 @@ public final class RateLimiter implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
 
   private final RedisLink redis;
+  private final String keyPrefix;
   private final long freeLimit;
   private final long premiumLimit;
   private final boolean failOpen;
@@ -40,9 +41,24 @@ public final class RateLimiter implements Handler<RoutingContext> {
 
   /** @param config the {@code rate_limit} section: {@code free_per_hour}, {@code premium_per_hour}, {@code fail_open} */
   public RateLimiter(RedisLink redis, JsonObject config) {
+    this(redis, config, "tributary:rl:", config.getLong("free_per_hour", 100L), config.getLong("premium_per_hour", 1000L));
+  }
+
+  /**
+   * The limiter of a route class with its own budget: {@code rate_limit.classes.<name>} holds its
+   * {@code free_per_hour} and {@code premium_per_hour}; counted apart from every other class.
+   */
+  public static RateLimiter forClass(RedisLink redis, JsonObject config, String name, long free, long premium) {
+    JsonObject own = config.getJsonObject("classes", new JsonObject()).getJsonObject(name, new JsonObject());
+    return new RateLimiter(redis, config, "tributary:rl:" + name + ":", own.getLong("free_per_hour", free),
+      own.getLong("premium_per_hour", premium));
+  }
+
+  private RateLimiter(RedisLink redis, JsonObject config, String keyPrefix, long free, long premium) {
     this.redis = redis;
-    this.freeLimit = config.getLong("free_per_hour", 100L);
-    this.premiumLimit = config.getLong("premium_per_hour", 1000L);
+    this.keyPrefix = keyPrefix;
+    this.freeLimit = free;
+    this.premiumLimit = premium;
     this.failOpen = config.getBoolean("fail_open", true);
     this.rejections = Counter.builder("tributary_rate_limit_rejections").description("Requests refused by the hourly limit")
       .register(Metrics.registry());
@@ -58,7 +74,7 @@ public final class RateLimiter implements Handler<RoutingContext> {
     long now = Instant.now().getEpochSecond();
     long hour = now / 3600;
     long reset = (hour + 1) * 3600;
-    String key = "tributary:rl:" + caller.id() + ":" + hour;
+    String key = keyPrefix + caller.id() + ":" + hour;
     redis.batch(List.of(Request.cmd(Command.INCR).arg(key), Request.cmd(Command.EXPIRE).arg(key).arg(3660)))
       .onSuccess(replies -> {
         long count = replies.get(0).toLong();

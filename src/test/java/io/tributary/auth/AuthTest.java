@@ -105,7 +105,7 @@ class AuthTest {
     Api admin = Api.admin();
     String email = "new-" + System.nanoTime() + "@test.local";
     HttpResponse<Buffer> r = admin.post("/api/v1/users", new JsonObject().put("email", email)
-      .put("password", "long-enough").put("role", "analyst").put("tier", "premium"));
+      .put("password", "Long-enough-1").put("role", "analyst").put("tier", "premium"));
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
     JsonObject user = r.bodyAsJsonObject();
     assertThat(user.getString("email")).isEqualTo(email);
@@ -115,16 +115,16 @@ class AuthTest {
     assertThat(r.bodyAsString()).doesNotContain("password").doesNotContain("pbkdf2");
 
     Api.error(admin.post("/api/v1/users", new JsonObject().put("email", email.toUpperCase())
-      .put("password", "long-enough").put("role", "viewer")), 409, "EMAIL_EXISTS");
-    Api.error(admin.post("/api/v1/users", new JsonObject().put("email", "a@b.c").put("password", "long-enough")
+      .put("password", "Long-enough-1").put("role", "viewer")), 409, "EMAIL_EXISTS");
+    Api.error(admin.post("/api/v1/users", new JsonObject().put("email", "a@b.c").put("password", "Long-enough-1")
       .put("role", "superuser")), 400, "VALIDATION_FAILED");
     Api.error(admin.post("/api/v1/users", new JsonObject().put("email", "a@b.c").put("password", "short")), 400,
       "VALIDATION_FAILED");
-    Api.error(admin.post("/api/v1/users", new JsonObject().put("email", "not-an-email").put("password", "long-enough")),
+    Api.error(admin.post("/api/v1/users", new JsonObject().put("email", "not-an-email").put("password", "Long-enough-1")),
       400, "VALIDATION_FAILED");
 
-    Api analyst = Api.anonymous().login(email, "long-enough");
-    Api.error(analyst.post("/api/v1/users", new JsonObject().put("email", "x" + email).put("password", "long-enough")),
+    Api analyst = Api.anonymous().login(email, "Long-enough-1");
+    Api.error(analyst.post("/api/v1/users", new JsonObject().put("email", "x" + email).put("password", "Long-enough-1")),
       403, "FORBIDDEN");
   }
 

@@ -60,7 +60,8 @@ public final class DashboardBench {
     JsonObject results = new JsonObject();
     StringBuilder md = new StringBuilder();
     try (ServerProcess server = new ServerProcess(Path.of("target/tributary.jar"), work.resolve("data"), "2g",
-      work.resolve("server.log"), Map.of("TRIBUTARY_RATE_LIMIT_PREMIUM", "1000000000"))) {
+      work.resolve("server.log"), Map.of("TRIBUTARY_RATE_LIMIT_PREMIUM", "1000000000", "TRIBUTARY_RATE_LIMIT_API_PREMIUM", "1000000000",
+        "TRIBUTARY_RATE_LIMIT_UPLOAD_PREMIUM", "1000000000"))) {
       String token = IngestBench.login(server);
       Map<String, Path> parquet = new java.util.TreeMap<>();
       Map<String, String> ids = new java.util.TreeMap<>();

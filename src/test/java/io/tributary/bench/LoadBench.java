@@ -37,7 +37,8 @@ public final class LoadBench {
     List<LoadClient.Result> results = new ArrayList<>();
     try (ServerProcess server = new ServerProcess(Path.of("target/tributary.jar"), work.resolve("data"), "1g",
       work.resolve("server.log"), Map.of("TRIBUTARY_HTTP_HELLO_PORT", Integer.toString(helloPort),
-        "TRIBUTARY_RATE_LIMIT_PREMIUM", "1000000000"));
+        "TRIBUTARY_RATE_LIMIT_PREMIUM", "1000000000", "TRIBUTARY_RATE_LIMIT_API_PREMIUM", "1000000000",
+        "TRIBUTARY_RATE_LIMIT_UPLOAD_PREMIUM", "1000000000"));
          LoadClient load = new LoadClient()) {
       String token = IngestBench.login(server);
       Path csv = work.resolve("weather.csv"); // uploaded as the dataset "bench"

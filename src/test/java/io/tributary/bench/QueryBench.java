@@ -69,7 +69,8 @@ public final class QueryBench {
     JsonArray json = new JsonArray();
     String load;
     try (ServerProcess server = new ServerProcess(jar, work.resolve("data"), "2g", work.resolve("server.log"),
-      Map.of("TRIBUTARY_RATE_LIMIT_PREMIUM", "1000000000"))) {
+      Map.of("TRIBUTARY_RATE_LIMIT_PREMIUM", "1000000000", "TRIBUTARY_RATE_LIMIT_API_PREMIUM", "1000000000",
+        "TRIBUTARY_RATE_LIMIT_UPLOAD_PREMIUM", "1000000000"))) {
       String token = IngestBench.login(server);
       Map<String, Path> parquet = new java.util.TreeMap<>();
       for (var e : new java.util.TreeMap<>(sizes).entrySet()) {

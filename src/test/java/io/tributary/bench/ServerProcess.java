@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 final class ServerProcess implements AutoCloseable {
 
   static final String ADMIN_EMAIL = "bench@tributary.local";
-  static final String ADMIN_PASSWORD = "bench-password";
+  static final String ADMIN_PASSWORD = "Bench-password-1";
   private static final Pattern HEAP = Pattern.compile("^jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*} ([0-9.eE+]+)$",
     Pattern.MULTILINE);
 

@@ -47,10 +47,10 @@ class QueryFlowTest {
 
   static Api premiumAnalyst() {
     String email = "q-" + java.util.UUID.randomUUID() + "@test.local";
-    var r = Api.admin().post("/api/v1/users", new JsonObject().put("email", email).put("password", "password-123")
+    var r = Api.admin().post("/api/v1/users", new JsonObject().put("email", email).put("password", "Password-123")
       .put("role", "analyst").put("tier", "premium"));
     assertThat(r.statusCode()).isEqualTo(201);
-    return Api.anonymous().login(email, "password-123");
+    return Api.anonymous().login(email, "Password-123");
   }
 
   static HttpResponse<Buffer> sql(Api api, String sql, Integer limit) {

@@ -47,9 +47,9 @@ public final class Api {
   public static Api newUser(String role, String tier) {
     String email = role + "-" + UUID.randomUUID() + "@test.local";
     HttpResponse<Buffer> created = admin().post("/api/v1/users", new JsonObject().put("email", email)
-      .put("password", "password-123").put("role", role).put("tier", tier));
+      .put("password", "Password-123").put("role", role).put("tier", tier));
     assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
-    return anonymous().login(email, "password-123");
+    return anonymous().login(email, "Password-123");
   }
 
   public Api login(String email, String password) {
@@ -72,6 +72,10 @@ public final class Api {
 
   public HttpResponse<Buffer> post(String path, JsonObject body) {
     return send(request(io.vertx.core.http.HttpMethod.POST, path).sendJsonObject(body));
+  }
+
+  public HttpResponse<Buffer> patch(String path, JsonObject body) {
+    return send(request(io.vertx.core.http.HttpMethod.PATCH, path).sendJsonObject(body));
   }
 
   public HttpResponse<Buffer> postRaw(String path, String contentType, Buffer body) {

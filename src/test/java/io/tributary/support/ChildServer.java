@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 public final class ChildServer implements AutoCloseable {
 
   public static final String ADMIN_EMAIL = "child-admin@test.local";
-  public static final String ADMIN_PASSWORD = "child-password-1";
+  public static final String ADMIN_PASSWORD = "Child-password-1";
 
   public final int port;
   public final Path dataDir;

@@ -24,7 +24,7 @@ import java.util.Map;
 public final class TestApp {
 
   public static final String ADMIN_EMAIL = "admin@test.local";
-  public static final String ADMIN_PASSWORD = "admin-password-1";
+  public static final String ADMIN_PASSWORD = "Admin-password-1";
   /** Short, so the timeout test is quick; every other test query takes milliseconds. */
   public static final long QUERY_TIMEOUT_MS = 4000;
   /** The free tier's hourly query limit in tests (premium keeps the default 1,000). */

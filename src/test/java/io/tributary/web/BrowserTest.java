@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BrowserTest {
 
-  static final String PASSWORD = "browser-password-1";
+  static final String PASSWORD = "Browser-password-1";
 
   Browser browser;
   String email;

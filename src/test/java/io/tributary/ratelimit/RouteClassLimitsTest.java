@@ -1,0 +1,35 @@
+package io.tributary.ratelimit;
+
+import io.tributary.support.Api;
+import io.tributary.support.TestApp;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@DisplayName("Hourly limits per route class")
+class RouteClassLimitsTest {
+
+  @Test
+  @DisplayName("every authenticated route is limited per tier, queries and other calls from separate budgets")
+  void separateBudgets() {
+    Api free = Api.newUser("analyst");
+    var first = free.get("/api/v1/data/datasets");
+    var second = free.get("/api/v1/features");
+    assertThat(first.getHeader("X-RateLimit-Limit")).isEqualTo("10000");
+    assertThat(Long.parseLong(first.getHeader("X-RateLimit-Remaining"))
+      - Long.parseLong(second.getHeader("X-RateLimit-Remaining"))).isEqualTo(1);
+    var query = free.post("/api/v1/query/validate", new JsonObject().put("sql", "SELECT 1"));
+    assertThat(query.getHeader("X-RateLimit-Limit")).isEqualTo(Integer.toString(TestApp.RATE_LIMIT_FREE));
+    assertThat(query.getHeader("X-RateLimit-Remaining")).isEqualTo(Integer.toString(TestApp.RATE_LIMIT_FREE - 1));
+    var third = free.get("/api/v1/data/datasets");
+    assertThat(Long.parseLong(second.getHeader("X-RateLimit-Remaining"))
+      - Long.parseLong(third.getHeader("X-RateLimit-Remaining"))).as("a query does not spend the API budget").isEqualTo(1);
+
+    Api premium = Api.newUser("analyst", "premium");
+    assertThat(premium.get("/api/v1/data/datasets").getHeader("X-RateLimit-Limit")).isEqualTo("100000");
+    assertThat(Api.admin().get("/api/v1/users?limit=1").getHeader("X-RateLimit-Limit")).isEqualTo("100000");
+    assertThat(Api.anonymous().get("/health/live").getHeader("X-RateLimit-Limit")).isNull();
+  }
+}
