@@ -38,6 +38,11 @@ public final class EnvOverrides {
     m.put("TRIBUTARY_KAFKA_BOOTSTRAP", "kafka.bootstrap");
     m.put("TRIBUTARY_KAFKA_EMBEDDED_PORT", "kafka.embedded_port");
     m.put("TRIBUTARY_KAFKA_NAMESPACE", "kafka.namespace");
+    m.put("TRIBUTARY_CLUSTER_ENABLED", "cluster.enabled");
+    m.put("TRIBUTARY_CLUSTER_MEMBERS", "cluster.members");
+    m.put("TRIBUTARY_CLUSTER_HOST", "cluster.host");
+    m.put("TRIBUTARY_CLUSTER_PORT", "cluster.port");
+    m.put("TRIBUTARY_CLUSTER_BUS_PORT", "cluster.bus_port");
     m.put("TRIBUTARY_LAKE_URL", "lake.url");
     m.put("TRIBUTARY_LAKE_ENDPOINT", "lake.endpoint");
     m.put("TRIBUTARY_LAKE_REGION", "lake.region");

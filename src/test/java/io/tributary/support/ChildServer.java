@@ -70,6 +70,11 @@ public final class ChildServer implements AutoCloseable {
     return this;
   }
 
+  /** True while the process runs. */
+  public boolean alive() {
+    return process != null && process.isAlive();
+  }
+
   /** The process id (for its open descriptors, jcmd). */
   public long pid() {
     return process.pid();
@@ -78,7 +83,9 @@ public final class ChildServer implements AutoCloseable {
   /** Starts the process and waits until it is ready (at most 120 s). */
   public ChildServer start() throws Exception {
     ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-      "-Xmx768m", "-cp", System.getProperty("java.class.path"), "io.tributary.Tributary"))
+      "-Xmx768m", "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+      "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", // what Hazelcast (cluster tests) reflects into
+      "-cp", System.getProperty("java.class.path"), "io.tributary.Tributary"))
       .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     Map<String, String> env = pb.environment();
     env.put("TRIBUTARY_DATA_DIR", dataDir.toString());
