@@ -8,6 +8,8 @@ import io.tributary.auth.Passwords;
 import io.tributary.auth.UserRepository;
 import io.tributary.config.AppConfig;
 import io.tributary.config.Sections;
+import io.tributary.lake.Lake;
+import io.tributary.lake.S3Lake;
 import io.tributary.db.Database;
 import io.tributary.dashboard.ExportVerticle;
 import io.tributary.embedded.EmbeddedServices;
@@ -80,6 +82,8 @@ public final class MainVerticle extends VerticleBase {
           + cfg.getJsonObject("kafka").getString("bootstrap") + " (" + err.getMessage()
           + "); start it or unset TRIBUTARY_KAFKA_BOOTSTRAP to use the embedded broker", err))))
       .compose(cfg -> step("load the JWT signing keys", () -> loadKeys(cfg)))
+      .compose(cfg -> step("open the lake " + cfg.getJsonObject("lake", new JsonObject()).getString("url", "(local)"),
+        () -> openLake(cfg)))
       .compose(cfg -> bootstrapAdmin(cfg).map(cfg))
       .compose(cfg -> FlagSeed.apply(Database.pool(vertx, cfg.getJsonObject("postgres")), cfg.getJsonObject("flags")).map(cfg))
       .compose(this::deployAll)
@@ -272,6 +276,16 @@ public final class MainVerticle extends VerticleBase {
         })
         .mapEmpty();
     });
+  }
+
+  /** The lake of {@code lake.url} (an S3 bucket), or the data directory itself when it is unset. */
+  private JsonObject openLake(JsonObject cfg) throws java.io.IOException {
+    JsonObject lake = cfg.getJsonObject("lake", new JsonObject());
+    if (!blank(lake.getString("url"))) {
+      JsonObject node = cfg.getJsonObject(Sections.NODE);
+      Lake.install(vertx, S3Lake.open(lake, Path.of(node.getString("data_dir")), node.getLong("file_grace_ms")));
+    }
+    return cfg;
   }
 
   private <T> Future<T> step(String what, java.util.concurrent.Callable<T> blocking) {

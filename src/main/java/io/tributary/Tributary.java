@@ -1,5 +1,7 @@
 package io.tributary;
 
+import io.tributary.cluster.ClusterSettings;
+import io.tributary.cluster.HazelcastSetup;
 import io.tributary.logging.LogContext;
 import io.vertx.core.Deployable;
 import io.vertx.core.Vertx;
@@ -26,12 +28,25 @@ public final class Tributary implements VertxApplicationHooks {
 
   private static final Logger LOG = LoggerFactory.getLogger(Tributary.class);
 
-  public static void main(String[] args) {
+  private final ClusterSettings cluster;
+
+  private Tributary(ClusterSettings cluster) {
+    this.cluster = cluster;
+  }
+
+  public static void main(String[] args) throws java.io.IOException {
     if (args.length > 0 && "cli".equals(args[0])) {
       io.tributary.cli.Cli.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
     }
-    int code = new VertxApplication(args, new Tributary()).launch();
+    ClusterSettings cluster = ClusterSettings.load(System.getenv());
+    String[] launch = args;
+    if (cluster.enabled()) {
+      // the launcher builds a clustered Vert.x only when asked on its command line
+      launch = java.util.Arrays.copyOf(args, args.length + 1);
+      launch[args.length] = "-cluster";
+    }
+    int code = new VertxApplication(launch, new Tributary(cluster)).launch();
     if (code != 0) {
       System.exit(code);
     }
@@ -82,6 +97,10 @@ public final class Tributary implements VertxApplicationHooks {
 
   @Override
   public VertxBuilder createVertxBuilder(VertxOptions options) {
+    if (cluster.enabled()) {
+      LOG.info("Joining the cluster as {}:{} (members {})", cluster.host(), cluster.port(), cluster.members());
+      return HazelcastSetup.clustered(vertxBuilder(HazelcastSetup.busOptions(options, cluster)), cluster);
+    }
     return vertxBuilder(options);
   }
 

@@ -39,6 +39,18 @@ public final class EnvOverrides {
     m.put("TRIBUTARY_KAFKA_BOOTSTRAP", "kafka.bootstrap");
     m.put("TRIBUTARY_KAFKA_EMBEDDED_PORT", "kafka.embedded_port");
     m.put("TRIBUTARY_KAFKA_NAMESPACE", "kafka.namespace");
+    m.put("TRIBUTARY_CLUSTER_ENABLED", "cluster.enabled");
+    m.put("TRIBUTARY_CLUSTER_MEMBERS", "cluster.members");
+    m.put("TRIBUTARY_CLUSTER_HOST", "cluster.host");
+    m.put("TRIBUTARY_CLUSTER_PORT", "cluster.port");
+    m.put("TRIBUTARY_CLUSTER_BUS_PORT", "cluster.bus_port");
+    m.put("TRIBUTARY_LAKE_URL", "lake.url");
+    m.put("TRIBUTARY_LAKE_ENDPOINT", "lake.endpoint");
+    m.put("TRIBUTARY_LAKE_REGION", "lake.region");
+    m.put("TRIBUTARY_LAKE_ACCESS_KEY", "lake.access_key");
+    m.put("TRIBUTARY_LAKE_SECRET_KEY", "lake.secret_key");
+    m.put("TRIBUTARY_LAKE_CACHE_MAX_BYTES", "lake.cache_max_bytes");
+    m.put("TRIBUTARY_LAKE_RETRY_MS", "lake.retry_ms");
     m.put("TRIBUTARY_MAX_CONCURRENT_JOBS", "ingest.max_concurrent_jobs");
     m.put("TRIBUTARY_JOB_LEASE_SECONDS", "ingest.job_lease_seconds");
     m.put("TRIBUTARY_TRANSFORM_INSTANCES", "transform.instances");

@@ -25,7 +25,7 @@ public final class ExportVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     export = new DashboardExport();
-    vertx.eventBus().<JsonObject>consumer(DashboardContract.RENDER, this::render);
+    vertx.eventBus().<JsonObject>localConsumer(DashboardContract.RENDER, this::render);
     return Future.succeededFuture();
   }
 

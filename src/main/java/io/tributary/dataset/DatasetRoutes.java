@@ -7,6 +7,7 @@ import io.tributary.http.Caller;
 import io.tributary.http.Json;
 import io.tributary.http.Params;
 import io.tributary.lake.LakePaths;
+import io.tributary.lake.Lake;
 import io.tributary.parquet.ParquetMerge;
 import io.tributary.db.OwnerCache;
 import io.vertx.core.Future;
@@ -17,6 +18,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -27,6 +29,7 @@ public final class DatasetRoutes {
 
   private final DatasetRepository repository;
   private final Path dataDir;
+  private final Lake lake;
 
   private final Vertx vertx;
   private final long fileGraceMs;
@@ -39,6 +42,7 @@ public final class DatasetRoutes {
     this.vertx = vertx;
     this.repository = repository;
     this.dataDir = dataDir;
+    this.lake = Lake.of(vertx, dataDir);
     this.fileGraceMs = fileGraceMs;
     this.replies = replies;
   }
@@ -106,7 +110,9 @@ public final class DatasetRoutes {
       } else if ("stream".equals(dataset.getString("kind"))) {
         downloadStream(ctx, dataset);
       } else {
-        send(ctx, dataset, dataDir.resolve(dataset.getString("file_path")).toString()).onFailure(ctx::fail);
+        String file = dataset.getString("file_path");
+        lake.ensure(vertx, List.of(file)).compose(v -> send(ctx, dataset, dataDir.resolve(file).toString()))
+          .onFailure(ctx::fail);
       }
     }).onFailure(ctx::fail);
   }
@@ -115,6 +121,7 @@ public final class DatasetRoutes {
   private void downloadStream(RoutingContext ctx, JsonObject dataset) {
     Path merged = dataDir.resolve("tmp").resolve("download-" + UUID.randomUUID() + ".parquet");
     repository.parts(UUID.fromString(dataset.getString("dataset_id")))
+      .compose(parts -> lake.ensure(vertx, parts).map(parts))
       .compose(parts -> vertx.executeBlocking(() -> ParquetMerge.merge(parts.stream().map(dataDir::resolve).toList(),
         merged), false))
       .compose(rows -> send(ctx, dataset, merged.toString()))

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 public final class FanoutVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(FanoutVerticle.class);
+  private static final io.vertx.core.eventbus.DeliveryOptions LOCAL = new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true);
   private KafkaConsumer<String, String> consumer;
   private StreamRelay relay;
   private boolean stopping;
@@ -70,6 +71,7 @@ public final class FanoutVerticle extends VerticleBase {
     }
     JsonObject data = event.copy();
     data.remove("owner_id");
-    vertx.eventBus().publish(FanoutContract.userAddress(owner), FanoutContract.socketMessage(type, data));
+    // to this node's sockets: every node reads the completion topic, and progress reaches every node's fan-out
+    vertx.eventBus().publish(FanoutContract.userAddress(owner), FanoutContract.socketMessage(type, data), LOCAL);
   }
 }

@@ -97,7 +97,7 @@ public final class StreamSockets {
   private Live live(String streamId) {
     return streams.computeIfAbsent(streamId, id -> {
       Live l = new Live(settings);
-      l.consumer = vertx.eventBus().consumer(FanoutContract.streamAddress(id), msg -> arrived(l, msg.body()));
+      l.consumer = vertx.eventBus().localConsumer(FanoutContract.streamAddress(id), msg -> arrived(l, msg.body()));
       return l;
     });
   }

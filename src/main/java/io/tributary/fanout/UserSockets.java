@@ -44,7 +44,7 @@ public final class UserSockets {
   public void add(String userId, ServerWebSocket socket) {
     Live live = users.computeIfAbsent(userId, id -> {
       Live l = new Live(settings);
-      l.consumer = vertx.eventBus().consumer(FanoutContract.userAddress(id), msg -> arrived(l, msg.body()));
+      l.consumer = vertx.eventBus().localConsumer(FanoutContract.userAddress(id), msg -> arrived(l, msg.body()));
       return l;
     });
     SocketFeed feed = new SocketFeed(vertx, socket, settings, null);

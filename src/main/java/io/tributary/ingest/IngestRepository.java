@@ -65,7 +65,8 @@ public final class IngestRepository {
   static final String LIVE_FILES = "SELECT file_path FROM datasets WHERE file_path IS NOT NULL UNION ALL "
     + "SELECT file_path FROM stream_parts UNION ALL "
     + "SELECT 'datasets/' || owner_id || '/' || dataset_id || '/' || id || '.parquet' FROM jobs "
-    + "WHERE status IN ('queued', 'processing') AND dataset_id IS NOT NULL";
+    + "WHERE status IN ('queued', 'processing') AND dataset_id IS NOT NULL UNION ALL "
+    + "SELECT 'staging/' || id FROM jobs WHERE status IN ('queued', 'processing')";
 
   private final Pool pool;
   private final String ingestionTopic;

@@ -58,7 +58,7 @@ public final class IngestionVerticle extends VerticleBase {
       cfg.getInteger("max_attempts", 3), node.getLong("file_grace_ms"));
     housekeeping.start(running::keySet);
 
-    vertx.eventBus().<JsonObject>consumer(JobContract.PROGRESS, msg -> persistProgress(msg.body()));
+    vertx.eventBus().<JsonObject>localConsumer(JobContract.PROGRESS, msg -> persistProgress(msg.body()));
     AtomicLong lag = Metrics.gauge("tributary_ingestion_consumer_lag", "data.ingestion events not yet consumed");
     vertx.setPeriodic(10_000, id -> consumerLag().onSuccess(lag::set));
 

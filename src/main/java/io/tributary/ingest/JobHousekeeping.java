@@ -1,5 +1,6 @@
 package io.tributary.ingest;
 
+import io.tributary.lake.Lake;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
@@ -98,7 +99,8 @@ final class JobHousekeeping {
   /** Removes lake files no dataset refers to (older than the file grace period). */
   private void sweepLake() {
     repository.liveFiles()
-      .compose(live -> vertx.executeBlocking(() -> LakeSweeper.sweep(dataDir, live, fileGraceMs)))
+      .compose(live -> vertx.executeBlocking(() -> LakeSweeper.sweep(dataDir, live, fileGraceMs)
+        + Lake.of(vertx, dataDir).sweep(live, fileGraceMs)))
       .onFailure(err -> LOG.warn("Lake sweep failed: {}", err.getMessage()));
   }
 }

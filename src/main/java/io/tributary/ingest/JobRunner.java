@@ -2,6 +2,7 @@ package io.tributary.ingest;
 
 import io.tributary.bus.ApiException;
 import io.tributary.bus.ErrorCode;
+import io.tributary.lake.Lake;
 import io.tributary.lake.LakePaths;
 import io.tributary.metrics.Metrics;
 import io.tributary.profile.ProfileContract;
@@ -31,6 +32,7 @@ final class JobRunner {
   private final Vertx vertx;
   private final IngestRepository repository;
   private final Path dataDir;
+  private final Lake lake;
   private final long jobTimeoutMs;
   private final long fileGraceMs;
   private final BooleanSupplier stopping;
@@ -52,6 +54,7 @@ final class JobRunner {
     this.vertx = vertx;
     this.repository = repository;
     this.dataDir = dataDir;
+    this.lake = Lake.of(vertx, dataDir);
     this.jobTimeoutMs = jobTimeoutMs;
     this.fileGraceMs = fileGraceMs;
     this.stopping = stopping;
@@ -83,8 +86,10 @@ final class JobRunner {
     Run run = new Run(job, relative, dataDir.resolve(relative), System.nanoTime(), null, null);
     Metrics.jobStarted();
     JobContract.progress(vertx.eventBus(), job, "processing", 0);
-    convert(run)
+    staged(run)
+      .compose(this::convert)
       .compose(this::profile)
+      .compose(this::publish)
       .compose(this::complete)
       .onSuccess(state -> finished(run, state, true))
       .onFailure(err -> failed(run, err));
@@ -119,6 +124,23 @@ final class JobRunner {
           failed(run, err);
         }
       });
+  }
+
+  /** The staged upload on this node: fetched from the lake when another node received it. */
+  private Future<Run> staged(Run run) {
+    String staging = run.job().getString("staging_path");
+    if (!lake.remote() || staging == null) {
+      return Future.succeededFuture(run);
+    }
+    String relative = "staging/" + run.job().getString("job_id");
+    return vertx.executeBlocking(() -> lake.fetch(relative).toString(), false)
+      .map(local -> new Run(run.job().copy().put("staging_path", local), run.relative(), run.output(),
+        run.claimedNanos(), null, null));
+  }
+
+  /** Publishes the dataset file to the lake before PostgreSQL registers it. */
+  private Future<Run> publish(Run run) {
+    return lake.publishAsync(vertx, run.relative()).map(run);
   }
 
   private Future<Run> convert(Run run) {
@@ -180,12 +202,23 @@ final class JobRunner {
       String replaced = state.getString("replaced_file");
       if (replaced != null) {
         // queries that started on the old version may still read it for a while
-        vertx.setTimer(fileGraceMs, id -> vertx.fileSystem().delete(dataDir.resolve(replaced).toString())
-          .onFailure(e -> LOG.debug("Old version {} not deleted: {}", replaced, e.getMessage())));
+        vertx.setTimer(fileGraceMs, id -> {
+          vertx.fileSystem().delete(dataDir.resolve(replaced).toString())
+            .onFailure(e -> LOG.debug("Old version {} not deleted: {}", replaced, e.getMessage()));
+          lake.deleteRemoteLater(vertx, replaced);
+        });
       }
     }
     if (job.getString("staging_path") != null) {
       vertx.fileSystem().delete(job.getString("staging_path")).onFailure(e -> { });
+      if (lake.remote()) {
+        // the copy fetched here, if another node received the upload
+        vertx.fileSystem().delete(dataDir.resolve("staging").resolve(job.getString("job_id")).toString())
+          .onFailure(e -> { });
+        if (state != null) {
+          lake.deleteRemoteLater(vertx, "staging/" + job.getString("job_id"));
+        }
+      }
     }
     ended.accept(UUID.fromString(job.getString("job_id")));
   }

@@ -60,7 +60,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
     store = new OutboxStore(pool);
     kafka = config().getJsonObject("kafka");
     pollMs = config().getLong("outbox_poll_ms", 250L);
-    vertx.eventBus().consumer(JobContract.OUTBOX_WAKEUP, msg -> drain());
+    vertx.eventBus().localConsumer(JobContract.OUTBOX_WAKEUP, msg -> drain());
     vertx.setPeriodic(pollMs, id -> drain());
     vertx.setPeriodic(3_600_000, id -> store.prune());
     AtomicLong backlog = Metrics.gauge("tributary_outbox_backlog", "Outbox events not yet published to Kafka");

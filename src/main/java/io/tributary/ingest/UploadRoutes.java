@@ -6,6 +6,8 @@ import io.tributary.bus.ErrorCode;
 import io.tributary.http.Caller;
 import io.tributary.http.Json;
 import io.tributary.http.Params;
+import io.tributary.lake.Lake;
+import io.tributary.lake.LakeUnavailableException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -30,6 +32,7 @@ public final class UploadRoutes {
   private final UploadReceiver receiver;
   private final Path stagingDir;
   private final long maxBytes;
+  private final Lake lake;
 
   public UploadRoutes(Vertx vertx, IngestRepository repository, Path stagingDir, long maxBytes) {
     this.vertx = vertx;
@@ -37,6 +40,7 @@ public final class UploadRoutes {
     this.receiver = new UploadReceiver(vertx, maxBytes);
     this.stagingDir = stagingDir;
     this.maxBytes = maxBytes;
+    this.lake = Lake.of(vertx, stagingDir.getParent());
   }
 
   public void mount(Router router) {
@@ -107,7 +111,12 @@ public final class UploadRoutes {
       String name = UploadValidator.datasetName(request.getFormAttribute("name"), received.filename());
       Upload upload = new Upload(jobId, UUID.randomUUID(), caller.id(), name, type, "skip".equals(onError),
         staging, received.filename(), received.bytes(), "true".equals(replace));
-      return repository.createJob(upload, who);
+      // on an S3 lake the staged file is published first, so whichever node claims the job can fetch it
+      return lake.publishAsync(vertx, "staging/" + jobId)
+        .recover(err -> Future.failedFuture(err instanceof LakeUnavailableException
+          ? new ApiException(ErrorCode.SERVICE_UNAVAILABLE, "The object store is unavailable; retry the upload later")
+          : err))
+        .compose(v -> repository.createJob(upload, who));
     });
   }
 

@@ -26,7 +26,7 @@ public final class ProfileVerticle extends VerticleBase {
     Path temp = Path.of(cfg.getJsonObject(Sections.NODE).getString("data_dir"), "tmp", "profile");
     profiler = new DatasetProfiler(new ProfilerSettings(cfg.getString("memory_limit", "1GB"),
       cfg.getInteger("threads", 2), temp));
-    vertx.eventBus().<JsonObject>consumer(ProfileContract.COMPUTE, this::compute);
+    vertx.eventBus().<JsonObject>localConsumer(ProfileContract.COMPUTE, this::compute);
     // loading DuckDB's native library takes most of a second: pay it now rather than in the first job
     vertx.executeBlocking(() -> {
       profiler.warmUp();

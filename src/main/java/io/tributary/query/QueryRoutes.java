@@ -96,7 +96,7 @@ public final class QueryRoutes {
     HttpServerResponse response = ctx.response();
     String contentType = "csv".equals(format) ? "text/csv; charset=utf-8" : "application/x-ndjson";
     String address = QueryContract.chunkAddress();
-    MessageConsumer<Buffer> chunks = vertx.eventBus().consumer(address);
+    MessageConsumer<Buffer> chunks = vertx.eventBus().localConsumer(address);
     boolean[] closed = {false};
     response.closeHandler(v -> closed[0] = true);
     chunks.handler(msg -> {

@@ -1,6 +1,7 @@
 package io.tributary.query;
 
 import io.micrometer.core.instrument.Timer;
+import io.tributary.lake.Lake;
 import io.tributary.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -26,6 +27,8 @@ public final class QueryService {
   private final QueryTables tables;
   private final QueryCache cache;
   private final QueryContract.Client worker;
+  private final Vertx vertx;
+  private final Lake lake;
 
   /** A JSON result and whether it came from the cache. */
   public record Result(Buffer json, boolean cached) {
@@ -35,6 +38,8 @@ public final class QueryService {
     this.tables = tables;
     this.cache = cache;
     this.worker = QueryContract.client(vertx, timeoutMs);
+    this.vertx = vertx;
+    this.lake = Lake.of(vertx, tables.dataDir());
   }
 
   /** Runs {@code sql} for the user, at most {@code limit} rows, from the cache when it holds the same query. */
@@ -47,7 +52,7 @@ public final class QueryService {
           timer.stop(latency("cached"));
           return Future.succeededFuture(new Result(hit, true));
         }
-        return worker.execute(request).map(result -> {
+        return local(request).compose(worker::execute).map(result -> {
           timer.stop(latency("executed"));
           cache.put(key, result);
           return new Result(result, false);
@@ -76,18 +81,28 @@ public final class QueryService {
 
   /** Checks {@code sql} without running it: {@code {valid, errors, tables_read}}. */
   public Future<JsonObject> validate(UUID userId, String sql) {
-    return request(userId, sql, null).compose(worker::validate);
+    return request(userId, sql, null).compose(this::local).compose(worker::validate);
   }
 
   /** Streams the result as {@code csv} or {@code ndjson} chunks to {@code replyTo}; completes with {@code {rows}}. */
   public Future<JsonObject> stream(UUID userId, String sql, long limit, String format, String replyTo) {
     return request(userId, sql, (int) Math.min(limit, Integer.MAX_VALUE))
-      .compose(request -> worker.stream(request, format, replyTo));
+      .compose(this::local).compose(request -> worker.stream(request, format, replyTo));
   }
 
   /** The user's ready datasets, as query tables. */
   public Future<JsonArray> tablesOf(UUID userId) {
     return tables.of(userId);
+  }
+
+  /** The request once every file of its tables is on this node (fetched through the lake cache when remote). */
+  private Future<JsonObject> local(JsonObject request) {
+    if (!lake.remote()) {
+      return Future.succeededFuture(request);
+    }
+    List<String> files = new java.util.ArrayList<>();
+    request.getJsonArray("tables").forEach(t -> ((JsonObject) t).getJsonArray("files").forEach(f -> files.add(f.toString())));
+    return lake.ensure(vertx, lake.relative(files)).map(request);
   }
 
   private Future<JsonObject> request(UUID userId, String sql, Integer limit) {

@@ -134,6 +134,11 @@ public final class QueryTables {
   }
 
 
+  /** The node's data directory (the lake, or its cache). */
+  public Path dataDir() {
+    return dataDir;
+  }
+
   /** The folder that holds every dataset of the owner (the query sandbox may read only below it). */
   public String userDir(UUID ownerId) {
     return dataDir.resolve("datasets").resolve(ownerId.toString()).toString();

@@ -47,9 +47,9 @@ public final class QueryVerticle extends VerticleBase {
       Duration.ofSeconds(cfg.getLong("sandbox_idle_seconds", 600L))));
     pool = vertx.createSharedWorkerExecutor("tributary-query", Math.max(1, cfg.getInteger("instances", 2)),
       cfg.getLong("timeout_ms", 30_000L) * 4, TimeUnit.MILLISECONDS);
-    vertx.eventBus().<JsonObject>consumer(QueryContract.EXECUTE, msg -> run(msg, () -> execute(msg.body())));
-    vertx.eventBus().<JsonObject>consumer(QueryContract.VALIDATE, msg -> run(msg, () -> validate(msg.body())));
-    vertx.eventBus().<JsonObject>consumer(QueryContract.STREAM, msg -> run(msg, () -> stream(msg.body())));
+    vertx.eventBus().<JsonObject>localConsumer(QueryContract.EXECUTE, msg -> run(msg, () -> execute(msg.body())));
+    vertx.eventBus().<JsonObject>localConsumer(QueryContract.VALIDATE, msg -> run(msg, () -> validate(msg.body())));
+    vertx.eventBus().<JsonObject>localConsumer(QueryContract.STREAM, msg -> run(msg, () -> stream(msg.body())));
     return Future.succeededFuture();
   }
 

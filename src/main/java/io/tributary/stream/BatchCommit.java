@@ -1,5 +1,6 @@
 package io.tributary.stream;
 
+import io.tributary.lake.Lake;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -36,6 +37,7 @@ final class BatchCommit {
   private final String topic;
   private final Path dataDir;
   private final String partsDir;
+  private final Lake lake;
 
   /** One batch on its way through the steps, with what each step made. */
   private record Batch(List<BatchBuffer.Chunk> chunks, Map<Integer, long[]> offsets, StreamSchema before,
@@ -66,6 +68,7 @@ final class BatchCommit {
     this.topic = topic;
     this.dataDir = dataDir;
     this.partsDir = partsDir;
+    this.lake = Lake.of(vertx, dataDir);
   }
 
   /**
@@ -119,7 +122,8 @@ final class BatchCommit {
     BatchWriter.Result result = batch.result();
     List<StreamRepository.PartFile> parts = result.parts().stream().map(part -> new StreamRepository.PartFile(
       part.id(), partsDir + "/" + part.file().getFileName(), part.rows(), part.sizeBytes())).toList();
-    return sendDeadLetters(result.dead())
+    return publish(parts)
+      .compose(v -> sendDeadLetters(result.dead()))
       .compose(v -> repository.commit(new StreamRepository.Batch(streamId, datasetId, parts, result.dead().size(),
         batch.offsets(), result.schema(), result.stats())))
       .transform(stored -> {
@@ -133,6 +137,19 @@ final class BatchCommit {
         delete(result.parts());
         return stored.failed() ? Future.failedFuture(stored.cause()) : Future.succeededFuture(null);
       });
+  }
+
+  /** Publishes the part files to the lake before PostgreSQL registers them (nothing to do on a local lake). */
+  private Future<Void> publish(List<StreamRepository.PartFile> parts) {
+    if (!lake.remote() || parts.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return writers.executeBlocking(() -> {
+      for (StreamRepository.PartFile part : parts) {
+        lake.publish(part.path());
+      }
+      return null;
+    }, false);
   }
 
   private Future<Void> sendDeadLetters(List<BatchWriter.DeadLetter> dead) {

@@ -1,5 +1,6 @@
 package io.tributary.stream;
 
+import io.tributary.lake.Lake;
 import io.tributary.parquet.ParquetMerge;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,18 +45,26 @@ final class Compactor {
     return small.size() >= minParts ? small : List.of();
   }
 
-  /** Writes the merge of the parts next to them; returns the new part (not yet registered). */
-  static StreamRepository.Part merge(Path dataDir, List<StreamRepository.Part> parts, String partsDir)
+  /**
+   * Writes the merge of the parts next to them (fetching parts other nodes wrote) and publishes it to the lake;
+   * returns the new part (not yet registered).
+   */
+  static StreamRepository.Part merge(Lake lake, List<StreamRepository.Part> parts, String partsDir)
     throws SQLException, IOException {
     UUID id = UUID.randomUUID();
     String relative = partsDir + "/" + id + ".parquet";
-    Path target = dataDir.resolve(relative);
-    long rows = ParquetMerge.merge(parts.stream().map(p -> dataDir.resolve(p.path())).toList(), target);
+    Path target = lake.dataDir().resolve(relative);
+    List<Path> inputs = new java.util.ArrayList<>();
+    for (StreamRepository.Part p : parts) {
+      inputs.add(lake.fetch(p.path()));
+    }
+    long rows = ParquetMerge.merge(inputs, target);
     long expected = parts.stream().mapToLong(StreamRepository.Part::rows).sum();
     if (rows != expected) {
       Files.deleteIfExists(target);
       throw new IOException("compaction produced " + rows + " rows instead of " + expected);
     }
+    lake.publish(relative);
     LOG.debug("Merged {} parts ({} rows) into {}", parts.size(), rows, relative);
     return new StreamRepository.Part(id, relative, Files.size(target), rows);
   }

@@ -4,6 +4,7 @@ import io.tributary.bus.ErrorCode;
 import io.tributary.config.Sections;
 import io.tributary.db.Database;
 import io.tributary.kafka.KafkaSettings;
+import io.tributary.lake.Lake;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -167,16 +168,20 @@ public final class StreamVerticle extends VerticleBase {
         return Future.succeededFuture();
       }
       String partsDir = Path.of(chosen.get(0).path()).getParent().toString();
-      return writers.executeBlocking(() -> Compactor.merge(dataDir, chosen, partsDir), false)
+      Lake lake = Lake.of(vertx, dataDir);
+      return writers.executeBlocking(() -> Compactor.merge(lake, chosen, partsDir), false)
         .compose(merged -> repository.replaceParts(c.streamId, c.datasetId, chosen, merged).onSuccess(swapped -> {
           if (swapped) {
             StreamMetrics.compacted(chosen.size());
             LOG.info("Stream {}: merged {} part files into one of {} rows", c.streamId, chosen.size(), merged.rows());
             // queries that started on the old parts may read them a while longer
-            vertx.setTimer(settings.fileGraceMs(), t -> chosen.forEach(p -> vertx.fileSystem()
-              .delete(dataDir.resolve(p.path()).toString()).onFailure(e -> { })));
+            vertx.setTimer(settings.fileGraceMs(), t -> chosen.forEach(p -> {
+              vertx.fileSystem().delete(dataDir.resolve(p.path()).toString()).onFailure(e -> { });
+              lake.deleteRemoteLater(vertx, p.path());
+            }));
           } else {
             vertx.fileSystem().delete(dataDir.resolve(merged.path()).toString()).onFailure(e -> { });
+            lake.deleteRemoteLater(vertx, merged.path());
           }
         }))
         .<Void>mapEmpty()

@@ -42,7 +42,7 @@ public final class TransformVerticle extends VerticleBase {
     int threads = Math.max(1, config().getInteger("instances", 2));
     limits = InputLimits.from(config());
     pool = vertx.createSharedWorkerExecutor("tributary-transform", threads, 6, TimeUnit.HOURS);
-    vertx.eventBus().<JsonObject>consumer(TransformContract.CONVERT, this::convert);
+    vertx.eventBus().<JsonObject>localConsumer(TransformContract.CONVERT, this::convert);
     int warmUpRows = config().getInteger("warmup_rows", 0);
     if (warmUpRows > 0) {
       Path temp = Path.of(config().getJsonObject(Sections.NODE).getString("data_dir"), "tmp", "transform");

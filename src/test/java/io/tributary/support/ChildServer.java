@@ -70,6 +70,11 @@ public final class ChildServer implements AutoCloseable {
     return this;
   }
 
+  /** True while the process runs. */
+  public boolean alive() {
+    return process != null && process.isAlive();
+  }
+
   /** The process id (for its open descriptors, jcmd). */
   public long pid() {
     return process.pid();
@@ -77,8 +82,15 @@ public final class ChildServer implements AutoCloseable {
 
   /** Starts the process and waits until it is ready (at most 120 s). */
   public ChildServer start() throws Exception {
+    return start(120);
+  }
+
+  /** Starts the process and waits until it is ready (at most {@code seconds}: several at once start slowly). */
+  public ChildServer start(int seconds) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-      "-Xmx768m", "-cp", System.getProperty("java.class.path"), "io.tributary.Tributary"))
+      "-Xmx768m", "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+      "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", // what Hazelcast (cluster tests) reflects into
+      "-cp", System.getProperty("java.class.path"), "io.tributary.Tributary"))
       .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     Map<String, String> env = pb.environment();
     env.put("TRIBUTARY_DATA_DIR", dataDir.toString());
@@ -97,7 +109,7 @@ public final class ChildServer implements AutoCloseable {
     env.put("TRIBUTARY_STREAM_FLUSH_MS", "300");
     env.putAll(extraEnv);
     process = pb.start();
-    long deadline = System.currentTimeMillis() + 120_000;
+    long deadline = System.currentTimeMillis() + seconds * 1000L;
     while (System.currentTimeMillis() < deadline) {
       if (!process.isAlive()) {
         throw new IllegalStateException("the child server exited; see " + log);
@@ -111,7 +123,7 @@ public final class ChildServer implements AutoCloseable {
       }
       Thread.sleep(300);
     }
-    throw new IllegalStateException("the child server was not ready in 120 s; see " + log);
+    throw new IllegalStateException("the child server was not ready in " + seconds + " s; see " + log);
   }
 
   /**
