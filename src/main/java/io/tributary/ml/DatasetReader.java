@@ -22,9 +22,22 @@ import java.util.Properties;
 final class DatasetReader {
 
   private final String memoryLimit;
+  /** One in-memory DuckDB instance for every read (a connection each): no database to start and stop per run. */
+  private org.duckdb.DuckDBConnection root;
 
   DatasetReader(String memoryLimit) {
     this.memoryLimit = memoryLimit;
+  }
+
+  private Connection connect() throws SQLException {
+    synchronized (this) {
+      if (root == null || root.isClosed()) {
+        Properties p = new Properties();
+        p.setProperty("memory_limit", memoryLimit);
+        root = (org.duckdb.DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", p);
+      }
+      return root.duplicate();
+    }
   }
 
   /** A column that is a feature, with the SQL that reads it and its encoding. */
@@ -32,9 +45,7 @@ final class DatasetReader {
   }
 
   TrainingData read(List<String> files, TrainSpec spec, Stop stop) {
-    Properties p = new Properties();
-    p.setProperty("memory_limit", memoryLimit);
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:", p); Statement s = c.createStatement()) {
+    try (Connection c = connect(); Statement s = c.createStatement()) {
       String from = "read_parquet([" + String.join(", ", files.stream().map(DatasetReader::literal).toList())
         + "], union_by_name = true)";
       Map<String, String> types = describe(s, from);

@@ -102,9 +102,7 @@ public final class TrainBench {
       params.put("objective", "binary:logistic");
       params.put("eval_metric", "logloss");
       params.put("seed", 42);
-      if (threads > 0) {
-        params.put("nthread", threads);
-      }
+      params.put("nthread", pipeline.getJsonObject("params").getInteger("threads")); // as the pipeline ran
       Booster b = XGBoost.train(dt, params, p.getInteger("rounds"), Map.of("holdout", dh), null, null);
       b.dispose();
       dt.dispose();
