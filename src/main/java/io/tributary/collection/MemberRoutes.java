@@ -32,8 +32,8 @@ final class MemberRoutes {
     "dataset", "SELECT 1 FROM datasets WHERE id = $1 AND owner_id = $2 AND status <> 'failed'",
     "stream", "SELECT 1 FROM streams WHERE id = $1 AND owner_id = $2",
     "dashboard", "SELECT 1 FROM dashboards WHERE id = $1 AND owner_id = $2",
-    "model", "SELECT 1 FROM models WHERE id = $1 AND owner_id = $2");
-  static final String HAS_MODELS = "SELECT to_regclass('models') IS NOT NULL";
+    "model", "SELECT 1 FROM ml_models WHERE id = $1 AND owner_id = $2");
+  static final String HAS_MODELS = "SELECT to_regclass('ml_models') IS NOT NULL";
   static final String ADD = "INSERT INTO collection_items (collection_id, item_type, item_id) VALUES ($1, $2, $3) "
     + "ON CONFLICT DO NOTHING";
   static final String REMOVE = "DELETE FROM collection_items WHERE collection_id = $1 AND item_type = $2 AND item_id = $3";
