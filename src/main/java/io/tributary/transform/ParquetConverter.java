@@ -1,35 +1,32 @@
 package io.tributary.transform;
 
-import org.apache.avro.Conversions;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.LocalTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parquet to Parquet: the upload is read in full by DuckDB (which proves every page readable and, unlike
- * Avro's reader, accepts any column name) and written again with parquet-avro. Types are kept: integers,
- * floats, decimals, booleans, strings, blobs, dates, times, timestamps with and without time zone; types
- * without an Avro form (nested lists, structs, maps, UUID, intervals, 128-bit integers) become their text.
+ * Parquet to Parquet inside DuckDB: {@code COPY (SELECT ... FROM read_parquet(upload)) TO ... (FORMAT parquet)} reads
+ * every page (a corrupt file fails) and writes a normalized file (snappy, row groups of 122,880 rows), with no row
+ * crossing into the JVM. Column names are kept exactly. Types are kept: integers (small ones widened to INTEGER,
+ * UINTEGER to BIGINT), floats, decimals, booleans, strings, blobs, dates, times, timestamps (any unit to
+ * microseconds) with and without time zone; other types (nested lists, structs, maps, UUID, intervals, 128-bit
+ * integers) become their text.
  */
 final class ParquetConverter {
 
@@ -64,64 +61,44 @@ final class ParquetConverter {
           "Split the data into files of fewer columns").getMessage());
       }
       progress.progress(5);
-      long total = count(c);
-      List<Schema> types = new ArrayList<>();
-      List<String> names = new ArrayList<>();
       StringBuilder select = new StringBuilder("SELECT ");
-      List<String> guards = new ArrayList<>();
       for (int i = 0; i < columns.size(); i++) {
         Column col = columns.get(i);
-        names.add(col.name());
-        types.add(col.avro());
-        String q = "\"" + col.name().replace("\"", "\"\"") + "\"";
-        String value = "text".equals(col.kind()) ? "CAST(" + q + " AS VARCHAR)" : q;
+        String q = quote(col.name());
+        String value = col.duckType().equals(col.outType()) ? q : "CAST(" + q + " AS " + col.outType() + ")";
         String length = switch (col.kind()) {
           case "string", "text" -> "strlen(" + value + ")";
           case "blob" -> "octet_length(" + value + ")";
           default -> null;
         };
         if (length != null) {
-          // values beyond the limit stop the scan before Java holds them
-          value = "CASE WHEN " + length + " > " + limits.maxFieldChars() + " THEN error(?) ELSE " + value + " END";
-          guards.add(limits.beyond(InputLimits.Limit.FIELD, "column '" + col.name() + "'", "a value is longer than",
-            "Shorten the values").getMessage());
+          // a value beyond the limit stops the copy with this message
+          String guard = limits.beyond(InputLimits.Limit.FIELD, "column '" + col.name() + "'", "a value is longer than",
+            "Shorten the values").getMessage();
+          value = "CASE WHEN " + length + " > " + limits.maxFieldChars() + " THEN error(" + literal(guard) + ") ELSE "
+            + value + " END";
         }
-        select.append(i == 0 ? "" : ", ").append(value);
+        select.append(i == 0 ? "" : ", ").append(value).append(" AS ").append(q);
       }
-      select.append(" FROM read_parquet(?)");
-      Schema schema = ParquetSink.recordSchema(names, types);
-      GenericData model = new GenericData();
-      model.addLogicalTypeConversion(new Conversions.DecimalConversion());
-      long rows = 0;
-      try (ParquetSink sink = ParquetSink.open(request.outputFile(), schema, model);
-           PreparedStatement ps = c.prepareStatement(select.toString())) {
-        for (int i = 0; i < guards.size(); i++) {
-          ps.setString(i + 1, guards.get(i));
+      select.append(" FROM read_parquet(").append(literal(request.input().toString())).append(")");
+      Path output = request.outputFile();
+      Path temp = output.resolveSibling(output.getFileName() + ".tmp-" + UUID.randomUUID());
+      try (Statement s = c.createStatement()) {
+        // DuckDB reads every page (a corrupt one fails here) and writes the normalized file: no row crosses JDBC
+        s.execute("COPY (" + select + ") TO " + literal(temp.toString())
+          + " (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 122880)");
+        long rows;
+        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM read_parquet(" + literal(temp.toString()) + ")")) {
+          rs.next();
+          rows = rs.getLong(1);
         }
-        ps.setString(guards.size() + 1, request.input().toString());
-        try (ResultSet rs = ps.executeQuery()) {
-          GenericData.Record record = new GenericData.Record(schema);
-          int last = -1;
-          while (rs.next()) {
-            for (int i = 0; i < columns.size(); i++) {
-              record.put(i, value(rs, i + 1, columns.get(i)));
-            }
-            sink.write(record);
-            rows++;
-            int percent = 5 + (int) Math.min(94, 94 * rows / Math.max(1, total)); // the footer may lie
-            if (percent != last) {
-              last = percent;
-              progress.progress(percent);
-              if (Thread.currentThread().isInterrupted()) {
-                throw new IOException("conversion interrupted");
-              }
-            }
-          }
-        }
-        long bytes = sink.commit();
+        Files.move(temp, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        progress.progress(99);
         List<ColumnSpec> specs = new ArrayList<>();
         columns.forEach(col -> specs.add(new ColumnSpec(col.name(), col.outType())));
-        return new ConvertResult(rows, 0, specs, bytes);
+        return new ConvertResult(rows, 0, specs, Files.size(output));
+      } finally {
+        Files.deleteIfExists(temp);
       }
     } catch (SQLException e) {
       String m = String.valueOf(e.getMessage());
@@ -152,14 +129,12 @@ final class ParquetConverter {
     return columns;
   }
 
-  private long count(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM read_parquet(?)")) {
-      ps.setString(1, request.input().toString());
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
+  private static String quote(String name) {
+    return "\"" + name.replace("\"", "\"\"") + "\"";
+  }
+
+  private static String literal(String text) {
+    return "'" + text.replace("'", "''") + "'";
   }
 
   private static Column column(String name, String type) {
@@ -187,29 +162,6 @@ final class ParquetConverter {
         LogicalTypes.timestampMicros().addToSchema(Schema.create(Schema.Type.LONG)), type);
       case "VARCHAR" -> new Column(name, type, "string", ColumnKind.VARCHAR.avro(), type);
       default -> new Column(name, type, "text", ColumnKind.VARCHAR.avro(), "VARCHAR");
-    };
-  }
-
-  private static Object value(ResultSet rs, int i, Column col) throws SQLException {
-    Object raw = rs.getObject(i);
-    if (raw == null) {
-      return null;
-    }
-    return switch (col.kind()) {
-      case "boolean" -> rs.getBoolean(i);
-      case "int" -> rs.getInt(i);
-      case "long" -> rs.getLong(i);
-      case "float" -> rs.getFloat(i);
-      case "double" -> rs.getDouble(i);
-      case "decimal" -> rs.getBigDecimal(i).setScale(((LogicalTypes.Decimal) col.avro().getLogicalType()).getScale());
-      case "blob" -> ByteBuffer.wrap(rs.getBytes(i));
-      case "date" -> (int) rs.getObject(i, LocalDate.class).toEpochDay();
-      case "time" -> rs.getObject(i, LocalTime.class).toNanoOfDay() / 1000;
-      case "timestamp" -> ChronoUnit.MICROS.between(LocalDateTime.of(1970, 1, 1, 0, 0),
-        rs.getObject(i, LocalDateTime.class));
-      case "timestamptz" -> ChronoUnit.MICROS.between(OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC),
-        rs.getObject(i, OffsetDateTime.class));
-      default -> rs.getString(i);
     };
   }
 
