@@ -35,7 +35,17 @@ public final class InsightBench {
   private static final String MEMORY = "512MB";
   private static final int THREADS = 2;
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    try {
+      run(args);
+    } catch (Exception e) {
+      e.printStackTrace();
+      System.exit(1);
+    }
+    System.exit(0); // the worker's Vert.x threads would keep the JVM alive
+  }
+
+  private static void run(String[] args) throws Exception {
     Path out = Path.of(args.length > 0 ? args[0] : "target/bench").toAbsolutePath();
     Path dir = out.resolve("insight");
     Files.createDirectories(dir);
@@ -82,7 +92,6 @@ public final class InsightBench {
     Files.writeString(out.resolve("insight.md"), md);
     System.out.print(md);
     get(vertx.close());
-    System.exit(0);
   }
 
   private static void generate(Path file, long rows) throws Exception {
