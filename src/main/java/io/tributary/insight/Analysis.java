@@ -99,18 +99,17 @@ final class Analysis {
       StringBuilder sql = new StringBuilder("SELECT ");
       for (Column c : nums) {
         String x = c.sql();
-        sql.append(sql.length() > 7 ? ", " : "").append("count(").append(x).append("), median(").append(x)
-          .append("), mad(").append(x).append("), quantile_cont(").append(x).append(", 0.25), quantile_cont(")
-          .append(x).append(", 0.75), quantile_cont(").append(x).append(", 0.9), avg(").append(x)
+        sql.append(sql.length() > 7 ? ", " : "").append("count(").append(x).append("), quantile_cont(").append(x)
+          .append(", [0.5, 0.25, 0.75, 0.9]), mad(").append(x).append("), avg(").append(x)
           .append("), stddev_samp(").append(x).append("), skewness(").append(x).append("), min(").append(x)
           .append("), max(").append(x).append("), sum(").append(x).append(")");
       }
       Object[] r = duck.row(sql.append(" FROM t").toString());
       for (int i = 0; i < nums.size(); i++) {
-        int o = i * 12;
-        numeric.put(nums.get(i).name(), new Numeric(nums.get(i), count(r[o]), num(r[o + 1]), num(r[o + 2]),
-          num(r[o + 3]), num(r[o + 4]), num(r[o + 5]), num(r[o + 6]), num(r[o + 7]), num(r[o + 8]), num(r[o + 9]),
-          num(r[o + 10]), num(r[o + 11])));
+        int o = i * 9;
+        double[] q = quantiles(r[o + 1]);
+        numeric.put(nums.get(i).name(), new Numeric(nums.get(i), count(r[o]), q[0], num(r[o + 2]), q[1], q[2], q[3],
+          num(r[o + 3]), num(r[o + 4]), num(r[o + 5]), num(r[o + 6]), num(r[o + 7]), num(r[o + 8])));
       }
     }
     List<Column> cats = categoryColumns();
@@ -129,6 +128,18 @@ final class Analysis {
           count(r[o + 3])));
       }
     }
+  }
+
+  /** The four quantiles of a {@code quantile_cont(x, [...])} list (NaN when the column has no values). */
+  private static double[] quantiles(Object list) throws SQLException {
+    double[] q = {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+    if (list instanceof java.sql.Array array) {
+      Object[] values = (Object[]) array.getArray();
+      for (int i = 0; i < q.length && i < values.length; i++) {
+        q[i] = num(values[i]);
+      }
+    }
+    return q;
   }
 
   /** Null values of a column: the rows minus its non-null values (-1 for columns without a summary). */

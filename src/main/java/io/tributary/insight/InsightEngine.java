@@ -52,36 +52,57 @@ final class InsightEngine {
       if (time != null) {
         load.add("epoch_ms(CAST(" + time.sql() + " AS TIMESTAMP)) / 1000.0 AS " + Analysis.TS);
       }
+      Steps steps = new Steps();
       duck.load(files, load);
       long rows = InsightDuck.count(duck.row("SELECT count(*) FROM t")[0]);
+      steps.done("load");
       Analysis a = new Analysis(duck, rows, analysed, time);
       a.summarize();
-      return report(a, profile);
+      steps.done("summary");
+      return report(a, profile, steps).put("timings_ms", steps.json);
     }
   }
 
-  private JsonObject report(Analysis a, JsonObject profile) throws SQLException {
+  /** Milliseconds per step, for the log and the benchmark. */
+  private static final class Steps {
+    final JsonObject json = new JsonObject();
+    long last = System.nanoTime();
+
+    void done(String step) {
+      long now = System.nanoTime();
+      json.put(step, (now - last) / 1_000_000);
+      last = now;
+    }
+  }
+
+  private JsonObject report(Analysis a, JsonObject profile, Steps steps) throws SQLException {
     JsonArray anomalies = PointAnomalies.find(a);
+    steps.done("outliers");
     List<JsonObject> trends = new ArrayList<>();
     List<LevelShifts.Shift> shifts = List.of();
     if (a.time != null) {
       a.series = TimeSeries.of(a);
+      steps.done("fit");
     }
     if (a.series != null) {
       trends.addAll(a.series.trends(a.time.name()));
       trends.addAll(a.series.seasonality(a));
+      steps.done("seasonality");
       shifts = LevelShifts.find(a);
+      steps.done("level_shifts");
     }
     trends.addAll(Trends.correlations(a));
     trends.addAll(Trends.categories(a));
     trends.addAll(Trends.skew(a));
     trends.addAll(Trends.concentration(a));
+    steps.done("static_trends");
     judge(trends);
     if (a.series != null) {
       Set<String> trending = new HashSet<>();
       trends.stream().filter(t -> "linear_trend".equals(t.getString("type")) && Boolean.TRUE.equals(t.getBoolean("significant")))
         .forEach(t -> trending.add(t.getString("column")));
       anomalies.addAll(a.series.offTrend(a, trending));
+      steps.done("off_trend");
     }
     for (LevelShifts.Shift s : shifts) {
       trends.add(s.trend().put("significant", true));

@@ -37,7 +37,8 @@ public final class InsightVerticle extends VerticleBase {
     try {
       JsonObject report = engine.generate(files, columns == null ? null : columns.stream().map(String.class::cast)
         .toList(), body.getString("time_column"), body.getJsonObject("profile"));
-      LOG.info("Insights of {} computed in {} ms", files.get(0).getParent(), (System.nanoTime() - started) / 1_000_000);
+      LOG.info("Insights of {} computed in {} ms ({})", files.get(0).getParent(), (System.nanoTime() - started) / 1_000_000,
+        report.remove("timings_ms"));
       msg.reply(report);
     } catch (InsightEngine.BadRequest e) {
       msg.fail(ErrorCode.BAD_REQUEST.busCode(), e.getMessage());

@@ -35,7 +35,8 @@ final class Recommendations {
   static JsonArray of(Analysis a, JsonObject profile, List<JsonObject> trends) {
     List<JsonObject> out = new ArrayList<>();
     nulls(a, out);
-    long duplicates = profile == null ? 0 : profile.getLong("duplicate_rows", 0L);
+    Long counted = profile == null ? null : profile.getLong("duplicate_rows"); // null for streams: not counted
+    long duplicates = counted == null ? 0 : counted;
     if (duplicates > 0) {
       out.add(rec("deduplicate", null, "high", "Remove the " + duplicates + " duplicate rows",
         new JsonObject().put("duplicate_rows", duplicates).put("row_count", profile.getLong("row_count", a.rows))));

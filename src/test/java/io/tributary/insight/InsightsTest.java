@@ -273,4 +273,37 @@ class InsightsTest {
       .put("time_column", "x")), 400, "BAD_REQUEST");
     assertThat(notTime.getString("message")).contains("x").contains("DOUBLE");
   }
+
+  @Test
+  @DisplayName("a stream gets insights over its current version, across its part files")
+  void stream() {
+    String topic = "insights-" + java.util.UUID.randomUUID();
+    HttpResponse<Buffer> created = user.post("/api/v1/streams", new JsonObject().put("name", "meter").put("topic", topic));
+    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+    String id = created.bodyAsJsonObject().getString("dataset_id");
+    java.util.function.IntFunction<String> record = i -> new JsonObject().put("id", i)
+      .put("v", i == 300 ? 1000.0 : ((i * 7919) % 1000) / 1000.0).encode();
+    io.tributary.support.Kafka.produce(topic, 0, 300, record);
+    awaitRows("meter", 300);
+    io.tributary.support.Kafka.produce(topic, 300, 300, record);
+    awaitRows("meter", 600);
+
+    JsonObject dataset = user.get("/api/v1/data/datasets/" + id).bodyAsJsonObject();
+    JsonObject report = generate(user, new JsonObject().put("dataset_id", id).put("columns", new JsonArray().add("v")));
+    assertThat(report.getLong("row_count")).isEqualTo(600);
+    assertThat(report.getInteger("version")).isEqualTo(dataset.getInteger("version")).isGreaterThanOrEqualTo(2);
+    JsonObject a = report.getJsonArray("anomalies").getJsonObject(0);
+    assertThat(a.getString("column")).isEqualTo("v");
+    assertThat(a.getDouble("value")).isEqualTo(1000.0);
+    assertThat(a.getString("direction")).isEqualTo("above");
+    assertThat(a.getLong("row_ref")).isBetween(0L, 599L);
+  }
+
+  private static void awaitRows(String stream, long rows) {
+    long deadline = System.currentTimeMillis() + 120_000;
+    while (user.get("/api/v1/streams/" + stream).bodyAsJsonObject().getLong("records_ingested", 0L) < rows) {
+      assertThat(System.currentTimeMillis()).as("stream " + stream + " reaches " + rows + " rows").isLessThan(deadline);
+      Api.sleep(200);
+    }
+  }
 }
