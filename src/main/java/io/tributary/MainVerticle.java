@@ -1,5 +1,6 @@
 package io.tributary;
 
+import io.tributary.admin.UserExportVerticle;
 import io.tributary.app.HttpServerVerticle;
 import io.tributary.audit.AuditEvent;
 import io.tributary.auth.JwtKeys;
@@ -172,6 +173,7 @@ public final class MainVerticle extends VerticleBase {
       .compose(v -> deploy(OutboxRelayVerticle::new, Sections.of(cfg, "ingest", services), new DeploymentOptions()))
       .compose(v -> deploy(StreamVerticle::new, Sections.of(cfg, "stream", services), new DeploymentOptions()))
       .compose(v -> deploy(FanoutVerticle::new, Sections.of(cfg, "fanout", services), new DeploymentOptions()))
+      .compose(v -> deploy(UserExportVerticle::new, Sections.of(cfg, "admin", services), new DeploymentOptions()))
       .compose(v -> deploy(HttpServerVerticle::new, HttpServerVerticle.config(cfg),
         new DeploymentOptions().setInstances(httpInstances > 0 ? httpInstances : cores)))
       .map(cfg);

@@ -128,6 +128,12 @@ public final class UserEraser {
     String lake = dataDir.resolve(LakePaths.ownerDir(user.toString())).toString();
     deletions.add(vertx.fileSystem().exists(lake)
       .compose(exists -> exists ? vertx.fileSystem().deleteRecursive(lake) : Future.succeededFuture()));
+    String exports = dataDir.resolve("exports").toString();
+    deletions.add(vertx.fileSystem().exists(exports)
+      .compose(exists -> exists ? vertx.fileSystem().readDir(exports, "user-" + user + "-.*")
+        : Future.succeededFuture(List.<String>of()))
+      .compose(archives -> Future.join(archives.stream().map(a -> vertx.fileSystem().delete(a)).toList()))
+      .mapEmpty());
     for (String file : files) {
       if (file != null) {
         deletions.add(vertx.fileSystem().exists(file)

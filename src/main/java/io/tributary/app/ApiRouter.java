@@ -3,6 +3,8 @@ package io.tributary.app;
 import io.tributary.admin.Revocations;
 import io.tributary.admin.UserAdminRepository;
 import io.tributary.admin.UserEraser;
+import io.tributary.admin.UserExportRoutes;
+import io.tributary.ingest.JobQueue;
 import io.tributary.admin.UserRoutes;
 import io.tributary.audit.AuditRoutes;
 import io.tributary.auth.AuthRoutes;
@@ -149,6 +151,9 @@ final class ApiRouter {
     auth.mountProtected(router, contract);
     new UserRoutes(new UserAdminRepository(shared.pool()), revocations,
       new UserEraser(vertx, shared.pool(), shared.redis(), revocations, dataDir)).mount(router);
+    new UserExportRoutes(vertx, shared.pool(), new UserAdminRepository(shared.pool()),
+      new JobQueue(shared.pool(), cfg.getJsonObject("kafka").getJsonObject("topics")), dataDir.resolve("exports"))
+      .mount(router);
 
     new UploadRoutes(vertx, new IngestRepository(shared.pool(), cfg.getJsonObject("kafka").getJsonObject("topics")),
       dataDir.resolve("staging"), cfg.getLong("max_upload_bytes")).mount(router);
