@@ -69,7 +69,7 @@ class CliTest {
   @DisplayName("login stores the token readable by the user only, and later commands use it; a wrong password is exit 3")
   void login() throws IOException {
     String email = "cli-" + UUID.randomUUID() + "@test.local";
-    assertThat(Api.admin().post("/api/v1/users", new JsonObject().put("email", email).put("password", "password-123")
+    assertThat(Api.admin().post("/api/v1/users", new JsonObject().put("email", email).put("password", "Password-123")
       .put("role", "analyst").put("tier", "premium")).statusCode()).isEqualTo(201);
     Map<String, String> env = env(null);
     env.remove("TRIBUTARY_URL");
@@ -78,7 +78,7 @@ class CliTest {
     assertThat(wrong.code()).as(wrong.err()).isEqualTo(3);
     assertThat(wrong.err()).contains("INVALID_CREDENTIALS", "HTTP 401");
 
-    Run login = cli(env, "password-123\n", "login", "--url", url, "--email", email, "--password-stdin");
+    Run login = cli(env, "Password-123\n", "login", "--url", url, "--email", email, "--password-stdin");
     assertThat(login.code()).as(login.err()).isZero();
     Path file = Path.of(env.get("XDG_CONFIG_HOME"), "tributary", "config.json");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
