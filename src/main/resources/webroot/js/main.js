@@ -2,6 +2,7 @@
 import {clearSession, session} from './api.js';
 import {startJobEvents, stopJobEvents} from './jobs.js';
 import {clear, h} from './dom.js';
+import {navigate, onNavigate} from './nav.js';
 
 const ID = '([0-9a-f-]{36})';
 const ROUTES = [
@@ -19,19 +20,6 @@ const ROUTES = [
 const main = document.getElementById('main');
 let cleanup = null;
 let rendering = 0;
-
-/** Goes to an app path (pushes history unless replace). */
-export function navigate(path, {replace = false} = {}) {
-  if (replace) history.replaceState(null, '', path); else history.pushState(null, '', path);
-  render();
-}
-
-/** Says something to screen readers (and nothing on screen). */
-export function announce(text) {
-  const el = document.getElementById('announce');
-  el.textContent = '';
-  setTimeout(() => { el.textContent = text; }, 50);
-}
 
 async function render() {
   const run = ++rendering;
@@ -111,4 +99,5 @@ document.addEventListener('click', e => {
 window.addEventListener('popstate', render);
 window.addEventListener('tributary:logout', e => logout(e.detail));
 document.getElementById('logout').addEventListener('click', () => logout());
+onNavigate(render);
 render();

@@ -20,7 +20,7 @@ public final class JobContract {
    * Publish: a job made progress. Body {@code {job_id, dataset_id, owner_id, status, progress}} (progress 0-100).
    * Consumed by IngestionVerticle (stores it, throttled, renewing the lease) and FanoutVerticle.
    */
-  public static final String PROGRESS = "jobs.progress";
+  public static final String PROGRESS = io.tributary.bus.JobProgress.ADDRESS;
 
   /** Publish, no body: the outbox has new rows; the relay drains it now instead of at its next poll. */
   public static final String OUTBOX_WAKEUP = "outbox.wakeup";
@@ -65,9 +65,7 @@ public final class JobContract {
 
   /** Publishes a job's progress on {@link #PROGRESS}. */
   public static void progress(EventBus bus, JsonObject job, String status, int progress) {
-    bus.publish(PROGRESS, new JsonObject()
-      .put("job_id", job.getString("job_id")).put("dataset_id", job.getString("dataset_id"))
-      .put("owner_id", job.getString("owner_id")).put("status", status).put("progress", progress));
+    io.tributary.bus.JobProgress.publish(bus, job, status, progress);
   }
 
   /** The address of a job kind's handler. */

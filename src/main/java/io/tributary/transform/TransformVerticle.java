@@ -2,8 +2,8 @@ package io.tributary.transform;
 
 import io.tributary.bus.ApiException;
 import io.tributary.bus.ErrorCode;
+import io.tributary.bus.JobProgress;
 import io.tributary.config.Sections;
-import io.tributary.ingest.JobContract;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -130,6 +130,6 @@ public final class TransformVerticle extends VerticleBase {
 
   private void publishProgress(JsonObject job, int percent) {
     int scaled = Math.min(TransformContract.PROGRESS_SHARE - 1, percent * TransformContract.PROGRESS_SHARE / 100);
-    JobContract.progress(vertx.eventBus(), job, "processing", scaled);
+    JobProgress.publish(vertx.eventBus(), job, "processing", scaled);
   }
 }

@@ -1,7 +1,7 @@
 // One dataset: its metadata, schema, profile (per-column statistics and issues) and download.
 import {api, fetchBlob, message} from '../api.js';
 import {bytes, clear, count, h, saveBlob, table, when} from '../dom.js';
-import {navigate} from '../main.js';
+import {navigate} from '../nav.js';
 
 export async function render(main, [id]) {
   let d;

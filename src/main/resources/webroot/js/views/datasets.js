@@ -2,7 +2,7 @@
 import {api, message, upload} from '../api.js';
 import {bytes, clear, count, field, h, when} from '../dom.js';
 import {watchJob} from '../jobs.js';
-import {announce} from '../main.js';
+import {announce} from '../nav.js';
 import {loadSamples} from '../samples.js';
 
 export async function render(main) {

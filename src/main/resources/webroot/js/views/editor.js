@@ -2,7 +2,7 @@
 // places on the 12-column grid (move and resize buttons), saved with one PUT (or POST when new).
 import {api, message} from '../api.js';
 import {clear, field, h} from '../dom.js';
-import {announce, navigate} from '../main.js';
+import {announce, navigate} from '../nav.js';
 import {clamp, place} from '../board.js';
 import {vizForm} from './vizform.js';
 

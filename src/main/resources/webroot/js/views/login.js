@@ -1,6 +1,6 @@
 import {api, message, saveSession, session} from '../api.js';
 import {field, h} from '../dom.js';
-import {navigate} from '../main.js';
+import {navigate} from '../nav.js';
 
 export function render(main, params, query) {
   if (session()) {
