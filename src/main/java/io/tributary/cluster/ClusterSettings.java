@@ -16,12 +16,32 @@ import java.util.Map;
  * The {@code cluster} section, read before Vert.x starts (the clustered event bus is chosen when it is built):
  * {@code enabled}, {@code members} (comma-separated {@code host[:port]} of the Hazelcast members, TCP join),
  * {@code host} (the address this node binds and announces), {@code port} (Hazelcast) and {@code bus_port}
- * (the event bus; 0 picks a free one).
+ * (the event bus; 0 picks a free one), and {@code kubernetes} ({@link Kubernetes}: members found through the
+ * Kubernetes API instead of the address list).
  */
-public record ClusterSettings(boolean enabled, List<String> members, String host, int port, int busPort) {
+public record ClusterSettings(boolean enabled, List<String> members, String host, int port, int busPort,
+                              Kubernetes kubernetes) {
 
   /** Off: one node, a local event bus. */
-  public static final ClusterSettings OFF = new ClusterSettings(false, List.of(), "127.0.0.1", 5701, 0);
+  public static final ClusterSettings OFF = new ClusterSettings(false, List.of(), "127.0.0.1", 5701, 0,
+    Kubernetes.OFF);
+
+  /**
+   * The {@code cluster.kubernetes} section: when {@code enabled}, Hazelcast's built-in Kubernetes discovery lists
+   * the pods behind the headless service {@code service_name} in {@code namespace} (empty: the pod's own
+   * namespace) through the Kubernetes API, and the address list is not used.
+   */
+  public record Kubernetes(boolean enabled, String namespace, String serviceName) {
+
+    /** Not on Kubernetes. */
+    public static final Kubernetes OFF = new Kubernetes(false, "", "");
+
+    static Kubernetes of(JsonObject c) {
+      JsonObject k = c.getJsonObject("kubernetes", new JsonObject());
+      return new Kubernetes(k.getBoolean("enabled", false), k.getString("namespace", ""),
+        k.getString("service_name", ""));
+    }
+  }
 
   /** From a configuration's {@code cluster} section. */
   public static ClusterSettings of(JsonObject cfg) {
@@ -29,7 +49,7 @@ public record ClusterSettings(boolean enabled, List<String> members, String host
     List<String> members = Arrays.stream(c.getString("members", "").split(","))
       .map(String::trim).filter(m -> !m.isEmpty()).toList();
     return new ClusterSettings(c.getBoolean("enabled", false), members, c.getString("host", "127.0.0.1"),
-      c.getInteger("port", 5701), c.getInteger("bus_port", 0));
+      c.getInteger("port", 5701), c.getInteger("bus_port", 0), Kubernetes.of(c));
   }
 
   /**

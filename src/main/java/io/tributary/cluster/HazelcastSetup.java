@@ -2,14 +2,16 @@ package io.tributary.cluster;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.KubernetesConfig;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 /**
- * Makes a Vert.x builder clustered over Hazelcast: TCP join to the configured members, multicast off, the event
- * bus on {@code host}. A member that stops answering leaves the cluster after about 10 s.
+ * Makes a Vert.x builder clustered over Hazelcast: TCP join to the configured members, or Kubernetes discovery
+ * when {@code cluster.kubernetes.enabled}; multicast off, the event bus on {@code host}. A member that stops
+ * answering leaves the cluster after about 10 s.
  */
 public final class HazelcastSetup {
 
@@ -32,7 +34,21 @@ public final class HazelcastSetup {
     JoinConfig join = config.getNetworkConfig().getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(settings.members()).setConnectionTimeoutSeconds(2);
+    ClusterSettings.Kubernetes k8s = settings.kubernetes();
+    if (k8s.enabled()) {
+      // the pod's address comes from the Kubernetes API: no fixed interface or public address to announce
+      config.getNetworkConfig().setPublicAddress(null);
+      join.getTcpIpConfig().setEnabled(false);
+      KubernetesConfig discovery = join.getKubernetesConfig().setEnabled(true);
+      if (!k8s.namespace().isBlank()) {
+        discovery.setProperty("namespace", k8s.namespace());
+      }
+      if (!k8s.serviceName().isBlank()) {
+        discovery.setProperty("service-name", k8s.serviceName());
+      }
+    } else {
+      join.getTcpIpConfig().setEnabled(true).setMembers(settings.members()).setConnectionTimeoutSeconds(2);
+    }
     return config;
   }
 

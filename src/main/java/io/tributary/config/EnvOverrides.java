@@ -44,6 +44,9 @@ public final class EnvOverrides {
     m.put("TRIBUTARY_CLUSTER_HOST", "cluster.host");
     m.put("TRIBUTARY_CLUSTER_PORT", "cluster.port");
     m.put("TRIBUTARY_CLUSTER_BUS_PORT", "cluster.bus_port");
+    m.put("TRIBUTARY_CLUSTER_KUBERNETES_ENABLED", "cluster.kubernetes.enabled");
+    m.put("TRIBUTARY_CLUSTER_KUBERNETES_NAMESPACE", "cluster.kubernetes.namespace");
+    m.put("TRIBUTARY_CLUSTER_KUBERNETES_SERVICE_NAME", "cluster.kubernetes.service_name");
     m.put("TRIBUTARY_LAKE_URL", "lake.url");
     m.put("TRIBUTARY_LAKE_ENDPOINT", "lake.endpoint");
     m.put("TRIBUTARY_LAKE_REGION", "lake.region");

@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlResult;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.OffsetDateTime;
@@ -45,7 +46,7 @@ final class DashboardRepository {
     + "size_bytes, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
   static final String FIND_EXPORT = "SELECT format, file_path, d.name FROM dashboard_exports e JOIN dashboards d "
     + "ON d.id = e.dashboard_id WHERE e.token_hash = $1 AND e.expires_at > now()";
-  static final String EXPIRED_EXPORTS = "DELETE FROM dashboard_exports WHERE expires_at < now() RETURNING file_path";
+  static final String EXPIRED_EXPORTS = "DELETE FROM dashboard_exports WHERE expires_at < now()";
 
   private final Pool pool;
 
@@ -150,13 +151,9 @@ final class DashboardRepository {
         .put("name", rows.iterator().next().getString("name")));
   }
 
-  /** Forgets expired exports; returns their files, to be removed. */
-  Future<JsonArray> expireExports() {
-    return pool.query(EXPIRED_EXPORTS).execute().map(rows -> {
-      JsonArray files = new JsonArray();
-      rows.forEach(r -> files.add(r.getString("file_path")));
-      return files;
-    });
+  /** Forgets expired exports (their files expire in the lake by age): @return how many. */
+  Future<Integer> expireExports() {
+    return pool.query(EXPIRED_EXPORTS).execute().map(SqlResult::rowCount);
   }
 
   private static JsonObject toJson(Row r) {

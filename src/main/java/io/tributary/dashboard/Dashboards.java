@@ -3,6 +3,7 @@ package io.tributary.dashboard;
 import io.tributary.fanout.StreamSockets;
 import io.tributary.http.BearerAuth;
 import io.tributary.http.ContractValidation;
+import io.tributary.lake.Lake;
 import io.tributary.query.QueryService;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -33,7 +34,7 @@ public final class Dashboards {
     DashboardData data = new DashboardData(vertx, queries, config.getInteger("max_rows", 100_000));
     this.routes = new DashboardRoutes(repository, new DashboardChecks(queries, lookups), data);
     this.shares = new ShareRoutes(repository, data);
-    this.exports = new ExportRoutes(vertx, repository, data, dataDir.resolve("exports"), config);
+    this.exports = new ExportRoutes(vertx, repository, data, Lake.of(vertx, dataDir), config);
     this.sockets = new AnalyticsSockets(vertx, repository, data, lookups, auth, streams);
     vertx.setPeriodic(SWEEP_EVERY_MS, id -> exports.sweep());
   }

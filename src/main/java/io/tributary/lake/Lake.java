@@ -56,6 +56,12 @@ public interface Lake extends Shareable {
    */
   int sweep(Set<String> live, long graceMs) throws IOException;
 
+  /**
+   * Removes every object under {@code area} (say {@code exports/}) older than {@code maxAgeMs}, and this node's
+   * local copies of them: for areas whose objects all expire at a fixed age. Blocking. @return how many objects went
+   */
+  int expire(String area, long maxAgeMs) throws IOException;
+
   /** True when the local copy of {@code relative} is known to be present (no IO). */
   boolean cached(String relative);
 
@@ -100,6 +106,13 @@ public interface Lake extends Shareable {
       }, false).onFailure(e -> org.slf4j.LoggerFactory.getLogger(Lake.class)
         .debug("Object {} not deleted (the sweeper will): {}", relative, e.getMessage()));
     }
+  }
+
+  /** {@link #expire} on a worker (logging rather than failing: the next sweep retries). */
+  default Future<Integer> expireLater(Vertx vertx, String area, long maxAgeMs) {
+    return vertx.executeBlocking(() -> expire(area, maxAgeMs), false)
+      .onFailure(e -> org.slf4j.LoggerFactory.getLogger(Lake.class)
+        .warn("Expired objects under {} not removed (the next sweep will): {}", area, e.getMessage()));
   }
 
   /** Closes the client. */

@@ -3,9 +3,12 @@ package io.tributary.lake;
 /**
  * Where datasets live in the lake, relative to the data directory: {@code datasets/<owner>/<dataset>/<job>.parquet}.
  * One folder per owner (a user's query sandbox may read that folder only), one per dataset, one file per
- * version (named by the job that wrote it).
+ * version (named by the job that wrote it). Rendered dashboard exports live under {@code exports/<owner>/}.
  */
 public final class LakePaths {
+
+  /** The area of rendered dashboard exports: immutable objects that expire at a fixed age. */
+  public static final String EXPORTS = "exports/";
 
   private LakePaths() {
   }
@@ -23,5 +26,10 @@ public final class LakePaths {
   /** The Parquet file a job writes for its dataset. */
   public static String datasetFile(String ownerId, String datasetId, String jobId) {
     return datasetDir(ownerId, datasetId) + "/" + jobId + ".parquet";
+  }
+
+  /** The file of one rendered export ({@code ext}: png or pdf). */
+  public static String exportFile(String ownerId, String exportId, String ext) {
+    return EXPORTS + ownerId + "/" + exportId + "." + ext;
   }
 }

@@ -187,9 +187,7 @@ public final class S3Lake implements Lake {
     Instant cutoff = Instant.now().minusMillis(graceMs);
     int removed = 0;
     for (String area : List.of("datasets/", "staging/")) {
-      List<S3Object> objects = retrying("listing of " + area, () -> client
-        .listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix + area)).contents().stream().toList());
-      for (S3Object o : objects) {
+      for (S3Object o : list(area)) {
         String relative = o.key().substring(prefix.length());
         if (!live.contains(relative) && o.lastModified().isBefore(cutoff)) {
           client.deleteObject(b -> b.bucket(bucket).key(o.key()));
@@ -202,6 +200,29 @@ public final class S3Lake implements Lake {
       LOG.info("Removed {} lake object(s) no dataset or job refers to", removed);
     }
     return removed;
+  }
+
+  @Override
+  public int expire(String area, long maxAgeMs) throws IOException {
+    Instant cutoff = Instant.now().minusMillis(maxAgeMs);
+    int removed = 0;
+    for (S3Object o : list(area)) {
+      if (o.lastModified().isBefore(cutoff)) {
+        retrying("delete of " + o.key(), () -> client.deleteObject(b -> b.bucket(bucket).key(o.key())));
+        removed++;
+      }
+    }
+    LocalLake.deleteOlder(dataDir.resolve(area), maxAgeMs);
+    if (removed > 0) {
+      LOG.info("Removed {} expired lake object(s) under {}", removed, area);
+    }
+    return removed;
+  }
+
+  /** Every object under {@code area}. */
+  private List<S3Object> list(String area) throws IOException {
+    return retrying("listing of " + area, () -> client
+      .listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix + area)).contents().stream().toList());
   }
 
   /** The bytes the cache holds now. */

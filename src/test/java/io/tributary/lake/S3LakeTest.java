@@ -148,6 +148,29 @@ class S3LakeTest {
   }
 
   @Test
+  @DisplayName("expired exports leave the bucket and every node's local copy; fresh ones stay")
+  void expiredExportsLeaveTheBucket() throws Exception {
+    String prefix = "expire-" + UUID.randomUUID();
+    Path a = node("a");
+    S3Lake lake = S3Lake.open(config(prefix), a, 0);
+    String old = write(a, LakePaths.exportFile("o", "old", "png"), 1000, 30);
+    lake.publish(old);
+    Path b = node("b");
+    S3Lake reader = S3Lake.open(config(prefix), b, 0);
+    assertThat(Files.mismatch(reader.fetch(old), a.resolve(old))).as("served by another node").isEqualTo(-1);
+    assertThat(lake.expire(LakePaths.EXPORTS, 3_600_000)).as("within its time to live").isZero();
+    Thread.sleep(1100); // object times have a resolution of one second
+    String fresh = write(a, LakePaths.exportFile("o", "fresh", "pdf"), 1000, 31);
+    lake.publish(fresh);
+    assertThat(lake.expire(LakePaths.EXPORTS, 1000)).isEqualTo(1);
+    assertThat(reader.expire(LakePaths.EXPORTS, 1000)).as("already gone from the bucket").isZero();
+    assertThat(a.resolve(old)).doesNotExist();
+    assertThat(b.resolve(old)).as("the other node's copy").doesNotExist();
+    assertThatThrownBy(() -> S3Lake.open(config(prefix), node("c"), 0).fetch(old)).hasMessageContaining("does not exist");
+    assertThat(Files.mismatch(reader.fetch(fresh), a.resolve(fresh))).isEqualTo(-1);
+  }
+
+  @Test
   @DisplayName("with the store down for a while an upload waits and completes; down too long it fails clearly")
   void storeOutagesAreWaitedOut() throws Exception {
     String prefix = "outage-" + UUID.randomUUID();
