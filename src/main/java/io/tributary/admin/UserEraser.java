@@ -87,7 +87,7 @@ public final class UserEraser {
       })
       .compose(v -> conn.preparedQuery(EXPORTS).execute(Tuple.of(user)))
       .map(rows -> {
-        rows.forEach(r -> files.add(dataDir.resolve("exports").resolve(r.getString(0)).toString()));
+        rows.forEach(r -> files.add(dataDir.resolve(LakePaths.exportPath(r.getString(0))).toString()));
         return null;
       });
   }

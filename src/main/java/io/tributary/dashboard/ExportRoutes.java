@@ -105,7 +105,7 @@ final class ExportRoutes {
         ctx.fail(new ApiException(ErrorCode.NOT_FOUND, "Export not found or expired; export the dashboard again"));
         return;
       }
-      String file = lakePath(found.getString("file_path"));
+      String file = LakePaths.exportPath(found.getString("file_path"));
       lake.ensure(vertx, List.of(file)).onSuccess(v -> send(ctx, found, file)).onFailure(err -> ctx.fail(
         err instanceof LakeUnavailableException ? new ApiException(ErrorCode.SERVICE_UNAVAILABLE,
           "The object store is unavailable; download the export again later") : err));
@@ -121,10 +121,5 @@ final class ExportRoutes {
       .putHeader("Cache-Control", "no-store")
       .sendFile(lake.dataDir().resolve(file).toString())
       .onFailure(ctx::fail);
-  }
-
-  /** The lake path of an export row's file (rows written before exports moved to the lake name it alone). */
-  private static String lakePath(String filePath) {
-    return filePath.startsWith(LakePaths.EXPORTS) ? filePath : LakePaths.EXPORTS + filePath;
   }
 }

@@ -32,4 +32,9 @@ public final class LakePaths {
   public static String exportFile(String ownerId, String exportId, String ext) {
     return EXPORTS + ownerId + "/" + exportId + "." + ext;
   }
+
+  /** The lake path of an export row's {@code file_path} (older rows name the file alone, under exports/). */
+  public static String exportPath(String filePath) {
+    return filePath.startsWith(EXPORTS) ? filePath : EXPORTS + filePath;
+  }
 }
