@@ -1,6 +1,7 @@
 package io.tributary.cluster;
 
 import io.tributary.support.ChildServer;
+import io.tributary.support.ClusterNodes;
 import io.tributary.support.Await;
 import io.tributary.support.Kafka;
 import io.tributary.support.TestApp;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -22,6 +24,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -31,12 +34,13 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tributary processes (two by default; {@code -Dcluster.nodes=3}) on one S3 lake (s3proxy), one PostgreSQL database, Redis and Kafka, each with its own
- * data directory and a clustered event bus: any node answers any request, and a node's death loses nothing.
+ * Tributary processes (three by default; {@code -Dcluster.nodes=2}) on one S3 lake (s3proxy), one PostgreSQL
+ * database, Redis and Kafka, each with its own data directory and a clustered event bus: any node answers any
+ * request, and a node's death loses nothing. {@code -Dcluster.kill.rows} sizes the job killed mid-way.
  */
 @DisplayName("A cluster of Tributary nodes on an S3 lake")
 @EnabledIfSystemProperty(named = "cluster.test", matches = "true",
-  disabledReason = "three JVMs and s3proxy for about 6 minutes: run with -Dcluster.test=true")
+  disabledReason = "three JVMs and s3proxy for about 8 minutes: run with -Dcluster.test=true")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterTest {
 
@@ -46,7 +50,7 @@ class ClusterTest {
   @BeforeAll
   static void startCluster() throws Exception {
     Path dir = Files.createDirectories(Path.of("target", "cluster-test-" + UUID.randomUUID()).toAbsolutePath());
-    cluster = new ClusterNodes(dir, Integer.getInteger("cluster.nodes", 2));
+    cluster = new ClusterNodes(dir, Integer.getInteger("cluster.nodes", 3));
     token = cluster.node(0).login();
   }
 
@@ -92,6 +96,114 @@ class ClusterTest {
 
   @Test
   @Order(2)
+  @DisplayName("a dashboard exported on one node downloads byte for byte from every other node")
+  void exportOnOneNodeDownloadsOnAll() throws Exception {
+    JsonObject accepted = cluster.upload(cluster.node(0), token, "exported", ClusterNodes.csv(2_000));
+    assertThat(ClusterNodes.awaitJob(cluster.node(0), token, accepted.getString("job_id"), 300).getString("status"))
+      .isEqualTo("completed");
+    JsonObject bars = new JsonObject().put("title", "Groups").put("chart_type", "bar")
+      .put("dataset_id", accepted.getString("dataset_id"))
+      .put("query", "SELECT grp, sum(amount) AS total FROM exported GROUP BY grp ORDER BY grp")
+      .put("config", new JsonObject().put("x", "grp").put("y", "total"));
+    HttpResponse<String> created = cluster.node(0).post("/api/v1/dashboards", token, new JsonObject()
+      .put("name", "Cluster report").put("visualizations", new io.vertx.core.json.JsonArray().add(bars)).encode());
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String dashboard = new JsonObject(created.body()).getString("dashboard_id");
+
+    HttpResponse<String> exported = cluster.node(0).post("/api/v1/dashboards/" + dashboard + "/export", token,
+      new JsonObject().put("format", "png").put("width", 800).put("height", 500).encode());
+    assertThat(exported.statusCode()).as(exported.body()).isEqualTo(201);
+    String url = new JsonObject(exported.body()).getString("download_url");
+    byte[] first = null;
+    for (ChildServer node : cluster.nodes) {
+      HttpResponse<byte[]> file = cluster.download(node, url);
+      assertThat(file.statusCode()).as("download on port %d", node.port).isEqualTo(200);
+      assertThat(file.headers().firstValue("Content-Type")).hasValue("image/png");
+      assertThat(Arrays.copyOf(file.body(), 4)).as("a PNG").isEqualTo(new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+      if (first == null) {
+        first = file.body();
+      } else {
+        assertThat(file.body()).as("the same file on port %d", node.port).isEqualTo(first);
+      }
+    }
+    try (var files = Files.walk(cluster.s3.dir.resolve("blobs").resolve(ClusterNodes.BUCKET))) {
+      assertThat(files.filter(p -> p.toString().contains("/exports/") && p.toString().endsWith(".png")).count())
+        .as("one export object in the bucket").isEqualTo(1);
+    }
+    HttpResponse<byte[]> unknown = cluster.download(cluster.node(cluster.nodes.size() - 1),
+      "/api/v1/exports/" + "x".repeat(43));
+    assertThat(unknown.statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  @Order(3)
+  @DisplayName("a flag killed on one node switches its module off on every other node within 2 s")
+  void flagKillReachesEveryNode() throws Exception {
+    String module = "/api/v1/collections";
+    for (ChildServer node : cluster.nodes) {
+      assertThat(node.get(module, token).statusCode()).isEqualTo(200);
+    }
+    HttpResponse<String> killed = cluster.node(0).post("/api/v1/admin/flags/module.collections/kill", token, "{}");
+    assertThat(killed.statusCode()).as(killed.body()).isEqualTo(200);
+    long at = System.nanoTime();
+    try {
+      for (ChildServer node : cluster.nodes.subList(1, cluster.nodes.size())) {
+        long ms = ClusterNodes.millisUntil(node, module, token, 404, at, 2_000);
+        System.out.printf("flag kill seen on port %d after %d ms%n", node.port, ms);
+        assertThat(ms).as("FEATURE_DISABLED on port %d within 2 s", node.port).isBetween(0L, 2_000L);
+        assertThat(node.get(module, token).body()).contains("FEATURE_DISABLED");
+      }
+    } finally {
+      String etag = cluster.node(0).get("/api/v1/admin/flags/module.collections", token).headers()
+        .firstValue("ETag").orElseThrow();
+      HttpResponse<String> revived = cluster.send(cluster.node(0), "PATCH", "/api/v1/admin/flags/module.collections",
+        token, new JsonObject().put("enabled", true).put("rollout_percent", 100).encode(), "If-Match", etag);
+      assertThat(revived.statusCode()).as(revived.body()).isEqualTo(200);
+    }
+    long back = System.nanoTime();
+    for (ChildServer node : cluster.nodes) {
+      assertThat(ClusterNodes.millisUntil(node, module, token, 200, back, 2_000)).as("back on port %d", node.port)
+        .isBetween(0L, 2_000L);
+    }
+  }
+
+  @Test
+  @Order(4)
+  @DisplayName("a logout or a deactivation on one node refuses the token on every other node within 1 s")
+  void revocationsReachEveryNode() throws Exception {
+    String probe = "/api/v1/data/datasets";
+    String session = ClusterNodes.login(cluster.node(1), ChildServer.ADMIN_EMAIL, ChildServer.ADMIN_PASSWORD);
+    for (ChildServer node : cluster.nodes) {
+      assertThat(node.get(probe, session).statusCode()).isEqualTo(200);
+    }
+    assertThat(cluster.node(0).post("/api/v1/auth/logout", session, "{}").statusCode()).isEqualTo(204);
+    awaitRefused("logout", probe, session, System.nanoTime());
+
+    String email = "deactivated-" + UUID.randomUUID() + "@test.local";
+    HttpResponse<String> user = cluster.node(0).post("/api/v1/users", token, new JsonObject().put("email", email)
+      .put("password", ChildServer.ADMIN_PASSWORD).put("role", "analyst").put("tier", "free").encode());
+    assertThat(user.statusCode()).as(user.body()).isEqualTo(201);
+    String userToken = ClusterNodes.login(cluster.node(1), email, ChildServer.ADMIN_PASSWORD);
+    for (ChildServer node : cluster.nodes) {
+      assertThat(node.get(probe, userToken).statusCode()).isEqualTo(200);
+    }
+    HttpResponse<String> off = cluster.send(cluster.node(0), "PATCH", "/api/v1/users/"
+      + new JsonObject(user.body()).getString("id"), token, new JsonObject().put("active", false).encode());
+    assertThat(off.statusCode()).as(off.body()).isEqualTo(200);
+    awaitRefused("deactivation", probe, userToken, System.nanoTime());
+  }
+
+  /** Every node but the first refuses {@code revoked} with 401 within 1 s of {@code since}. */
+  private static void awaitRefused(String what, String probe, String revoked, long since) throws Exception {
+    for (ChildServer node : cluster.nodes.subList(1, cluster.nodes.size())) {
+      long ms = ClusterNodes.millisUntil(node, probe, revoked, 401, since, 1_000);
+      System.out.printf("%s seen on port %d after %d ms%n", what, node.port, ms);
+      assertThat(ms).as("%s refused on port %d within 1 s", what, node.port).isBetween(0L, 1_000L);
+    }
+  }
+
+  @Test
+  @Order(5)
   @DisplayName("a socket on the last node receives every record of a stream all nodes ingest")
   void socketOnAnyNodeSeesEveryRecord() throws Exception {
     String topic = "cluster-stream-" + UUID.randomUUID();
@@ -144,7 +256,7 @@ class ClusterTest {
   }
 
   @Test
-  @Order(3)
+  @Order(6)
   @DisplayName("with the object store down for 10 s an upload waits, then completes; nothing is lost")
   void objectStoreOutageIsWaitedOut() throws Exception {
     int rows = 5_000;
@@ -174,7 +286,7 @@ class ClusterTest {
   }
 
   @Test
-  @Order(4)
+  @Order(7)
   @DisplayName("kill -9 of the node running a job: another node completes it after the lease, exactly once")
   void jobOfAKilledNodeCompletesElsewhere() throws Exception {
     int rows = Integer.getInteger("cluster.kill.rows", 200_000);

@@ -1,9 +1,5 @@
-package io.tributary.cluster;
+package io.tributary.support;
 
-import io.tributary.support.ChildServer;
-import io.tributary.support.Kafka;
-import io.tributary.support.S3Proxy;
-import io.tributary.support.TestApp;
 import io.vertx.core.json.JsonObject;
 
 import java.net.ServerSocket;
@@ -17,33 +13,39 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
  * A cluster of Tributary processes for the tests: s3proxy as the lake, one database on the run's PostgreSQL,
  * the run's Redis and Kafka (one namespace), and nodes with their own data directories, joined over Hazelcast
- * (TCP, 127.0.0.1) and sharing the first node's JWT keys.
+ * (TCP, 127.0.0.1) and sharing the first node's JWT keys. Used by {@code ClusterTest} and {@code ClusterBench}.
  */
-final class ClusterNodes implements AutoCloseable {
+public final class ClusterNodes implements AutoCloseable {
 
-  static final String BUCKET = "tributary";
+  public static final String BUCKET = "tributary";
 
-  final S3Proxy s3;
-  final List<ChildServer> nodes = new ArrayList<>();
-  String pgUrl;
+  public final S3Proxy s3;
+  public final List<ChildServer> nodes = new ArrayList<>();
+  public String pgUrl;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  ClusterNodes(Path dir, int count) throws Exception {
+  public ClusterNodes(Path dir, int count) throws Exception {
+    this(dir, count, Map.of());
+  }
+
+  /** {@code env}: settings every node gets besides the cluster's own (they win over those). */
+  public ClusterNodes(Path dir, int count, Map<String, String> env) throws Exception {
     s3 = new S3Proxy(dir.resolve("s3"), BUCKET).start();
     try {
-      start(dir, count);
+      start(dir, count, env);
     } catch (Exception | Error e) {
       close(); // no process outlives a cluster that did not start
       throw e;
     }
   }
 
-  private void start(Path dir, int count) throws Exception {
+  private void start(Path dir, int count, Map<String, String> env) throws Exception {
     pgUrl = ChildServer.newDatabase(TestApp.get().services.pgUrl());
     String namespace = "cluster-" + UUID.randomUUID();
     int[] ports = new int[count];
@@ -69,30 +71,43 @@ final class ClusterNodes implements AutoCloseable {
         .env("TRIBUTARY_CLUSTER_HOST", "127.0.0.1")
         .env("TRIBUTARY_CLUSTER_PORT", Integer.toString(ports[i]))
         .env("TRIBUTARY_CLUSTER_MEMBERS", members.toString());
+      env.forEach(node::env);
       nodes.add(node);
     }
     // the first node migrates the database, creates the admin and the signing keys the others share; one at a
     // time, since starting JVMs at once on a loaded machine can starve the run's embedded Kafka
-    nodes.get(0).start(300);
+    startOrRetry(nodes.get(0));
     Path keys = nodes.get(0).dataDir.resolve("keys");
     for (ChildServer node : nodes.subList(1, count)) {
-      node.env("TRIBUTARY_JWT_PRIVATE_KEY_FILE", keys.resolve("jwt-private.pem").toString())
-        .env("TRIBUTARY_JWT_PUBLIC_KEY_FILE", keys.resolve("jwt-public.pem").toString())
-        .start(300);
+      startOrRetry(node.env("TRIBUTARY_JWT_PRIVATE_KEY_FILE", keys.resolve("jwt-private.pem").toString())
+        .env("TRIBUTARY_JWT_PUBLIC_KEY_FILE", keys.resolve("jwt-public.pem").toString()));
     }
   }
 
-  ChildServer node(int i) {
+  /**
+   * Starts {@code node}, once more if it exits: on a machine loaded far beyond its cores, a starting node can miss
+   * its 30 s Kafka check and stop ("Kafka is not reachable"), which says nothing about the cluster.
+   */
+  private static void startOrRetry(ChildServer node) throws Exception {
+    try {
+      node.start(300);
+    } catch (IllegalStateException exited) {
+      System.out.println("A node did not start (" + exited.getMessage() + "); starting it again");
+      node.start(300);
+    }
+  }
+
+  public ChildServer node(int i) {
     return nodes.get(i);
   }
 
   /** The node's id (its data directory's {@code node-id}). */
-  static String nodeId(ChildServer node) throws Exception {
+  public static String nodeId(ChildServer node) throws Exception {
     return Files.readString(node.dataDir.resolve("node-id")).trim();
   }
 
   /** Uploads {@code csv} as dataset {@code name} to {@code node}: the 202 body. */
-  JsonObject upload(ChildServer node, String token, String name, String csv) throws Exception {
+  public JsonObject upload(ChildServer node, String token, String name, String csv) throws Exception {
     String boundary = "cluster" + UUID.randomUUID();
     byte[] body = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\n" + name + "\r\n"
       + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name + ".csv\"\r\n"
@@ -107,8 +122,58 @@ final class ClusterNodes implements AutoCloseable {
     return new JsonObject(r.body());
   }
 
+  /** A request with a JSON body (or none) and extra headers (name, value, ...) to {@code node}. */
+  public HttpResponse<String> send(ChildServer node, String method, String path, String token, String json,
+                            String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port + path))
+      .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
+      .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** {@code GET path} on {@code node} without a token, as bytes (downloads). */
+  public HttpResponse<byte[]> download(ChildServer node, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port + path))
+      .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  /** Logs {@code email} in on {@code node}: the token. */
+  public static String login(ChildServer node, String email, String password) throws Exception {
+    HttpResponse<String> r = node.post("/api/v1/auth/login", null,
+      new JsonObject().put("email", email).put("password", password).encode());
+    if (r.statusCode() != 200) {
+      throw new AssertionError("login of " + email + " answered " + r.statusCode() + ": " + r.body());
+    }
+    return new JsonObject(r.body()).getString("token");
+  }
+
+  /**
+   * Polls {@code GET path} on {@code node} until it answers {@code status}, for at most {@code maxMs}: the
+   * milliseconds it took (from {@code sinceNanos}), or -1 when it never did.
+   */
+  public static long millisUntil(ChildServer node, String path, String token, int status, long sinceNanos, long maxMs)
+    throws Exception {
+    while (true) {
+      int got = node.get(path, token).statusCode();
+      long ms = (System.nanoTime() - sinceNanos) / 1_000_000;
+      if (got == status) {
+        return ms;
+      }
+      if (ms > maxMs) {
+        return -1;
+      }
+      Thread.sleep(20);
+    }
+  }
+
   /** Polls the job on {@code node} until it ends: its last state. */
-  static JsonObject awaitJob(ChildServer node, String token, String jobId, int seconds) throws Exception {
+  public static JsonObject awaitJob(ChildServer node, String token, String jobId, int seconds) throws Exception {
     long deadline = System.currentTimeMillis() + seconds * 1000L;
     JsonObject job = null;
     while (System.currentTimeMillis() < deadline) {
@@ -126,7 +191,7 @@ final class ClusterNodes implements AutoCloseable {
   }
 
   /** The single row of {@code sql} run on {@code node}. */
-  static JsonObject query(ChildServer node, String token, String sql) throws Exception {
+  public static JsonObject query(ChildServer node, String token, String sql) throws Exception {
     HttpResponse<String> r = node.post("/api/v1/query/sql", token, new JsonObject().put("sql", sql).encode());
     if (r.statusCode() != 200) {
       throw new AssertionError("query on port " + node.port + " answered " + r.statusCode() + ": " + r.body());
@@ -135,7 +200,7 @@ final class ClusterNodes implements AutoCloseable {
   }
 
   /** A CSV of {@code rows} rows {@code id,grp,amount} whose sums are known (see {@link #truth}). */
-  static String csv(int rows) {
+  public static String csv(int rows) {
     StringBuilder sb = new StringBuilder(rows * 20).append("id,grp,amount\n");
     for (int i = 0; i < rows; i++) {
       sb.append(i).append(",g").append(i % 13).append(',').append(i % 1000).append('\n');
@@ -144,12 +209,28 @@ final class ClusterNodes implements AutoCloseable {
   }
 
   /** {@code {n, ids, total}} of {@link #csv}. */
-  static JsonObject truth(int rows) {
+  public static JsonObject truth(int rows) {
     long total = 0;
     for (int i = 0; i < rows; i++) {
       total += i % 1000;
     }
     return new JsonObject().put("n", (long) rows).put("ids", (long) rows).put("total", total);
+  }
+
+  /**
+   * CPU seconds (user + system) the running nodes have used so far, from {@code /proc/<pid>/stat} (Linux; clock
+   * ticks of 1/100 s): compare two readings for the cost of what happened between them.
+   */
+  public double cpuSeconds() throws Exception {
+    double sum = 0;
+    for (ChildServer node : nodes) {
+      if (node.alive()) {
+        String stat = Files.readString(Path.of("/proc", Long.toString(node.pid()), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        sum += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime (fields 14, 15)
+      }
+    }
+    return sum;
   }
 
   @Override

@@ -1,0 +1,176 @@
+package io.tributary.bench;
+
+import io.tributary.support.ChildServer;
+import io.tributary.support.ClusterNodes;
+import io.vertx.core.json.JsonObject;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+
+/**
+ * Throughput of 3, 2 and 1 Tributary nodes ({@link ClusterNodes}: child processes on one s3proxy lake and the test
+ * application's PostgreSQL, Redis and Kafka; one cluster started once, a node stopped with SIGTERM between sizes,
+ * each size on its own datasets): parallel CSV uploads spread over the nodes (upload to job completed),
+ * then SQL queries spread over the nodes, uncached (every text new: DuckDB runs) and cached (a few texts repeated:
+ * Redis answers). Next to each rate, the CPU seconds the node processes used (from {@code /proc/<pid>/stat}) per
+ * request: on a machine where every node shares the same cores, that, not the rate, shows whether adding nodes adds
+ * cost. Writes {@code cluster.md}. Run with {@code java -cp <test classpath> io.tributary.bench.ClusterBench
+ * target/bench}; system properties {@code bench.cluster.nodes} (3: the largest size), {@code bench.cluster.uploads} (3),
+ * {@code bench.cluster.rows} (1,000,000 per upload), {@code bench.cluster.queries} (300 uncached; five times as many
+ * cached), {@code bench.cluster.clients} (6).
+ */
+public final class ClusterBench {
+
+  private static final int CACHED_TEXTS = 10;
+
+  private record Rate(int requests, double seconds, double cpuSeconds) {
+    double perSecond() {
+      return requests / seconds;
+    }
+
+    double cpuMsPerRequest() {
+      return cpuSeconds * 1000 / requests;
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path out = Files.createDirectories(Path.of(args.length > 0 ? args[0] : "target/bench").toAbsolutePath());
+    int uploads = Integer.getInteger("bench.cluster.uploads", 3);
+    int rows = Integer.getInteger("bench.cluster.rows", 1_000_000);
+    int queries = Integer.getInteger("bench.cluster.queries", 300);
+    int clients = Integer.getInteger("bench.cluster.clients", 6);
+    String csv = ClusterNodes.csv(rows);
+    long total = ClusterNodes.truth(rows).getLong("total");
+    int max = Integer.getInteger("bench.cluster.nodes", 3);
+    StringBuilder table = new StringBuilder();
+    Path dir = Files.createDirectories(out.resolve("cluster-" + UUID.randomUUID()));
+    try (ClusterNodes cluster = new ClusterNodes(dir, max, unlimited())) {
+      String token = cluster.node(0).login();
+      // largest first; then one node leaves (SIGTERM: it leaves the consumer group and Hazelcast) per size
+      for (int size = max; size >= 1; size--) {
+        while (cluster.nodes.stream().filter(ChildServer::alive).count() > size) {
+          cluster.node(size).terminate();
+        }
+        Rate ingest = ingest(cluster, size, token, uploads, csv, total);
+        String table0 = "up_" + size + "_";
+        Rate uncached = measure(cluster, size, queries, clients, i -> "SELECT grp, count(*) AS n, sum(amount) AS total "
+          + "FROM " + table0 + (i % uploads) + " WHERE id <> " + (-1 - i) + " GROUP BY grp", token);
+        for (int i = 0; i < CACHED_TEXTS; i++) { // the first answer fills the cache all nodes share
+          ClusterNodes.query(cluster.node(i % size), token, cachedSql(table0, i, uploads));
+        }
+        Rate cached = measure(cluster, size, queries * 5, clients, i -> cachedSql(table0, i % CACHED_TEXTS, uploads),
+          token);
+        String row = String.format(Locale.ROOT,
+          "| %d | %.1f | %,.0f | %.2f | %.1f | %.1f | %.1f | %.0f | %.2f |%n", size, ingest.seconds,
+          (double) uploads * rows / ingest.seconds, ingest.cpuSeconds / uploads, uncached.perSecond(),
+          uncached.cpuMsPerRequest(), uncached.seconds, cached.perSecond(), cached.cpuMsPerRequest());
+        System.out.print(row);
+        table.append(row);
+      }
+    }
+    String report = String.format(Locale.ROOT, """
+      # Cluster benchmark
+
+      Nodes as child processes (`-Xmx768m`, one HTTP instance, one transform and one query worker each) on one s3proxy
+      lake and one PostgreSQL, Redis and Kafka (the benchmark JVM's), all on this machine's shared cores, so rates
+      do not grow with nodes here: read the CPU columns (node processes only, user + system). Ingest: %d parallel
+      uploads of %,d rows (`id,grp,amount`), one per node in turn, until every job completed. Queries: %d uncached
+      (a new text each: DuckDB over the node's cached copy) and %d cached (%d texts: Redis), from %d clients, spread
+      over the nodes in turn.
+
+      | nodes | ingest s | rows/s | CPU s per upload | uncached q/s | CPU ms per uncached query | uncached s | cached q/s | CPU ms per cached query |
+      |---|---|---|---|---|---|---|---|---|
+      %s""", uploads, rows, queries, queries * 5, CACHED_TEXTS, clients, table);
+    Files.writeString(out.resolve("cluster.md"), report);
+    System.out.println(report);
+    System.exit(0);
+  }
+
+  /** Rate limits out of the way: the benchmark measures the nodes, not the limiter. */
+  private static Map<String, String> unlimited() {
+    String many = "100000000";
+    return Map.of("TRIBUTARY_RATE_LIMIT_FREE", many, "TRIBUTARY_RATE_LIMIT_PREMIUM", many,
+      "TRIBUTARY_RATE_LIMIT_API_FREE", many, "TRIBUTARY_RATE_LIMIT_API_PREMIUM", many,
+      "TRIBUTARY_RATE_LIMIT_UPLOAD_FREE", many, "TRIBUTARY_RATE_LIMIT_UPLOAD_PREMIUM", many);
+  }
+
+  private static String cachedSql(String table, int i, int uploads) {
+    return "SELECT count(*) AS n, max(amount) AS top FROM " + table + (i % uploads) + " WHERE grp = 'g" + i + "'";
+  }
+
+  /** Uploads in parallel, one per node in turn, and waits for every job: the time and the nodes' CPU. */
+  private static Rate ingest(ClusterNodes cluster, int size, String token, int uploads, String csv, long total)
+    throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(uploads);
+    try {
+      double cpu0 = cluster.cpuSeconds();
+      long t0 = System.nanoTime();
+      List<Future<JsonObject>> jobs = new ArrayList<>();
+      for (int i = 0; i < uploads; i++) {
+        ChildServer node = cluster.node(i % size);
+        String name = "up_" + size + "_" + i;
+        jobs.add(pool.submit(() -> ClusterNodes.awaitJob(node, token,
+          cluster.upload(node, token, name, csv).getString("job_id"), 1_800)));
+      }
+      for (Future<JsonObject> job : jobs) {
+        JsonObject done = job.get();
+        if (!"completed".equals(done.getString("status"))) {
+          throw new IllegalStateException("an upload did not complete: " + done.encode());
+        }
+      }
+      Rate rate = new Rate(uploads, (System.nanoTime() - t0) / 1e9, cluster.cpuSeconds() - cpu0);
+      for (int i = 0; i < uploads; i++) {
+        JsonObject got = ClusterNodes.query(cluster.node(0), token, "SELECT sum(amount) AS total FROM up_" + size
+          + "_" + i);
+        if (got.getLong("total") != total) {
+          throw new IllegalStateException("up_" + size + "_" + i + " holds " + got.encode() + ", not " + total);
+        }
+      }
+      return rate;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** {@code requests} queries ({@code sql} of the request's number) from {@code clients}, over the nodes in turn. */
+  private static Rate measure(ClusterNodes cluster, int size, int requests, int clients, IntFunction<String> sql,
+                              String token) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    AtomicInteger next = new AtomicInteger();
+    try {
+      double cpu0 = cluster.cpuSeconds();
+      long t0 = System.nanoTime();
+      List<Future<Void>> running = new ArrayList<>();
+      for (int c = 0; c < clients; c++) {
+        running.add(pool.submit(() -> {
+          for (int i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
+            ChildServer node = cluster.node(i % size);
+            HttpResponse<String> r = node.post("/api/v1/query/sql", token,
+              new JsonObject().put("sql", sql.apply(i)).encode());
+            if (r.statusCode() != 200) {
+              throw new IllegalStateException("query answered " + r.statusCode() + ": " + r.body());
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<Void> f : running) {
+        f.get();
+      }
+      return new Rate(requests, (System.nanoTime() - t0) / 1e9, cluster.cpuSeconds() - cpu0);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
