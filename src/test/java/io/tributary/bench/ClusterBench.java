@@ -33,6 +33,8 @@ import java.util.function.IntFunction;
 public final class ClusterBench {
 
   private static final int CACHED_TEXTS = 10;
+  /** How long the idle nodes' CPU is read (heartbeats, consumer polls, listeners). */
+  private static final long IDLE_MS = 5_000;
 
   private record Rate(int requests, double seconds, double cpuSeconds) {
     double perSecond() {
@@ -57,13 +59,20 @@ public final class ClusterBench {
     Path dir = Files.createDirectories(out.resolve("cluster-" + UUID.randomUUID()));
     try (ClusterNodes cluster = new ClusterNodes(dir, max, unlimited())) {
       String token = cluster.node(0).login();
+      // an untimed round first: the first measurement must not pay the nodes' JIT warm-up
+      ingest(cluster, max, "warm_", token, uploads, csv, total);
+      measure(cluster, max, queries, clients, i -> "SELECT count(*) AS n FROM warm_" + (i % uploads) + " WHERE id <> "
+        + (-1 - i), token);
       // largest first; then one node leaves (SIGTERM: it leaves the consumer group and Hazelcast) per size
       for (int size = max; size >= 1; size--) {
         while (cluster.nodes.stream().filter(ChildServer::alive).count() > size) {
           cluster.node(size).terminate();
         }
-        Rate ingest = ingest(cluster, size, token, uploads, csv, total);
         String table0 = "up_" + size + "_";
+        Rate ingest = ingest(cluster, size, table0, token, uploads, csv, total);
+        double idle0 = cluster.cpuSeconds();
+        Thread.sleep(IDLE_MS);
+        double idle = (cluster.cpuSeconds() - idle0) * 1000 / IDLE_MS;
         Rate uncached = measure(cluster, size, queries, clients, i -> "SELECT grp, count(*) AS n, sum(amount) AS total "
           + "FROM " + table0 + (i % uploads) + " WHERE id <> " + (-1 - i) + " GROUP BY grp", token);
         for (int i = 0; i < CACHED_TEXTS; i++) { // the first answer fills the cache all nodes share
@@ -72,7 +81,7 @@ public final class ClusterBench {
         Rate cached = measure(cluster, size, queries * 5, clients, i -> cachedSql(table0, i % CACHED_TEXTS, uploads),
           token);
         String row = String.format(Locale.ROOT,
-          "| %d | %.1f | %,.0f | %.2f | %.1f | %.1f | %.1f | %.0f | %.2f |%n", size, ingest.seconds,
+          "| %d | %.2f | %.1f | %,.0f | %.2f | %.1f | %.1f | %.1f | %.0f | %.2f |%n", size, idle, ingest.seconds,
           (double) uploads * rows / ingest.seconds, ingest.cpuSeconds / uploads, uncached.perSecond(),
           uncached.cpuMsPerRequest(), uncached.seconds, cached.perSecond(), cached.cpuMsPerRequest());
         System.out.print(row);
@@ -87,10 +96,11 @@ public final class ClusterBench {
       do not grow with nodes here: read the CPU columns (node processes only, user + system). Ingest: %d parallel
       uploads of %,d rows (`id,grp,amount`), one per node in turn, until every job completed. Queries: %d uncached
       (a new text each: DuckDB over the node's cached copy) and %d cached (%d texts: Redis), from %d clients, spread
-      over the nodes in turn.
+      over the nodes in turn. An untimed round of uploads and queries on all nodes comes first (JIT warm-up); idle:
+      CPU seconds per second the nodes use doing nothing (heartbeats, consumer polls), read for 5 s after the uploads.
 
-      | nodes | ingest s | rows/s | CPU s per upload | uncached q/s | CPU ms per uncached query | uncached s | cached q/s | CPU ms per cached query |
-      |---|---|---|---|---|---|---|---|---|
+      | nodes | idle CPU s/s | ingest s | rows/s | CPU s per upload | uncached q/s | CPU ms per uncached query | uncached s | cached q/s | CPU ms per cached query |
+      |---|---|---|---|---|---|---|---|---|---|
       %s""", uploads, rows, queries, queries * 5, CACHED_TEXTS, clients, table);
     Files.writeString(out.resolve("cluster.md"), report);
     System.out.println(report);
@@ -110,8 +120,8 @@ public final class ClusterBench {
   }
 
   /** Uploads in parallel, one per node in turn, and waits for every job: the time and the nodes' CPU. */
-  private static Rate ingest(ClusterNodes cluster, int size, String token, int uploads, String csv, long total)
-    throws Exception {
+  private static Rate ingest(ClusterNodes cluster, int size, String prefix, String token, int uploads, String csv,
+                             long total) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(uploads);
     try {
       double cpu0 = cluster.cpuSeconds();
@@ -119,7 +129,7 @@ public final class ClusterBench {
       List<Future<JsonObject>> jobs = new ArrayList<>();
       for (int i = 0; i < uploads; i++) {
         ChildServer node = cluster.node(i % size);
-        String name = "up_" + size + "_" + i;
+        String name = prefix + i;
         jobs.add(pool.submit(() -> ClusterNodes.awaitJob(node, token,
           cluster.upload(node, token, name, csv).getString("job_id"), 1_800)));
       }
@@ -131,10 +141,9 @@ public final class ClusterBench {
       }
       Rate rate = new Rate(uploads, (System.nanoTime() - t0) / 1e9, cluster.cpuSeconds() - cpu0);
       for (int i = 0; i < uploads; i++) {
-        JsonObject got = ClusterNodes.query(cluster.node(0), token, "SELECT sum(amount) AS total FROM up_" + size
-          + "_" + i);
+        JsonObject got = ClusterNodes.query(cluster.node(0), token, "SELECT sum(amount) AS total FROM " + prefix + i);
         if (got.getLong("total") != total) {
-          throw new IllegalStateException("up_" + size + "_" + i + " holds " + got.encode() + ", not " + total);
+          throw new IllegalStateException(prefix + i + " holds " + got.encode() + ", not " + total);
         }
       }
       return rate;
