@@ -177,12 +177,12 @@ final class JobRunner {
       Path merged = dataDir.resolve(relative);
       String base = locked.getString("file_path");
       return lake.ensure(vertx, List.of(base))
-        .compose(v -> vertx.executeBlocking(() -> ParquetMerge.append(dataDir.resolve(base), run.output(), schema, merged),
-          false))
-        .compose(rows -> ProfileContract.compute(vertx, ProfileContract.request(merged.toString(), schema, new JsonArray()),
-            jobTimeoutMs)
-          .compose(profile -> lake.publishAsync(vertx, relative).map(v -> new JsonObject().put("file", relative)
-            .put("row_count", rows).put("size_bytes", merged.toFile().length()).put("profile", profile))))
+        .compose(v -> vertx.executeBlocking(() -> new JsonObject().put("file", relative)
+          .put("row_count", ParquetMerge.append(dataDir.resolve(base), run.output(), schema, merged))
+          .put("size_bytes", java.nio.file.Files.size(merged)), false))
+        .compose(written -> ProfileContract.compute(vertx, ProfileContract.request(merged.toString(), schema,
+            new JsonArray()), jobTimeoutMs)
+          .compose(profile -> lake.publishAsync(vertx, relative).map(v -> written.put("profile", profile))))
         .onFailure(e -> vertx.fileSystem().delete(merged.toString()).onFailure(x -> { }));
     });
   }

@@ -180,6 +180,43 @@ class DatasetSchemaTest {
     assertThat(api.get(BASE + "/" + id).bodyAsJsonObject().getInteger("version")).isEqualTo(2);
   }
 
+  private static String email(Api api) {
+    String payload = api.token().split("\\.")[1];
+    return new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(payload), java.nio.charset.StandardCharsets.UTF_8))
+      .getString("email");
+  }
+
+  private static void change(Api api, String path, int version, JsonObject body) {
+    HttpResponse<Buffer> r = Api.send(api.request(io.vertx.core.http.HttpMethod.POST, path)
+      .putHeader("If-Match", "\"" + version + "\"").sendJsonObject(body));
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(201);
+  }
+
+  @Test
+  @DisplayName("an editor of a collection holding the dataset may append to it by id; a viewer of it may not")
+  void editorsAppend(@TempDir Path dir) throws Exception {
+    Api owner = Api.newUser("analyst");
+    Api editor = Api.newUser("analyst");
+    Api viewer = Api.newUser("analyst");
+    String name = unique("shared_");
+    String id = create(owner, name).getString("dataset_id");
+    HttpResponse<Buffer> c = owner.post("/api/v1/collections", new JsonObject().put("name", unique("team_")));
+    assertThat(c.statusCode()).as(c.bodyAsString()).isEqualTo(201);
+    String collection = "/api/v1/collections/" + c.bodyAsJsonObject().getString("collection_id");
+    change(owner, collection + "/items", 1, new JsonObject().put("type", "dataset").put("id", id));
+    change(owner, collection + "/shares", 2, new JsonObject().put("email", email(editor)).put("role", "editor"));
+    change(owner, collection + "/shares", 3, new JsonObject().put("email", email(viewer)).put("role", "viewer"));
+
+    Path rows = csv(dir, "user_id,page,seconds\n9,/team,3\n");
+    JsonObject job = editor.uploadAndWait(rows, Map.of("mode", "append", "dataset_id", id));
+    assertThat(job.getString("status")).as(job.encode()).isEqualTo("completed");
+    Api.error(viewer.upload(rows, Map.of("mode", "append", "dataset_id", id)), 404, "NOT_FOUND");
+    Api.error(editor.upload(rows, Map.of("mode", "append", "name", name)), 404, "NOT_FOUND");
+    JsonObject dataset = owner.get(BASE + "/" + id).bodyAsJsonObject();
+    assertThat(dataset.getLong("row_count")).isEqualTo(1);
+    assertThat(dataset.getInteger("version")).isEqualTo(2);
+  }
+
   @Test
   @DisplayName("appends sent at the same time all land: no rows are lost")
   void concurrentAppendsAllLand(@TempDir Path dir) throws Exception {
