@@ -1,5 +1,6 @@
 package io.tributary.collection;
 
+import io.tributary.dataset.EmptyDatasets;
 import io.tributary.http.ContractValidation;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -10,19 +11,23 @@ import java.nio.file.Path;
 
 /**
  * The collection feature on one HttpServerVerticle instance: collections, their members, shares, history and
- * clearing. Configured by the {@code collection} section ({@code protected_patterns}).
+ * clearing, templates. Configured by the {@code collection} section ({@code protected_patterns}, {@code template_dir}).
  */
 public final class Collections {
 
   private final CollectionRoutes routes;
   private final MemberRoutes members;
   private final ClearRoutes clear;
+  private final TemplateRoutes templates;
 
   /** @param fileGraceMs how long replaced dataset files stay for queries already reading them */
   public Collections(Vertx vertx, Pool pool, JsonObject config, Path dataDir, long fileGraceMs) {
     CollectionRepository repository = new CollectionRepository(pool);
     ProtectedNames protectedNames = new ProtectedNames(config == null ? null : config.getJsonArray("protected_patterns"));
-    this.routes = new CollectionRoutes(repository, protectedNames);
+    Templates templates = new Templates(vertx, pool, config == null ? null : config.getString("template_dir"));
+    this.routes = new CollectionRoutes(repository, protectedNames,
+      new FromTemplate(repository, templates, new EmptyDatasets(vertx, dataDir)));
+    this.templates = new TemplateRoutes(repository, routes, templates);
     this.members = new MemberRoutes(repository, routes);
     this.clear = new ClearRoutes(vertx, repository, routes, protectedNames, dataDir, fileGraceMs);
   }
@@ -31,5 +36,6 @@ public final class Collections {
     routes.mount(router, contract);
     members.mount(router, contract);
     clear.mount(router);
+    templates.mount(router, contract);
   }
 }

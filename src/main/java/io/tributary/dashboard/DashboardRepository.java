@@ -159,7 +159,7 @@ final class DashboardRepository {
     });
   }
 
-  private static JsonObject toJson(Row r) {
+  static JsonObject toJson(Row r) {
     return new JsonObject()
       .put("dashboard_id", r.getUUID("id").toString())
       .put("owner_id", r.getUUID("owner_id").toString())
