@@ -33,24 +33,27 @@ final class SearchRepository {
   /** A document the caller ($1) can see: their own, or shared with them (a dataset's columns go with it). */
   private static final String VISIBLE = "(s.owner_id = $1 OR s.id IN (SELECT id FROM shared))";
 
+  /** The columns a candidate carries, so the ranking needs no second visit to the table. */
+  private static final String CANDIDATE = "s.kind, s.id, s.ordinal, s.name, s.parent, s.detail, s.owner_id, s.tsv";
+
   /**
    * Two bounded candidate sets of what the caller can see: full-text matches of {@code websearch_to_tsquery} (GIN),
    * at most {@value #TEXT_CANDIDATES}, and the {@value #NAME_CANDIDATES} names nearest the query by trigram word
    * distance (GiST, in index order). The union is ranked by {@code ts_rank_cd} over the weighted vector plus the
-   * name's {@code word_similarity}.
+   * name's {@code word_similarity}, from the candidates' own columns.
    */
   static final String SEARCH = "WITH q AS (SELECT websearch_to_tsquery('english', $2) AS tsq), " + SHARED + ", "
-    + "text AS (SELECT s.kind, s.id, s.ordinal FROM search_documents s, q WHERE s.tsv @@ q.tsq "
+    + "text AS (SELECT " + CANDIDATE + " FROM search_documents s, q WHERE s.tsv @@ q.tsq "
     + "AND ($3::text IS NULL OR s.kind = $3) AND " + VISIBLE + " LIMIT " + TEXT_CANDIDATES + "), "
-    + "names AS (SELECT s.kind, s.id, s.ordinal FROM search_documents s "
+    + "names AS (SELECT " + CANDIDATE + " FROM search_documents s "
     + "WHERE ($3::text IS NULL OR s.kind = $3) AND " + VISIBLE + " "
     + "ORDER BY s.name <->> $2 LIMIT " + NAME_CANDIDATES + "), "
-    + "candidates AS (SELECT * FROM text UNION SELECT * FROM names) "
-    + "SELECT s.kind, s.id, s.ordinal, s.name, s.parent, s.detail, s.owner_id = $1 AS own, "
-    + "ts_rank_cd(s.tsv, q.tsq) AS rank, word_similarity($2, s.name) AS similarity "
-    + "FROM candidates c JOIN search_documents s USING (kind, id, ordinal), q "
-    + "WHERE s.tsv @@ q.tsq OR word_similarity($2, s.name) >= " + MIN_SIMILARITY + " "
-    + "ORDER BY ts_rank_cd(s.tsv, q.tsq) + word_similarity($2, s.name) DESC, s.name, s.id, s.ordinal LIMIT $4";
+    + "candidates AS (SELECT * FROM text UNION ALL SELECT * FROM names n "
+    + "WHERE (n.kind, n.id, n.ordinal) NOT IN (SELECT kind, id, ordinal FROM text)) "
+    + "SELECT c.kind, c.id, c.ordinal, c.name, c.parent, c.detail, c.owner_id = $1 AS own, "
+    + "ts_rank_cd(c.tsv, q.tsq) AS rank, word_similarity($2, c.name) AS similarity "
+    + "FROM candidates c, q WHERE c.tsv @@ q.tsq OR word_similarity($2, c.name) >= " + MIN_SIMILARITY + " "
+    + "ORDER BY ts_rank_cd(c.tsv, q.tsq) + word_similarity($2, c.name) DESC, c.name, c.id, c.ordinal LIMIT $4";
 
   /**
    * The vectors of the model ($3) of at most $4 documents the caller ($1) can see, of one kind ($2) or all. A vector

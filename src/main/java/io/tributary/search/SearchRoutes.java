@@ -41,7 +41,7 @@ public final class SearchRoutes {
     this.repository = new SearchRepository(vertx, pool);
     this.embeddings = new EmbeddingsClient(vertx, cfg);
     this.minSimilarity = cfg.getDouble("min_similarity", 0.25);
-    this.maxCandidates = cfg.getInteger("max_candidates", 20_000);
+    this.maxCandidates = cfg.getInteger("max_candidates", 5_000);
   }
 
   public void mount(Router router) {
