@@ -26,6 +26,7 @@ import io.tributary.kafka.KafkaTopics;
 import io.tributary.metrics.DataDirGauge;
 import io.tributary.profile.ProfileVerticle;
 import io.tributary.query.QueryVerticle;
+import io.tributary.search.EmbeddingVerticle;
 import io.tributary.source.SourceVerticle;
 import io.tributary.stream.StreamVerticle;
 import io.tributary.transform.TransformVerticle;
@@ -174,6 +175,8 @@ public final class MainVerticle extends VerticleBase {
       .compose(v -> deploy(StreamVerticle::new, Sections.of(cfg, "stream", services), new DeploymentOptions()))
       .compose(v -> deploy(FanoutVerticle::new, Sections.of(cfg, "fanout", services), new DeploymentOptions()))
       .compose(v -> deploy(UserExportVerticle::new, Sections.of(cfg, "admin", services), new DeploymentOptions()))
+      .compose(v -> !EmbeddingVerticle.enabled(cfg.getJsonObject("search")) ? Future.<Void>succeededFuture()
+        : deploy(EmbeddingVerticle::new, Sections.of(cfg, "search", Sections.NODE, "postgres"), new DeploymentOptions()))
       .compose(v -> deploy(HttpServerVerticle::new, HttpServerVerticle.config(cfg),
         new DeploymentOptions().setInstances(httpInstances > 0 ? httpInstances : cores)))
       .map(cfg);

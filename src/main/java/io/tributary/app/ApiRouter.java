@@ -197,7 +197,7 @@ final class ApiRouter {
       .mount(router, contract);
     new Collections(vertx, shared.pool(), cfg.getJsonObject("collection"), dataDir, node.getLong("file_grace_ms"))
       .mount(router, contract);
-    new SearchRoutes(shared.pool(), cfg.getJsonObject("search")).mount(router);
+    new SearchRoutes(vertx, shared.pool(), cfg.getJsonObject("search")).mount(router);
     new SocketRoutes(bearer, new UserSockets(vertx, fanout), streams, streamSockets).mount(router);
     dashboards.mountSockets(router);
     new WebRoutes().mount(router); // the web app, last: it never answers an API path

@@ -44,7 +44,14 @@ final class CollectionCommand {
         if (items.isEmpty()) {
           cli.out.println("No collections.");
         } else {
-          Table.print(cli.out, Table.columns(items), items, cli.width());
+          JsonArray rows = new JsonArray();
+          items.forEach(o -> {
+            JsonObject c = (JsonObject) o;
+            rows.add(new JsonObject().put("name", c.getString("name")).put("items", c.getValue("item_count"))
+              .put("access", c.getString("access")).put("version", c.getValue("version"))
+              .put("updated", c.getString("updated_at")).put("description", c.getString("description")));
+          });
+          Table.print(cli.out, List.of("name", "items", "access", "version", "updated", "description"), rows, cli.width());
         }
       }
     }
@@ -76,7 +83,7 @@ final class CollectionCommand {
         if ("dataset".equals(item.getString("type"))) {
           JsonObject dataset = cli.client().get("/api/v1/data/datasets/" + itemId(item));
           cli.out.println("Schema of " + dataset.getString("name", itemId(item)) + ":");
-          JsonArray columns = dataset.getJsonArray("schema", dataset.getJsonArray("columns", new JsonArray()));
+          JsonArray columns = dataset.getJsonArray("schema", new JsonArray());
           Table.print(cli.out, Table.columns(columns), columns, cli.width());
         }
       }
@@ -223,11 +230,12 @@ final class CollectionCommand {
   }
 
   static String id(JsonObject collection) {
-    return collection.getString("collection_id", collection.getString("id"));
+    return collection.getString("collection_id");
   }
 
+  /** The members of a collection's detail ({@code GET /api/v1/collections/{id}}). */
   static JsonArray items(JsonObject collection) {
-    return collection.getJsonArray("items", collection.getJsonArray("members", new JsonArray()));
+    return collection.getJsonArray("members", new JsonArray());
   }
 
   static long bytes(JsonArray items) {
@@ -235,7 +243,7 @@ final class CollectionCommand {
   }
 
   private static String itemId(JsonObject item) {
-    return item.getString("id", item.getString("item_id"));
+    return item.getString("id");
   }
 
   private static Map<String, String> ifMatch(Found found) {

@@ -81,6 +81,9 @@ public final class EnvOverrides {
     m.put("TRIBUTARY_LLM_BASE_URL", "llm.base_url");
     m.put("TRIBUTARY_LLM_MODEL", "llm.model");
     m.put("TRIBUTARY_LLM_API_KEY", "llm.api_key");
+    m.put("TRIBUTARY_SEARCH_EMBEDDINGS_URL", "search.embeddings.url");
+    m.put("TRIBUTARY_SEARCH_EMBEDDINGS_MODEL", "search.embeddings.model");
+    m.put("TRIBUTARY_SEARCH_EMBEDDINGS_API_KEY", "search.embeddings.api_key");
     m.put("TRIBUTARY_FLAGS_OVERRIDE", "flags.override");
     m.put("TRIBUTARY_FLAG_ROLLOUT", "flags.rollout");
     m.put("TRIBUTARY_SHUTDOWN_GRACE_SECONDS", "shutdown.grace_seconds");
