@@ -32,6 +32,7 @@ public final class MlRoutes {
   private final JobQueue jobs;
   private final Path dataDir;
   private final JsonObject settings;
+  private final ScoreRoutes scoring;
 
   /** @param ml the {@code ml} config section; @param kafkaTopics the {@code kafka.topics} section */
   public MlRoutes(Vertx vertx, Pool pool, Path dataDir, JsonObject ml, JsonObject kafkaTopics) {
@@ -41,6 +42,7 @@ public final class MlRoutes {
     this.jobs = new JobQueue(pool, kafkaTopics);
     this.dataDir = dataDir;
     this.settings = ml;
+    this.scoring = new ScoreRoutes(vertx, runs, registry, jobs, ml);
   }
 
   public void mount(Router router, ContractValidation contract) {
@@ -55,6 +57,7 @@ public final class MlRoutes {
     router.put("/api/v1/ml/models/:model_id/aliases/:alias").handler(Caller.requireRole(Caller.ANALYST, Caller.ADMIN))
       .handler(contract.jsonBody("setModelAlias")).handler(this::setAlias);
     router.post("/api/v1/ml/predict").handler(contract.jsonBody("predict")).handler(this::predict);
+    scoring.mount(router, contract);
   }
 
   private void train(RoutingContext ctx) {
@@ -180,7 +183,7 @@ public final class MlRoutes {
     }
     registry.scoring(modelId, Caller.of(ctx).id(), body.getInteger("version"), body.getString("alias"))
       .compose(v -> found(v, "Model version"))
-      .compose(v -> MlContract.predict(vertx, MlContract.predictRequest(dataDir.resolve(v.getString("file_path")).toString(),
+      .compose(v -> MlContract.predict(vertx, MlContract.predictRequest(v.getString("file_path"),
           v.getString("kind"), v.getJsonObject("feature_schema"), rows != null ? rows : new JsonArray().add(features)),
         settings.getLong("predict_timeout_ms", 10_000L))
         .map(predictions -> {
