@@ -236,7 +236,7 @@ class MlTest {
       409, "CONFLICT");
   }
   @Test
-  @DisplayName("a dataset scored in batch holds every row with the prediction single-row predict gives")
+  @DisplayName("a dataset scored in batch holds every row with the prediction single-row predict gives; a deleted model predicts no more")
   void batchScoring() throws Exception {
     JsonObject run = trainAndWait(new JsonObject().put("dataset_id", xorDataset).put("target_column", "label")
       .put("problem_type", "classification").put("model_name", "xor-batch"));
@@ -287,5 +287,13 @@ class MlTest {
     String foreignDataset = other.uploadAndWait(xorCsv(50, "foreign"), Map.of()).getString("dataset_id");
     Api.error(analyst.post("/api/v1/ml/models/" + modelId + "/score",
       new JsonObject().put("dataset_id", foreignDataset).put("name", "theirs")), 404, "NOT_FOUND");
+
+    Api.error(other.delete("/api/v1/ml/models/" + modelId), 404, "NOT_FOUND");
+    assertThat(analyst.delete("/api/v1/ml/models/" + modelId).statusCode()).isEqualTo(204);
+    Api.error(analyst.get("/api/v1/ml/models/" + modelId), 404, "NOT_FOUND");
+    Api.error(analyst.post("/api/v1/ml/predict", new JsonObject().put("model_id", modelId).put("features",
+      rows.getJsonObject(0))), 404, "NOT_FOUND");
+    assertThat(analyst.get("/api/v1/ml/runs/" + run.getString("run_id")).bodyAsJsonObject().getValue("model_id"))
+      .as("the run stays, without its model").isNull();
   }
 }
