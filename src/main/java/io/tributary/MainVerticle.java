@@ -166,7 +166,7 @@ public final class MainVerticle extends VerticleBase {
       .compose(v -> deploy(InsightVerticle::new, Sections.of(cfg, "insight", Sections.NODE),
         worker(cfg.getJsonObject("insight").getInteger("instances", 1))))
       .compose(v -> deploy(TrainVerticle::new, Sections.of(cfg, "ml", Sections.NODE, "postgres"), new DeploymentOptions()))
-      .compose(v -> deploy(PredictVerticle::new, Sections.of(cfg, "ml"),
+      .compose(v -> deploy(PredictVerticle::new, Sections.of(cfg, "ml", Sections.NODE),
         worker(cfg.getJsonObject("ml").getInteger("predict_instances", 2))))
       .compose(v -> deploy(SourceVerticle::new, Sections.of(cfg, "sources", services).put("embedded", embedded != null),
         new DeploymentOptions()))

@@ -193,8 +193,8 @@ final class ApiRouter {
       .put("kafka_topics", cfg.getJsonObject("kafka").getJsonObject("topics"))).mount(router, contract);
     dashboards.mount(router, contract);
     new AuditRoutes(shared.pool()).mount(router);
-    new MlRoutes(vertx, shared.pool(), dataDir, cfg.getJsonObject("ml"), cfg.getJsonObject("kafka").getJsonObject("topics"))
-      .mount(router, contract);
+    new MlRoutes(vertx, shared.pool(), dataDir, cfg.getJsonObject("ml"), cfg.getJsonObject("kafka").getJsonObject("topics"),
+      readCache(shared), node.getLong("file_grace_ms")).mount(router, contract);
     new Collections(vertx, shared.pool(), cfg.getJsonObject("collection"), dataDir, node.getLong("file_grace_ms"))
       .mount(router, contract);
     new SearchRoutes(vertx, shared.pool(), cfg.getJsonObject("search")).mount(router);
