@@ -106,7 +106,7 @@ final class ImportRepository {
 
   /** An incremental run that found no new rows: only the time of the definition's last run changes. */
   Future<Void> touched(UUID datasetId) {
-    return pool.preparedQuery(LAST_VALUE).execute(Tuple.of(datasetId, null)).mapEmpty();
+    return pool.preparedQuery(LAST_VALUE).execute(Tuple.of(datasetId).addValue(null)).mapEmpty();
   }
 
   /**

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -38,6 +39,9 @@ class ExternalPostgresImportTest {
     }
   }
 
+  @TempDir
+  Path dir;
+
   @BeforeAll
   static void table() throws Exception {
     TestApp.get();
@@ -59,7 +63,7 @@ class ExternalPostgresImportTest {
     JsonObject job = ImportTest.importAndWait(owner, new JsonObject().put("connection_id", conn)
       .put("table", "public." + TABLE).put("name", "machine_every_type"));
     assertThat(job.getLong("row_count")).isEqualTo(ImportTest.ROWS);
-    Path parquet = ImportTest.download(owner, job.getString("dataset_id"));
+    Path parquet = ImportTest.download(owner, job.getString("dataset_id"), dir);
 
     List<String> types = Duck.rows("DESCRIBE " + ImportTest.read(parquet)).stream()
       .map(r -> r.get("column_name") + " " + r.get("column_type")).toList();

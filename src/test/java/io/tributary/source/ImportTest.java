@@ -63,9 +63,14 @@ class ImportTest {
   }
 
   static Path download(Api api, String datasetId) throws Exception {
+    return download(api, datasetId, dir);
+  }
+
+  /** The dataset's Parquet file, downloaded into {@code into}. */
+  static Path download(Api api, String datasetId, Path into) throws Exception {
     HttpResponse<Buffer> r = api.get("/api/v1/data/datasets/" + datasetId + "/download");
     assertThat(r.statusCode()).isEqualTo(200);
-    Path out = Files.createTempFile(dir, "import", ".parquet");
+    Path out = Files.createTempFile(into, "import", ".parquet");
     Files.write(out, r.body().getBytes());
     return out;
   }

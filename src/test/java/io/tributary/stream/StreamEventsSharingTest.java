@@ -55,24 +55,25 @@ class StreamEventsSharingTest {
     change(owner, base + "/shares", v, new JsonObject().put("email", email(viewer)).put("role", "viewer"));
     String shared = coll + "." + stream;
 
-    HttpResponse<Buffer> sent = send(editor, shared, "{\"id\":1,\"by\":\"editor\"}\n{\"id\":2,\"by\":\"editor\"}\nnope\n");
+    HttpResponse<Buffer> sent = send(editor, shared,
+      "{\"id\":1,\"sender\":\"editor\"}\n{\"id\":2,\"sender\":\"editor\"}\nnope\n");
     assertThat(sent.statusCode()).as(sent.bodyAsString()).isEqualTo(200);
     assertThat(sent.bodyAsJsonObject().getInteger("accepted")).isEqualTo(2);
     assertThat(sent.bodyAsJsonObject().getJsonArray("rejected").getJsonObject(0).getInteger("line")).isEqualTo(3);
-    HttpResponse<Buffer> own = send(owner, shared, "{\"id\":3,\"by\":\"owner\"}\n");
+    HttpResponse<Buffer> own = send(owner, shared, "{\"id\":3,\"sender\":\"owner\"}\n");
     assertThat(own.statusCode()).as("the owner may use the collection's name too").isEqualTo(200);
 
-    JsonObject refused = Api.error(send(viewer, shared, "{\"id\":4,\"by\":\"viewer\"}\n"), 403, "FORBIDDEN");
+    JsonObject refused = Api.error(send(viewer, shared, "{\"id\":4,\"sender\":\"viewer\"}\n"), 403, "FORBIDDEN");
     assertThat(refused.getString("message")).contains("editor", coll);
-    Api.error(send(stranger, shared, "{\"id\":5,\"by\":\"stranger\"}\n"), 404, "NOT_FOUND");
-    Api.error(send(editor, stream, "{\"id\":6,\"by\":\"editor\"}\n"), 404, "NOT_FOUND");
+    Api.error(send(stranger, shared, "{\"id\":5,\"sender\":\"stranger\"}\n"), 404, "NOT_FOUND");
+    Api.error(send(editor, stream, "{\"id\":6,\"sender\":\"editor\"}\n"), 404, "NOT_FOUND");
     Api.error(send(editor, coll + ".no_such_stream", "{\"id\":7}\n"), 404, "NOT_FOUND");
 
     await("the editor's and the owner's records are in the stream's dataset", 120,
       () -> StreamIngestTest.count(owner, stream) >= 3);
     Api.sleep(1_000);
     JsonObject figures = StreamIngestTest.query(owner, "SELECT count(*) AS n, max(id) AS top, "
-      + "count(*) FILTER (WHERE by = 'editor') AS from_editor FROM " + stream);
+      + "count(*) FILTER (WHERE sender = 'editor') AS from_editor FROM " + stream);
     assertThat(figures.getLong("n")).as("only the accepted records, once").isEqualTo(3);
     assertThat(figures.getLong("top")).isEqualTo(3);
     assertThat(figures.getLong("from_editor")).isEqualTo(2);
