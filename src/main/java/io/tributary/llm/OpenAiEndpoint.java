@@ -25,6 +25,10 @@ public final class OpenAiEndpoint {
     }
   }
 
+  /** Replies larger than this are parsed on a worker (an embeddings batch is megabytes of numbers). */
+  private static final int PARSE_INLINE_BYTES = 64 * 1024;
+
+  private final Vertx vertx;
   private final WebClient client;
   private final String baseUrl;
   private final String model;
@@ -37,6 +41,7 @@ public final class OpenAiEndpoint {
    * @param urlKey       the configuration key of the URL, for the message of a malformed one
    */
   OpenAiEndpoint(Vertx vertx, JsonObject section, String urlKey, String url, String defaultModel) {
+    this.vertx = vertx;
     this.baseUrl = url == null || url.isBlank() ? null : checked(urlKey, url.trim().replaceAll("/+$", ""));
     this.model = section.getString("model", defaultModel);
     this.apiKey = section.getString("api_key");
@@ -66,6 +71,14 @@ public final class OpenAiEndpoint {
   }
 
   /** POSTs {@code body} to the base URL plus {@code path}; the JSON answer of an HTTP 200. */
+  private static Future<JsonObject> parseInline(io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> response) {
+    try {
+      return Future.succeededFuture(response.bodyAsJsonObject());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
   Future<JsonObject> post(String path, JsonObject body) {
     var request = client.postAbs(baseUrl + path).timeout(timeoutMs);
     if (apiKey != null && !apiKey.isBlank()) {
@@ -77,11 +90,10 @@ public final class OpenAiEndpoint {
         if (response.statusCode() != 200) {
           return Future.failedFuture(new EndpointFailure("answered HTTP " + response.statusCode()));
         }
-        try {
-          return Future.succeededFuture(response.bodyAsJsonObject());
-        } catch (RuntimeException e) {
-          return Future.failedFuture(new EndpointFailure("answered with a body that is not JSON"));
-        }
+        Future<JsonObject> parsed = response.body() != null && response.body().length() > PARSE_INLINE_BYTES
+          ? vertx.executeBlocking(response::bodyAsJsonObject, false)
+          : parseInline(response);
+        return parsed.recover(err -> Future.failedFuture(new EndpointFailure("answered with a body that is not JSON")));
       });
   }
 }
