@@ -175,8 +175,8 @@ final class ApiRouter {
     new AuditRoutes(shared.pool()).mount(router);
     new MlRoutes(vertx, shared.pool(), dataDir, cfg.getJsonObject("ml"), cfg.getJsonObject("kafka").getJsonObject("topics"))
       .mount(router, contract);
-    new Collections(vertx, shared.pool(), cfg.getJsonObject("collection"), dataDir, node.getLong("file_grace_ms"))
-      .mount(router, contract);
+    new Collections(vertx, shared.pool(), cfg.getJsonObject("collection"), dataDir, node.getLong("file_grace_ms"),
+      cfg.getJsonObject("kafka").getJsonObject("topics"), cfg.getLong("max_upload_bytes")).mount(router, contract);
     new SearchRoutes(shared.pool(), cfg.getJsonObject("search")).mount(router);
     new SocketRoutes(bearer, new UserSockets(vertx, fanout), streams, streamSockets).mount(router);
     dashboards.mountSockets(router);
@@ -218,13 +218,14 @@ final class ApiRouter {
   }
 
   /**
-   * JSON bodies are read (bounded) before the token check; upload and events bodies stay paused so their routes
+   * JSON bodies are read (bounded) before the token check; upload, restore-upload and events bodies stay paused so their routes
    * read them after authentication, with their own limits.
    */
   private static Handler<RoutingContext> bodies(long maxJsonBytes) {
     BodyHandler json = BodyHandler.create(false).setBodyLimit(maxJsonBytes);
     return ctx -> {
-      if (UploadRoutes.UPLOAD_PATH.equals(ctx.normalizedPath()) || StreamEvents.isEventsPath(ctx.normalizedPath())) {
+      if (UploadRoutes.UPLOAD_PATH.equals(ctx.normalizedPath()) || StreamEvents.isEventsPath(ctx.normalizedPath())
+        || Collections.isArchiveUpload(ctx.normalizedPath(), ctx.request().getHeader("Content-Type"))) {
         ctx.request().pause();
         ctx.next();
       } else {
