@@ -91,6 +91,7 @@ final class ApiRouter {
     m.put("/api/v1/insights", "insights");
     m.put("/api/v1/ml", "ml");
     m.put("/api/v1/collections", "collections");
+    m.put("/api/v1/backups", "collections");
     m.put("/api/v1/streams", "streams");
     m.put("/ws/streams", "streams");
     m.put("/api/v1/query/natural", "natural_query");

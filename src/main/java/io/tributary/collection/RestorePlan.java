@@ -22,9 +22,10 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>the target name ({@code name}, else the archived collection's); when the caller has a collection of that name,
  *   409 unless {@code overwrite}, which makes the restore the collection's next version: its dataset members become
- *   the archived datasets, a member of the same name getting a new version of its data;</li>
- *   <li>{@code skip_schema} loads only data: every archived dataset must match a member of the existing collection
- *   by name and columns (400 naming the first that does not);</li>
+ *   the archived datasets, a member of the same name (or of the name {@code <collection>_<name>} an earlier restore
+ *   gave it) getting a new version of its data;</li>
+ *   <li>{@code skip_schema} loads only data into the existing collection (it implies overwrite): every archived
+ *   dataset must match a member by name and columns (400 naming the first that does not);</li>
  *   <li>a new dataset keeps its archived name when the caller has no dataset of that name, else it becomes
  *   {@code <collection>_<name>} (then {@code _2}, {@code _3}, ...).</li>
  * </ul>
@@ -43,7 +44,7 @@ record RestorePlan(String name, UUID existingId, List<BackupRepository.Restored>
 
   static RestorePlan of(JsonObject manifest, String name, Current current, boolean overwrite, boolean skipSchema,
                         UUID jobId, UUID ownerId) {
-    if (current.collection() != null && !overwrite) {
+    if (current.collection() != null && !overwrite && !skipSchema) {
       throw new ApiException(ErrorCode.COLLECTION_EXISTS, "You already have a collection named " + name
         + "; restore with overwrite=true to make the archive its next version, or choose another name",
         new JsonObject().put("name", name).put("collection_id", current.collection().getUUID("id").toString()));
@@ -66,7 +67,8 @@ record RestorePlan(String name, UUID existingId, List<BackupRepository.Restored>
           + "no checksummed entry: " + original, new JsonObject().put("dataset", String.valueOf(original)));
       }
       JsonArray schema = d.getJsonArray("schema", new JsonArray());
-      Row member = members.get(original);
+      // a member of the archived name, or of the name an earlier restore into this collection gave it
+      Row member = members.getOrDefault(original, members.get(cut(name + "_" + original, 63)));
       if (skipSchema && (member == null || !columns(member.getJsonArray("schema")).equals(columns(schema)))) {
         throw new ApiException(ErrorCode.VALIDATION_FAILED, "skip_schema needs a dataset " + original + " with the "
           + "same columns in collection " + name + (member == null ? "; it has none" : "; its columns differ"),
@@ -76,8 +78,8 @@ record RestorePlan(String name, UUID existingId, List<BackupRepository.Restored>
       String datasetName;
       if (member != null) {
         id = member.getUUID("id");
-        datasetName = original;
-        kept.add(original);
+        datasetName = member.getString("name");
+        kept.add(datasetName);
       } else {
         id = UUID.nameUUIDFromBytes((jobId + ":" + d.getString("entry")).getBytes(StandardCharsets.UTF_8));
         datasetName = free(original, name, taken);
@@ -107,7 +109,7 @@ record RestorePlan(String name, UUID existingId, List<BackupRepository.Restored>
     for (BackupRepository.Restored d : datasets) {
       JsonObject entry = new JsonObject().put("name", d.name()).put("original_name", d.originalName())
         .put("row_count", d.rows()).put("size_bytes", d.sizeBytes()).put("action", d.replaces() ? "replace" : "create");
-      Row old = members.get(d.originalName());
+      Row old = members.get(d.name());
       if (d.replaces() && old != null) {
         entry.put("replaces", new JsonObject().put("dataset_id", old.getUUID("id").toString())
           .put("row_count", old.getLong("row_count")).put("size_bytes", old.getLong("size_bytes")));
