@@ -66,7 +66,7 @@ public final class BackupBench {
       Path file = work.resolve(name + ".parquet");
       Duck.exec("COPY (SELECT i AS id, 'category_' || (i % 97) AS category, (i * 7919 % 100000) / 100.0 AS amount, "
         + "TIMESTAMP '2026-01-01' + to_seconds(i) AS at, i % 3 = 0 AS flag, CASE WHEN i % 11 = 0 THEN NULL "
-        + "ELSE md5(i::VARCHAR) END AS note FROM range(" + done + ", " + (done + part) + ") t(i)) TO "
+        + "ELSE substr(md5(i::VARCHAR), 1, 8) END AS note FROM range(" + done + ", " + (done + part) + ") t(i)) TO "
         + Duck.lit(file) + " (FORMAT parquet)");
       HttpResponse<Buffer> up = user.upload(file, Map.of("name", name, "source_type", "parquet"));
       if (up.statusCode() != 202) {
