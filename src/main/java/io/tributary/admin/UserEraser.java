@@ -125,9 +125,12 @@ public final class UserEraser {
 
   private Future<Void> removeFiles(UUID user, List<String> files) {
     List<Future<Void>> deletions = new ArrayList<>();
-    String lake = dataDir.resolve(LakePaths.ownerDir(user.toString())).toString();
-    deletions.add(vertx.fileSystem().exists(lake)
-      .compose(exists -> exists ? vertx.fileSystem().deleteRecursive(lake) : Future.succeededFuture()));
+    // their datasets' files and their collection backups (backups/<user>/)
+    for (String folder : List.of(LakePaths.ownerDir(user.toString()), "backups/" + user)) {
+      String dir = dataDir.resolve(folder).toString();
+      deletions.add(vertx.fileSystem().exists(dir)
+        .compose(exists -> exists ? vertx.fileSystem().deleteRecursive(dir) : Future.succeededFuture()));
+    }
     String exports = dataDir.resolve("exports").toString();
     deletions.add(vertx.fileSystem().exists(exports)
       .compose(exists -> exists ? vertx.fileSystem().readDir(exports, "user-" + user + "-.*")

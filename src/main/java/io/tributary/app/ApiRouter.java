@@ -92,6 +92,7 @@ final class ApiRouter {
     m.put("/api/v1/insights", "insights");
     m.put("/api/v1/ml", "ml");
     m.put("/api/v1/collections", "collections");
+    m.put("/api/v1/backups", "collections");
     m.put("/api/v1/streams", "streams");
     m.put("/ws/streams", "streams");
     m.put("/api/v1/query/natural", "natural_query");
@@ -195,8 +196,8 @@ final class ApiRouter {
     new AuditRoutes(shared.pool()).mount(router);
     new MlRoutes(vertx, shared.pool(), dataDir, cfg.getJsonObject("ml"), cfg.getJsonObject("kafka").getJsonObject("topics"),
       readCache(shared), node.getLong("file_grace_ms")).mount(router, contract);
-    new Collections(vertx, shared.pool(), cfg.getJsonObject("collection"), dataDir, node.getLong("file_grace_ms"))
-      .mount(router, contract);
+    new Collections(vertx, shared.pool(), cfg.getJsonObject("collection"), dataDir, node.getLong("file_grace_ms"),
+      cfg.getJsonObject("kafka").getJsonObject("topics"), cfg.getLong("max_upload_bytes")).mount(router, contract);
     new SearchRoutes(vertx, shared.pool(), cfg.getJsonObject("search")).mount(router);
     new SocketRoutes(bearer, new UserSockets(vertx, fanout), streams, streamSockets).mount(router);
     dashboards.mountSockets(router);
@@ -243,13 +244,14 @@ final class ApiRouter {
   }
 
   /**
-   * JSON bodies are read (bounded) before the token check; upload and events bodies stay paused so their routes
+   * JSON bodies are read (bounded) before the token check; upload, restore-upload and events bodies stay paused so their routes
    * read them after authentication, with their own limits.
    */
   private static Handler<RoutingContext> bodies(long maxJsonBytes) {
     BodyHandler json = BodyHandler.create(false).setBodyLimit(maxJsonBytes);
     return ctx -> {
-      if (UploadRoutes.UPLOAD_PATH.equals(ctx.normalizedPath()) || StreamEvents.isEventsPath(ctx.normalizedPath())) {
+      if (UploadRoutes.UPLOAD_PATH.equals(ctx.normalizedPath()) || StreamEvents.isEventsPath(ctx.normalizedPath())
+        || Collections.isArchiveUpload(ctx.normalizedPath(), ctx.request().getHeader("Content-Type"))) {
         ctx.request().pause();
         ctx.next();
       } else {

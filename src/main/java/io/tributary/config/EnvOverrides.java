@@ -55,6 +55,7 @@ public final class EnvOverrides {
     m.put("TRIBUTARY_LAKE_RETRY_MS", "lake.retry_ms");
     m.put("TRIBUTARY_MAX_CONCURRENT_JOBS", "ingest.max_concurrent_jobs");
     m.put("TRIBUTARY_JOB_LEASE_SECONDS", "ingest.job_lease_seconds");
+    m.put("TRIBUTARY_RESTORE_COMMIT_DELAY_MS", "collection.restore_commit_delay_ms");
     m.put("TRIBUTARY_TRANSFORM_INSTANCES", "transform.instances");
     m.put("TRIBUTARY_TRANSFORM_WARMUP_ROWS", "transform.warmup_rows");
     m.put("TRIBUTARY_TRANSFORM_MEMORY_LIMIT", "transform.memory_limit");

@@ -143,7 +143,7 @@ public final class DatasetStore {
   }
 
   /** The profile of a dataset with these columns and no rows. */
-  static JsonObject emptyProfile(JsonArray schema) {
+  public static JsonObject emptyProfile(JsonArray schema) {
     JsonArray columns = new JsonArray();
     schema.forEach(c -> {
       JsonObject col = (JsonObject) c;
