@@ -1,6 +1,7 @@
 package io.tributary;
 
 import io.tributary.admin.UserExportVerticle;
+import io.tributary.collection.BackupVerticle;
 import io.tributary.app.HttpServerVerticle;
 import io.tributary.audit.AuditEvent;
 import io.tributary.auth.JwtKeys;
@@ -26,6 +27,7 @@ import io.tributary.kafka.KafkaTopics;
 import io.tributary.metrics.DataDirGauge;
 import io.tributary.profile.ProfileVerticle;
 import io.tributary.query.QueryVerticle;
+import io.tributary.search.EmbeddingVerticle;
 import io.tributary.source.SourceVerticle;
 import io.tributary.stream.StreamVerticle;
 import io.tributary.transform.TransformVerticle;
@@ -126,7 +128,7 @@ public final class MainVerticle extends VerticleBase {
     LOG.info("Shutting down (grace period {} s)", grace.toSeconds());
     List<String> order = List.of("HttpServerVerticle", "FanoutVerticle", "StreamVerticle", "IngestionVerticle",
       "TransformVerticle", "ProfileVerticle", "QueryVerticle", "ExportVerticle", "InsightVerticle", "TrainVerticle",
-      "PredictVerticle", "SourceVerticle", "OutboxRelayVerticle");
+      "PredictVerticle", "SourceVerticle", "BackupVerticle", "OutboxRelayVerticle");
     Future<Void> chain = Future.succeededFuture();
     for (String name : order) {
       chain = chain.compose(v -> {
@@ -165,7 +167,7 @@ public final class MainVerticle extends VerticleBase {
       .compose(v -> deploy(InsightVerticle::new, Sections.of(cfg, "insight", Sections.NODE),
         worker(cfg.getJsonObject("insight").getInteger("instances", 1))))
       .compose(v -> deploy(TrainVerticle::new, Sections.of(cfg, "ml", Sections.NODE, "postgres"), new DeploymentOptions()))
-      .compose(v -> deploy(PredictVerticle::new, Sections.of(cfg, "ml"),
+      .compose(v -> deploy(PredictVerticle::new, Sections.of(cfg, "ml", Sections.NODE),
         worker(cfg.getJsonObject("ml").getInteger("predict_instances", 2))))
       .compose(v -> deploy(SourceVerticle::new, Sections.of(cfg, "sources", services).put("embedded", embedded != null),
         new DeploymentOptions()))
@@ -174,6 +176,9 @@ public final class MainVerticle extends VerticleBase {
       .compose(v -> deploy(StreamVerticle::new, Sections.of(cfg, "stream", services), new DeploymentOptions()))
       .compose(v -> deploy(FanoutVerticle::new, Sections.of(cfg, "fanout", services), new DeploymentOptions()))
       .compose(v -> deploy(UserExportVerticle::new, Sections.of(cfg, "admin", services), new DeploymentOptions()))
+      .compose(v -> !EmbeddingVerticle.enabled(cfg.getJsonObject("search")) ? Future.<Void>succeededFuture()
+        : deploy(EmbeddingVerticle::new, Sections.of(cfg, "search", Sections.NODE, "postgres"), new DeploymentOptions()))
+      .compose(v -> deploy(BackupVerticle::new, Sections.of(cfg, "collection", services), new DeploymentOptions()))
       .compose(v -> deploy(HttpServerVerticle::new, HttpServerVerticle.config(cfg),
         new DeploymentOptions().setInstances(httpInstances > 0 ? httpInstances : cores)))
       .map(cfg);
@@ -194,7 +199,7 @@ public final class MainVerticle extends VerticleBase {
 
   private JsonObject prepareDataDir(JsonObject cfg) throws IOException {
     Path dir = Path.of(cfg.getString("data_dir")).toAbsolutePath().normalize();
-    for (String sub : new String[] {"staging", "datasets", "keys", "tmp", "exports"}) {
+    for (String sub : new String[] {"staging", "datasets", "keys", "tmp", "exports", "backups", "restore"}) {
       Files.createDirectories(dir.resolve(sub));
     }
     deleteTempFiles(dir.resolve("datasets"));

@@ -15,7 +15,6 @@ import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -150,7 +149,7 @@ public final class Revocations implements ProcessLocal.Resource, TokenRevocation
 
   /** Reads the whole list from Redis (at start and after the listener reconnects: announcements may be lost). */
   private Future<Void> load() {
-    return scan("0", new ArrayList<>()).compose(keys -> {
+    return redis.scan(PREFIX + "*").compose(keys -> {
       if (keys.isEmpty()) {
         return Future.succeededFuture();
       }
@@ -171,15 +170,6 @@ public final class Revocations implements ProcessLocal.Resource, TokenRevocation
       vertx.setTimer(1_000, id -> load());
       return Future.succeededFuture();
     });
-  }
-
-  private Future<List<String>> scan(String cursor, List<String> keys) {
-    return redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(PREFIX + "*").arg("COUNT").arg(1000))
-      .compose(reply -> {
-        reply.get(1).forEach(k -> keys.add(k.toString()));
-        String next = reply.get(0).toString();
-        return "0".equals(next) ? Future.succeededFuture(keys) : scan(next, keys);
-      });
   }
 
   private void purge() {

@@ -125,9 +125,12 @@ public final class UserEraser {
 
   private Future<Void> removeFiles(UUID user, List<String> files) {
     List<Future<Void>> deletions = new ArrayList<>();
-    String lake = dataDir.resolve(LakePaths.ownerDir(user.toString())).toString();
-    deletions.add(vertx.fileSystem().exists(lake)
-      .compose(exists -> exists ? vertx.fileSystem().deleteRecursive(lake) : Future.succeededFuture()));
+    // their datasets' files and their collection backups (backups/<user>/)
+    for (String folder : List.of(LakePaths.ownerDir(user.toString()), "backups/" + user)) {
+      String dir = dataDir.resolve(folder).toString();
+      deletions.add(vertx.fileSystem().exists(dir)
+        .compose(exists -> exists ? vertx.fileSystem().deleteRecursive(dir) : Future.succeededFuture()));
+    }
     String exports = dataDir.resolve("exports").toString();
     deletions.add(vertx.fileSystem().exists(exports)
       .compose(exists -> exists ? vertx.fileSystem().readDir(exports, "user-" + user + "-.*")
@@ -144,12 +147,13 @@ public final class UserEraser {
   }
 
   private Future<Void> clearRedis(UUID user) {
-    return scan("0", "*" + user + "*", new ArrayList<>())
-      .map(keys -> {
+    return Future.all(redis.scan("*" + user + "*"), redis.scan("tributary:qc:*"))
+      .map(found -> {
+        List<String> keys = new ArrayList<>(found.<List<String>>resultAt(0));
         keys.removeIf(k -> k.startsWith(Revocations.PREFIX)); // the revocation of their tokens must outlive them
+        keys.addAll(found.<List<String>>resultAt(1));
         return keys;
       })
-      .compose(keys -> scan("0", "tributary:qc:*", keys))
       .compose(keys -> {
         if (keys.isEmpty()) {
           return Future.succeededFuture();
@@ -157,15 +161,6 @@ public final class UserEraser {
         Request del = Request.cmd(Command.DEL);
         keys.forEach(del::arg);
         return redis.send(del).mapEmpty();
-      });
-  }
-
-  private Future<List<String>> scan(String cursor, String pattern, List<String> keys) {
-    return redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(1000))
-      .compose(reply -> {
-        reply.get(1).forEach(k -> keys.add(k.toString()));
-        String next = reply.get(0).toString();
-        return "0".equals(next) ? Future.succeededFuture(keys) : scan(next, pattern, keys);
       });
   }
 }

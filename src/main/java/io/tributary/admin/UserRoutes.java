@@ -22,8 +22,6 @@ import java.util.UUID;
  */
 public final class UserRoutes {
 
-  private static final Set<String> ROLES = Set.of(Caller.VIEWER, Caller.ANALYST, Caller.ADMIN);
-  private static final Set<String> TIERS = Set.of("free", "premium");
 
   private final UserAdminRepository users;
   private final Revocations revocations;
@@ -54,8 +52,8 @@ public final class UserRoutes {
   private void list(RoutingContext ctx) {
     Params.Page page = Params.page(ctx);
     String q = blankToNull(ctx.queryParams().get("q"));
-    String role = filter(ctx, "role", ROLES);
-    String tier = filter(ctx, "tier", TIERS);
+    String role = filter(ctx, "role", Caller.ROLES);
+    String tier = filter(ctx, "tier", Caller.TIERS);
     String activeRaw = filter(ctx, "active", Set.of("true", "false"));
     users.list(q, role, tier, activeRaw == null ? null : Boolean.valueOf(activeRaw), page.fetch(), page.offset())
       .onSuccess(rows -> Json.ok(ctx, page.reply(rows)))
@@ -81,8 +79,8 @@ public final class UserRoutes {
           new JsonObject().put("field", field));
       }
     }
-    String role = oneOf(body, "role", ROLES);
-    String tier = oneOf(body, "tier", TIERS);
+    String role = Json.oneOf(body, "role", Caller.ROLES, null);
+    String tier = Json.oneOf(body, "tier", Caller.TIERS, null);
     Object active = body.getValue("active");
     if (active != null && !(active instanceof Boolean)) {
       throw new ApiException(ErrorCode.VALIDATION_FAILED, "active must be true or false",
@@ -135,18 +133,6 @@ public final class UserRoutes {
         new JsonObject().put("field", name));
     }
     return value;
-  }
-
-  private static String oneOf(JsonObject body, String field, Set<String> allowed) {
-    Object value = body.getValue(field);
-    if (value == null) {
-      return null;
-    }
-    if (value instanceof String s && allowed.contains(s)) {
-      return s;
-    }
-    throw new ApiException(ErrorCode.VALIDATION_FAILED, field + " must be one of " + allowed.stream().sorted().toList(),
-      new JsonObject().put("field", field));
   }
 
   private static String blankToNull(String s) {

@@ -31,6 +31,7 @@ import io.tributary.http.BearerAuth;
 import io.tributary.http.ContractValidation;
 import io.tributary.http.ErrorHandler;
 import io.tributary.http.RequestIdHandler;
+import io.tributary.http.TokenRevocations;
 import io.tributary.ingest.IngestRepository;
 import io.tributary.insight.InsightRoutes;
 import io.tributary.ingest.UploadRoutes;
@@ -91,12 +92,20 @@ final class ApiRouter {
     m.put("/api/v1/insights", "insights");
     m.put("/api/v1/ml", "ml");
     m.put("/api/v1/collections", "collections");
+    m.put("/api/v1/backups", "collections");
     m.put("/api/v1/streams", "streams");
     m.put("/ws/streams", "streams");
     m.put("/api/v1/query/natural", "natural_query");
     m.put("/api/v1/search", "search");
     return m;
   }
+
+  /**
+   * Which per-request checks a router runs: {@link #ALL} in service. The others serve only FlagBench's with/without
+   * comparison, on extra listeners bound to 127.0.0.1 when {@code http.bench.*_port} is set (0, the default: none).
+   * BENCHMARK ONLY: they skip a security check.
+   */
+  enum Checks { ALL, WITHOUT_MODULE_GATE, WITHOUT_REVOCATION_CHECK }
 
   /** What the routes share on one HTTP verticle instance. */
   record Shared(Pool pool, RedisLink redis, KafkaAdminClient admin, HealthRoutes health, ContractValidation contract,
@@ -106,8 +115,16 @@ final class ApiRouter {
   private ApiRouter() {
   }
 
-  /** @param cfg the HTTP verticle's configuration ({@link HttpServerVerticle#config}) */
+  /** The router with every check, as served. */
   static Router create(Vertx vertx, JsonObject cfg, Shared shared) {
+    return create(vertx, cfg, shared, Checks.ALL);
+  }
+
+  /**
+   * @param cfg the HTTP verticle's configuration ({@link HttpServerVerticle#config})
+   * @param checks {@link Checks#ALL}, except on a benchmark listener
+   */
+  static Router create(Vertx vertx, JsonObject cfg, Shared shared, Checks checks) {
     JsonObject node = cfg.getJsonObject(Sections.NODE);
     Path dataDir = Path.of(node.getString("data_dir"));
     Tokens tokens = new Tokens(vertx, cfg.getJsonObject("auth"));
@@ -131,7 +148,10 @@ final class ApiRouter {
     router.route().handler(apiOnly(bodies(cfg.getLong("max_json_body_bytes", 1_048_576L))));
     auth.mountPublic(router, contract);
     Revocations revocations = Revocations.current(vertx);
-    BearerAuth bearer = new BearerAuth(tokens.provider(), revocations);
+    BearerAuth bearer = new BearerAuth(tokens.provider(),
+      checks == Checks.WITHOUT_REVOCATION_CHECK ? TokenRevocations.NONE : revocations);
+    FlagStore flags = FlagStore.current(vertx);
+    ModuleGate gate = new ModuleGate(flags, bearer, MODULES);
     DatasetRepository datasets = new DatasetRepository(shared.pool());
     StreamRepository streams = new StreamRepository(shared.pool());
     JsonObject queryCfg = cfg.getJsonObject("query");
@@ -139,13 +159,14 @@ final class ApiRouter {
       new QueryCache(shared.redis(), queryCfg), queryCfg.getLong("timeout_ms", 30_000L));
     FanoutSettings fanout = FanoutSettings.from(cfg.getJsonObject("fanout"));
     StreamSockets streamSockets = new StreamSockets(vertx, fanout);
-    Dashboards dashboards = new Dashboards(vertx, shared.pool(), queries, lookups(datasets, streams), bearer,
+    Dashboards dashboards = new Dashboards(vertx, shared.pool(), queries, lookups(datasets, streams, gate), bearer,
       streamSockets, cfg.getJsonObject("dashboard"), dataDir);
     dashboards.mountPublic(router);
     shared.changes().onChange(dashboards::changed);
     router.route().handler(apiOnly(bearer));
-    FlagStore flags = FlagStore.current(vertx);
-    router.route().handler(new ModuleGate(flags, bearer, MODULES));
+    if (checks != Checks.WITHOUT_MODULE_GATE) {
+      router.route().handler(gate);
+    }
     router.route().handler(new RouteClassLimits(shared.redis(), cfg.getJsonObject("rate_limit")));
     new FlagRoutes(new FlagRepository(shared.pool()), flags).mount(router);
     auth.mountProtected(router, contract);
@@ -173,20 +194,25 @@ final class ApiRouter {
       .put("kafka_topics", cfg.getJsonObject("kafka").getJsonObject("topics"))).mount(router, contract);
     dashboards.mount(router, contract);
     new AuditRoutes(shared.pool()).mount(router);
-    new MlRoutes(vertx, shared.pool(), dataDir, cfg.getJsonObject("ml"), cfg.getJsonObject("kafka").getJsonObject("topics"))
-      .mount(router, contract);
-    new Collections(vertx, shared.pool(), cfg.getJsonObject("collection"), dataDir, node.getLong("file_grace_ms"))
-      .mount(router, contract);
-    new SearchRoutes(shared.pool(), cfg.getJsonObject("search")).mount(router);
+    new MlRoutes(vertx, shared.pool(), dataDir, cfg.getJsonObject("ml"), cfg.getJsonObject("kafka").getJsonObject("topics"),
+      readCache(shared), node.getLong("file_grace_ms")).mount(router, contract);
+    new Collections(vertx, shared.pool(), cfg.getJsonObject("collection"), dataDir, node.getLong("file_grace_ms"),
+      cfg.getJsonObject("kafka").getJsonObject("topics"), cfg.getLong("max_upload_bytes")).mount(router, contract);
+    new SearchRoutes(vertx, shared.pool(), cfg.getJsonObject("search")).mount(router);
     new SocketRoutes(bearer, new UserSockets(vertx, fanout), streams, streamSockets).mount(router);
     dashboards.mountSockets(router);
     new WebRoutes().mount(router); // the web app, last: it never answers an API path
     return router;
   }
 
-  /** What dashboards need of datasets and streams. */
-  private static DashboardChecks.Lookups lookups(DatasetRepository datasets, StreamRepository streams) {
+  /** What dashboards need of datasets, streams and flags. */
+  private static DashboardChecks.Lookups lookups(DatasetRepository datasets, StreamRepository streams, ModuleGate gate) {
     return new DashboardChecks.Lookups() {
+      @Override
+      public Future<Void> dashboardsOn(UUID userId, String tier) {
+        return gate.require("dashboards", userId.toString(), tier);
+      }
+
       @Override
       public Future<Boolean> ownsDataset(UUID ownerId, UUID datasetId) {
         return datasets.find(datasetId, ownerId).map(d -> d != null);
@@ -218,13 +244,14 @@ final class ApiRouter {
   }
 
   /**
-   * JSON bodies are read (bounded) before the token check; upload and events bodies stay paused so their routes
+   * JSON bodies are read (bounded) before the token check; upload, restore-upload and events bodies stay paused so their routes
    * read them after authentication, with their own limits.
    */
   private static Handler<RoutingContext> bodies(long maxJsonBytes) {
     BodyHandler json = BodyHandler.create(false).setBodyLimit(maxJsonBytes);
     return ctx -> {
-      if (UploadRoutes.UPLOAD_PATH.equals(ctx.normalizedPath()) || StreamEvents.isEventsPath(ctx.normalizedPath())) {
+      if (UploadRoutes.UPLOAD_PATH.equals(ctx.normalizedPath()) || StreamEvents.isEventsPath(ctx.normalizedPath())
+        || Collections.isArchiveUpload(ctx.normalizedPath(), ctx.request().getHeader("Content-Type"))) {
         ctx.request().pause();
         ctx.next();
       } else {

@@ -17,7 +17,12 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.tributary.redis.RedisLink;
 import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,8 +31,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HttpServerVerticle extends VerticleBase {
 
+  private static final Logger LOG = LoggerFactory.getLogger(HttpServerVerticle.class);
+
   private HttpServer server;
   private HttpServer hello;
+  private final List<HttpServer> benchServers = new ArrayList<>();
   private ChangeFeed changes;
   private KafkaAdminClient admin;
   private RedisLink redis;
@@ -61,12 +69,34 @@ public final class HttpServerVerticle extends VerticleBase {
       .compose(v -> Revocations.acquire(vertx, pool, cfg.getJsonObject("postgres").getString("url"), redisUrl,
         cfg.getJsonObject("auth").getLong("token_ttl_hours", 24L) * 3600))
       .compose(v -> ContractValidation.load(vertx))
-      .compose(contract -> vertx.createHttpServer(options)
-        .requestHandler(ApiRouter.create(vertx, cfg, new ApiRouter.Shared(pool, redis, admin, health, contract, changes)))
-        .listen())
-      .onSuccess(s -> server = s)
+      .compose(contract -> {
+        ApiRouter.Shared shared = new ApiRouter.Shared(pool, redis, admin, health, contract, changes);
+        return vertx.createHttpServer(options).requestHandler(ApiRouter.create(vertx, cfg, shared))
+          .listen()
+          .onSuccess(s -> server = s)
+          .onSuccess(s -> benchListeners(cfg, shared, options, httpCfg.getJsonObject("bench", new JsonObject())));
+      })
       .onSuccess(s -> health.probe(15_000))
       .compose(s -> helloBaseline(httpCfg.getInteger("hello_port", 0)));
+  }
+
+  /**
+   * BENCHMARK ONLY: the same API without one check, on 127.0.0.1 and the same event loops, for each
+   * {@code http.bench.<check>_port} above 0 (the default is 0: none), so FlagBench can compare a route with and
+   * without the module gate or the revocation check in one process. Started after the API, outside the start
+   * future: they neither delay nor fail the start (FlagBench waits for them).
+   */
+  private void benchListeners(JsonObject cfg, ApiRouter.Shared shared, HttpServerOptions options, JsonObject bench) {
+    Map.of("without_module_gate_port", ApiRouter.Checks.WITHOUT_MODULE_GATE,
+      "without_revocation_check_port", ApiRouter.Checks.WITHOUT_REVOCATION_CHECK).forEach((key, checks) -> {
+        int port = bench.getInteger(key, 0);
+        if (port > 0) {
+          vertx.runOnContext(v -> vertx.createHttpServer(new HttpServerOptions(options).setHost("127.0.0.1")
+              .setPort(port)).requestHandler(ApiRouter.create(vertx, cfg, shared, checks)).listen()
+            .onSuccess(benchServers::add)
+            .onFailure(err -> LOG.warn("Benchmark listener {} not started: {}", key, err.getMessage())));
+        }
+      });
   }
 
   /**
@@ -91,6 +121,7 @@ public final class HttpServerVerticle extends VerticleBase {
     long drainMs = config().getJsonObject("shutdown", new JsonObject()).getLong("grace_seconds", 30L) * 2000 / 3;
     Future<?> closed = server == null ? Future.succeededFuture() : server.shutdown(drainMs, TimeUnit.MILLISECONDS);
     Future<?> helloClosed = hello == null ? Future.succeededFuture() : hello.close();
+    benchServers.forEach(HttpServer::close);
     return Future.join(closed, helloClosed, admin.close(), redis.close(), changes.close())
       .eventually(() -> Future.join(FlagStore.release(vertx), Revocations.release(vertx)));
   }

@@ -14,15 +14,12 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
 
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Login, user creation (admin) and the public keys that verify tokens. */
 public final class AuthRoutes {
 
   private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]{1,255}$");
-  private static final Set<String> ROLES = Set.of(Caller.VIEWER, Caller.ANALYST, Caller.ADMIN);
-  private static final Set<String> TIERS = Set.of("free", "premium");
 
   private final Vertx vertx;
   private final UserRepository users;
@@ -101,25 +98,13 @@ public final class AuthRoutes {
       throw new ApiException(ErrorCode.VALIDATION_FAILED, "password is too weak: " + weakness + " (it needs "
         + PasswordPolicy.RULE + ")", new JsonObject().put("field", "password"));
     }
-    String role = oneOf(body, "role", ROLES, Caller.VIEWER);
-    String tier = oneOf(body, "tier", TIERS, "free");
+    String role = Json.oneOf(body, "role", Caller.ROLES, Caller.VIEWER);
+    String tier = Json.oneOf(body, "tier", Caller.TIERS, "free");
     vertx.executeBlocking(() -> Passwords.hash(password), false)
       .compose(hash -> users.insert(email, hash, role, tier, AuditEvent.by(ctx, "user.created", "user", null, null, null)))
       .recover(err -> Future.failedFuture(err instanceof PgException pg && "23505".equals(pg.getSqlState())
         ? new ApiException(ErrorCode.EMAIL_EXISTS, "A user with this email already exists") : err))
       .onSuccess(user -> Json.created(ctx, user))
       .onFailure(ctx::fail);
-  }
-
-  private static String oneOf(JsonObject body, String field, Set<String> allowed, String fallback) {
-    Object value = body.getValue(field);
-    if (value == null) {
-      return fallback;
-    }
-    if (value instanceof String s && allowed.contains(s)) {
-      return s;
-    }
-    throw new ApiException(ErrorCode.VALIDATION_FAILED, field + " must be one of " + allowed.stream().sorted().toList(),
-      new JsonObject().put("field", field));
   }
 }

@@ -44,7 +44,14 @@ final class CollectionCommand {
         if (items.isEmpty()) {
           cli.out.println("No collections.");
         } else {
-          Table.print(cli.out, Table.columns(items), items, cli.width());
+          JsonArray rows = new JsonArray();
+          items.forEach(o -> {
+            JsonObject c = (JsonObject) o;
+            rows.add(new JsonObject().put("name", c.getString("name")).put("items", c.getValue("item_count"))
+              .put("access", c.getString("access")).put("version", c.getValue("version"))
+              .put("updated", c.getString("updated_at")).put("description", c.getString("description")));
+          });
+          Table.print(cli.out, List.of("name", "items", "access", "version", "updated", "description"), rows, cli.width());
         }
       }
     }
@@ -76,7 +83,7 @@ final class CollectionCommand {
         if ("dataset".equals(item.getString("type"))) {
           JsonObject dataset = cli.client().get("/api/v1/data/datasets/" + itemId(item));
           cli.out.println("Schema of " + dataset.getString("name", itemId(item)) + ":");
-          JsonArray columns = dataset.getJsonArray("schema", dataset.getJsonArray("columns", new JsonArray()));
+          JsonArray columns = dataset.getJsonArray("schema", new JsonArray());
           Table.print(cli.out, Table.columns(columns), columns, cli.width());
         }
       }
@@ -181,10 +188,15 @@ final class CollectionCommand {
     return CliError.OK;
   }
 
-  @Command(name = "restore", description = "Restore a collection from an archive (a job).")
+  @Command(name = "restore", description = "Restore a collection from a backup archive (a job).")
   int restore(@Parameters(paramLabel = "FILE") Path file,
               @Option(names = "--name", paramLabel = "N", description = "Restore under this name") String name,
-              @Option(names = "--skip-schema", description = "Keep existing schemas") boolean skipSchema) throws IOException {
+              @Option(names = "--skip-schema", description = "Load data only, into the same-named datasets of the "
+                + "existing collection") boolean skipSchema,
+              @Option(names = "--overwrite", description = "Make the archive the existing collection's next version")
+              boolean overwrite,
+              @Option(names = "--dry-run", description = "Only show what the restore would create or replace")
+              boolean dryRun) throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new CliError(CliError.USAGE, "No such file: " + file);
     }
@@ -194,9 +206,22 @@ final class CollectionCommand {
       fields.put("name", name);
     }
     fields.put("skip_schema", Boolean.toString(skipSchema));
-    JsonObject accepted = Multipart.send(cli, api, "/api/v1/collections/restore", fields, "archive", file, "restore");
-    JsonObject job = Jobs.await(cli, api, accepted.getString("job_id"), "restore");
-    cli.out.println("Restored " + job.getJsonObject("result", new JsonObject()).getString("name", name == null ? file.toString() : name));
+    fields.put("overwrite", Boolean.toString(overwrite));
+    fields.put("dry_run", Boolean.toString(dryRun));
+    JsonObject accepted = Multipart.send(cli, api, "/api/v1/collections/restore", fields, "archive", file, "upload");
+    if (dryRun) {
+      report("Would restore", accepted);
+      return CliError.OK;
+    }
+    JsonObject result = Jobs.await(cli, api, accepted.getString("job_id"), "restore")
+      .getJsonObject("result", new JsonObject());
+    JsonArray datasets = result.getJsonArray("datasets", new JsonArray());
+    cli.out.println("Restored collection " + result.getString("name", accepted.getString("name")) + " ("
+      + result.getString("collection_id") + ", version " + result.getInteger("version") + ") with " + datasets.size()
+      + " datasets");
+    if (!datasets.isEmpty()) {
+      Table.print(cli.out, List.of("name", "original_name", "row_count", "replaced"), datasets, cli.width());
+    }
     return CliError.OK;
   }
 
@@ -223,11 +248,12 @@ final class CollectionCommand {
   }
 
   static String id(JsonObject collection) {
-    return collection.getString("collection_id", collection.getString("id"));
+    return collection.getString("collection_id");
   }
 
+  /** The members of a collection's detail ({@code GET /api/v1/collections/{id}}). */
   static JsonArray items(JsonObject collection) {
-    return collection.getJsonArray("items", collection.getJsonArray("members", new JsonArray()));
+    return collection.getJsonArray("members", new JsonArray());
   }
 
   static long bytes(JsonArray items) {
@@ -235,7 +261,7 @@ final class CollectionCommand {
   }
 
   private static String itemId(JsonObject item) {
-    return item.getString("id", item.getString("item_id"));
+    return item.getString("id");
   }
 
   private static Map<String, String> ifMatch(Found found) {

@@ -25,18 +25,24 @@ final class SearchCommand implements Callable<Integer> {
   @Option(names = "--limit", defaultValue = "20", description = "Results to show (default: ${DEFAULT-VALUE})")
   private int limit;
 
+  @Option(names = "--mode", defaultValue = "keyword", description = "keyword or hybrid (default: ${DEFAULT-VALUE})")
+  private String mode;
+
   @Option(names = {"-f", "--format"}, defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE})")
   private String format;
 
   @Override
   public Integer call() {
     StringBuilder path = new StringBuilder("/api/v1/search?q=").append(ApiClient.encode(String.join(" ", words)))
-      .append("&limit=").append(limit);
+      .append("&limit=").append(limit).append("&mode=").append(ApiClient.encode(mode));
     if (type != null) {
       path.append("&type=").append(ApiClient.encode(type));
     }
     JsonObject reply = cli.client().get(path.toString());
-    JsonArray items = reply.getJsonArray("items", reply.getJsonArray("results", new JsonArray()));
+    JsonArray items = reply.getJsonArray("items", new JsonArray());
+    if (reply.getString("fallback") != null) {
+      cli.err.println("note: " + reply.getString("fallback"));
+    }
     if ("json".equals(format)) {
       cli.out.println(reply.encodePrettily());
     } else if (items.isEmpty()) {

@@ -76,15 +76,22 @@ final class CollectionRepository {
     return pool;
   }
 
-  /** Creates the collection at version 1 with its {@code collection.created} event. */
-  Future<JsonObject> create(UUID ownerId, String name, String description, JsonArray tags, AuditEvent who) {
+  /** What else a new collection gets in its creating transaction (its members, from a template). */
+  @FunctionalInterface
+  interface Setup {
+    Future<Void> apply(SqlConnection conn, UUID collectionId);
+  }
+
+  /** Creates the collection at version 1 with its {@code collection.created} event, then runs {@code setup} (or null). */
+  Future<JsonObject> create(UUID ownerId, String name, String description, JsonArray tags, AuditEvent who, Setup setup) {
     UUID id = UUID.randomUUID();
     String[] tagArray = tags.stream().map(String::valueOf).toArray(String[]::new);
     return pool.withTransaction(conn -> conn.preparedQuery(INSERT)
         .execute(Tuple.of(id, ownerId, name, description, tagArray))
         .compose(r -> AuditLog.record(conn, who.as(CollectionEvents.CREATED, CollectionEvents.RESOURCE, id, null,
           new JsonObject().put("name", name).put("description", description).put("tags", tags).put("version", 1)
-            .put("owner_id", ownerId.toString())))))
+            .put("owner_id", ownerId.toString()))))
+        .compose(v -> setup == null ? Future.<Void>succeededFuture() : setup.apply(conn, id)))
       .recover(e -> Future.failedFuture(unique(e, name)))
       .compose(v -> find(id, ownerId));
   }
@@ -176,7 +183,8 @@ final class CollectionRepository {
   }
 
   private static Throwable unique(Throwable e, String name) {
-    if (e instanceof PgException pg && "23505".equals(pg.getSqlState())) {
+    if (e instanceof PgException pg && "23505".equals(pg.getSqlState())
+      && "collections_owner_name_key".equals(pg.getConstraint())) {
       return new ApiException(ErrorCode.COLLECTION_EXISTS, "You already have a collection named " + name,
         new JsonObject().put("name", name));
     }

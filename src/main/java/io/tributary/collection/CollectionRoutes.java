@@ -29,10 +29,12 @@ final class CollectionRoutes {
 
   private final CollectionRepository repository;
   private final ProtectedNames protectedNames;
+  private final FromTemplate fromTemplate;
 
-  CollectionRoutes(CollectionRepository repository, ProtectedNames protectedNames) {
+  CollectionRoutes(CollectionRepository repository, ProtectedNames protectedNames, FromTemplate fromTemplate) {
     this.repository = repository;
     this.protectedNames = protectedNames;
+    this.fromTemplate = fromTemplate;
   }
 
   void mount(Router router, ContractValidation contract) {
@@ -47,13 +49,12 @@ final class CollectionRoutes {
   private void create(RoutingContext ctx) {
     JsonObject body = Json.body(ctx);
     String name = name(body.getString("name"));
-    if (body.getValue("template") != null) {
-      throw new ApiException(ErrorCode.VALIDATION_FAILED, "Templates are not available yet; create the collection "
-        + "without one and add its items", new JsonObject().put("field", "template"));
-    }
     Caller caller = Caller.of(ctx);
-    repository.create(caller.id(), name, body.getString("description"), body.getJsonArray("tags", new JsonArray()),
-        AuditEvent.by(ctx, CollectionEvents.CREATED, CollectionEvents.RESOURCE, null, null, null))
+    String template = body.getString("template");
+    JsonArray tags = body.getJsonArray("tags", new JsonArray());
+    AuditEvent who = AuditEvent.by(ctx, CollectionEvents.CREATED, CollectionEvents.RESOURCE, null, null, null);
+    (template == null ? repository.create(caller.id(), name, body.getString("description"), tags, who, null)
+      : fromTemplate.create(caller.id(), name, body.getString("description"), tags, template, who))
       .compose(this::withDetails)
       .onSuccess(c -> {
         ctx.response().putHeader("Location", "/api/v1/collections/" + c.getString("collection_id"));

@@ -27,6 +27,8 @@ public final class EnvOverrides {
     m.put("TRIBUTARY_MAX_UPLOAD_BYTES", "http.max_upload_bytes");
     m.put("TRIBUTARY_MAX_EVENT_BYTES", "http.max_event_bytes");
     m.put("TRIBUTARY_HTTP_HELLO_PORT", "http.hello_port");
+    m.put("TRIBUTARY_HTTP_BENCH_WITHOUT_MODULE_GATE_PORT", "http.bench.without_module_gate_port");
+    m.put("TRIBUTARY_HTTP_BENCH_WITHOUT_REVOCATION_CHECK_PORT", "http.bench.without_revocation_check_port");
     m.put("TRIBUTARY_ADMIN_EMAIL", "admin.email");
     m.put("TRIBUTARY_ADMIN_PASSWORD", "admin.password");
     m.put("TRIBUTARY_JWT_ISSUER", "auth.issuer");
@@ -56,6 +58,7 @@ public final class EnvOverrides {
     m.put("TRIBUTARY_LAKE_RETRY_MS", "lake.retry_ms");
     m.put("TRIBUTARY_MAX_CONCURRENT_JOBS", "ingest.max_concurrent_jobs");
     m.put("TRIBUTARY_JOB_LEASE_SECONDS", "ingest.job_lease_seconds");
+    m.put("TRIBUTARY_RESTORE_COMMIT_DELAY_MS", "collection.restore_commit_delay_ms");
     m.put("TRIBUTARY_TRANSFORM_INSTANCES", "transform.instances");
     m.put("TRIBUTARY_TRANSFORM_WARMUP_ROWS", "transform.warmup_rows");
     m.put("TRIBUTARY_TRANSFORM_MEMORY_LIMIT", "transform.memory_limit");
@@ -82,6 +85,9 @@ public final class EnvOverrides {
     m.put("TRIBUTARY_LLM_BASE_URL", "llm.base_url");
     m.put("TRIBUTARY_LLM_MODEL", "llm.model");
     m.put("TRIBUTARY_LLM_API_KEY", "llm.api_key");
+    m.put("TRIBUTARY_SEARCH_EMBEDDINGS_URL", "search.embeddings.url");
+    m.put("TRIBUTARY_SEARCH_EMBEDDINGS_MODEL", "search.embeddings.model");
+    m.put("TRIBUTARY_SEARCH_EMBEDDINGS_API_KEY", "search.embeddings.api_key");
     m.put("TRIBUTARY_FLAGS_OVERRIDE", "flags.override");
     m.put("TRIBUTARY_FLAG_ROLLOUT", "flags.rollout");
     m.put("TRIBUTARY_SHUTDOWN_GRACE_SECONDS", "shutdown.grace_seconds");

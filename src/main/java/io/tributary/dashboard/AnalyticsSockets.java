@@ -106,7 +106,7 @@ public final class AnalyticsSockets {
     ctx.request().pause();
     Future<JsonObject> dashboard = token.indexOf('.') >= 0
       ? auth.authenticate(token).compose(caller -> repository.find(id, caller.id())).compose(DashboardRoutes::found)
-      : ShareRoutes.resolve(repository, token).compose(d -> id.toString().equals(d.getString("dashboard_id"))
+      : ShareRoutes.resolve(repository, lookups, token).compose(d -> id.toString().equals(d.getString("dashboard_id"))
         ? Future.succeededFuture(d) : Future.failedFuture(ApiException.notFound("Dashboard")));
     dashboard.compose(d -> ctx.request().toWebSocket().map(ws -> {
       serve(d, auth.track(token, ws)); // closed with 4401 when the token is revoked

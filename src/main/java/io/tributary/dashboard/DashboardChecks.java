@@ -26,6 +26,12 @@ public final class DashboardChecks {
 
     /** The id of the owner's stream of this name, or null. */
     Future<String> streamId(UUID ownerId, String name);
+
+    /**
+     * Succeeds when the dashboards module is on for this user, else fails with 404 FEATURE_DISABLED. Share links
+     * (no login) are decided for the dashboard's owner: a link shows what its owner may see.
+     */
+    Future<Void> dashboardsOn(UUID userId, String tier);
   }
 
   static final int MAX_NAME = 200;

@@ -2,6 +2,8 @@ package io.tributary.dashboard;
 
 import io.tributary.bus.ApiException;
 import io.tributary.dashboard.render.RowDownsampler;
+import io.tributary.http.Gzip;
+import io.tributary.query.QueryCache;
 import io.tributary.query.QueryService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -26,6 +28,9 @@ final class DashboardData {
   /** Pixel height a visualization row stands for (the web app's grid). */
   static final int ROW_PX = 80;
 
+  private static final String UNCACHED = "uncached:";
+  private static final int DERIVED_PREFIX = QueryCache.derivedKey(List.of()).lastIndexOf(':') + 1;
+
   private final Vertx vertx;
   private final QueryService queries;
   private final int maxRows;
@@ -36,32 +41,85 @@ final class DashboardData {
     this.maxRows = maxRows;
   }
 
+  /** A reply of {@code GET .../data}: {@code body} null when the client's copy is current ({@code etag} matched). */
+  record Reply(String etag, Buffer body, boolean gzip) {
+  }
+
   /**
    * The data of every visualization for a chart area {@code width} pixels wide (the dashboard's 12 columns), encoded:
    * a cached reply is sent as Redis holds it, never parsed.
    */
   Future<Buffer> of(JsonObject dashboard, int width) {
+    return parts(dashboard, width).compose(parts -> queries.derived(parts).compose(hit -> hit != null
+      ? Future.succeededFuture(hit) : load(dashboard, width, parts, false)));
+  }
+
+  /**
+   * {@link #of} for a client: nothing but the ETag when {@code ifNoneMatch} names the current data (the ETag is made
+   * of the dashboard's version, the width and every query's result key, so it changes exactly when the data may),
+   * else the body; a warm reply is kept gzip-compressed and sent so to clients that accept it (browsers do), which
+   * moves a tenth of the bytes and compresses nothing per request.
+   */
+  Future<Reply> reply(JsonObject dashboard, int width, boolean acceptsGzip, String ifNoneMatch) {
+    return parts(dashboard, width).compose(parts -> {
+      boolean cacheable = parts.stream().noneMatch(p -> p.startsWith(UNCACHED));
+      String etag = cacheable ? "\"" + QueryCache.derivedKey(parts).substring(DERIVED_PREFIX) + "\"" : null;
+      if (etag != null && etag.equals(ifNoneMatch)) {
+        return Future.succeededFuture(new Reply(etag, null, false));
+      }
+      List<String> gzipped = new ArrayList<>(parts);
+      gzipped.add("gzip");
+      return queries.derived(gzipped).compose(hit -> {
+        if (hit == null) {
+          return load(dashboard, width, parts, true).map(body -> new Reply(etag, body, false));
+        }
+        return acceptsGzip ? Future.succeededFuture(new Reply(etag, hit, true))
+          : vertx.executeBlocking(() -> new Reply(etag, Gzip.decode(hit), false), false);
+      });
+    });
+  }
+
+  /** The cache key parts of a dashboard's data at a width: its version and every query's result key. */
+  private Future<List<String>> parts(JsonObject dashboard, int width) {
     UUID owner = UUID.fromString(dashboard.getString("owner_id"));
     JsonArray vizzes = dashboard.getJsonArray("visualizations");
     List<Future<String>> keys = new ArrayList<>();
     vizzes.forEach(v -> keys.add(queries.cacheKey(owner, ((JsonObject) v).getString("query"), maxRows)
-      .otherwise(err -> "uncached:" + UUID.randomUUID())));
-    return Future.all(keys).compose(done -> {
+      .otherwise(err -> UNCACHED + UUID.randomUUID())));
+    return Future.all(keys).map(done -> {
       List<String> parts = new ArrayList<>(List.of("dashboard", dashboard.getString("dashboard_id"),
         String.valueOf(dashboard.getInteger("version")), Integer.toString(width)));
       keys.forEach(k -> parts.add(k.result()));
-      return queries.derived(parts).compose(hit -> hit != null ? Future.succeededFuture(hit)
-        : compute(dashboard, owner, width).compose(reply -> vertx.executeBlocking(() -> {
-          boolean whole = reply.getJsonArray("visualizations").stream()
-            .noneMatch(v -> ((JsonObject) v).containsKey("error"));
-          // the reply now, and (when every query answered) as later loads will see it from the cache
-          return new Buffer[] {reply.toBuffer(), whole ? cached(reply.copy()).toBuffer() : null};
-        }, false)).map(encoded -> {
-          if (encoded[1] != null) {
-            queries.derived(parts, encoded[1]);
-          }
-          return encoded[0];
-        }));
+      return parts;
+    });
+  }
+
+  /**
+   * Computes the data and answers it; when every query answered, also caches it as later loads will see it, under
+   * {@code parts} (plain) or, for {@code gzip}, under {@code parts + "gzip"} compressed.
+   */
+  private Future<Buffer> load(JsonObject dashboard, int width, List<String> parts, boolean gzip) {
+    UUID owner = UUID.fromString(dashboard.getString("owner_id"));
+    return compute(dashboard, owner, width).compose(reply -> vertx.executeBlocking(() -> {
+      boolean whole = reply.getJsonArray("visualizations").stream()
+        .noneMatch(v -> ((JsonObject) v).containsKey("error"));
+      Buffer later = null;
+      if (whole) {
+        later = cached(reply.copy()).toBuffer();
+        if (gzip) {
+          later = Gzip.encode(later);
+        }
+      }
+      return new Buffer[] {reply.toBuffer(), later};
+    }, false)).map(encoded -> {
+      if (encoded[1] != null) {
+        List<String> key = new ArrayList<>(parts);
+        if (gzip) {
+          key.add("gzip");
+        }
+        queries.derived(key, encoded[1]);
+      }
+      return encoded[0];
     });
   }
 

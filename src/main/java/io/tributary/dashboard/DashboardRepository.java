@@ -39,8 +39,8 @@ final class DashboardRepository {
     + "AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()) ORDER BY created_at";
   static final String REVOKE_SHARE = "UPDATE dashboard_shares SET revoked_at = now() WHERE id = $1 AND dashboard_id = $2 "
     + "AND revoked_at IS NULL";
-  static final String SHARED = "SELECT d.id, d.owner_id FROM dashboard_shares s JOIN dashboards d ON d.id = s.dashboard_id "
-    + "WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > now())";
+  static final String SHARED = "SELECT d.id, d.owner_id, u.tier AS owner_tier FROM dashboard_shares s "
+    + "JOIN dashboards d ON d.id = s.dashboard_id JOIN users u ON u.id = d.owner_id WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > now())";
 
   static final String INSERT_EXPORT = "INSERT INTO dashboard_exports (id, dashboard_id, owner_id, format, file_path, "
     + "size_bytes, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
@@ -133,8 +133,14 @@ final class DashboardRepository {
   /** {@code {dashboard_id, owner_id}} of a live share token's dashboard, or null. */
   Future<JsonObject> shared(byte[] tokenHash) {
     return pool.preparedQuery(SHARED).execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(tokenHash)))
-      .map(rows -> rows.size() == 0 ? null : new JsonObject().put("dashboard_id", rows.iterator().next().getUUID("id")
-        .toString()).put("owner_id", rows.iterator().next().getUUID("owner_id").toString()));
+      .map(rows -> {
+        if (rows.size() == 0) {
+          return null;
+        }
+        Row row = rows.iterator().next();
+        return new JsonObject().put("dashboard_id", row.getUUID("id").toString())
+          .put("owner_id", row.getUUID("owner_id").toString()).put("owner_tier", row.getString("owner_tier"));
+      });
   }
 
   Future<Void> export(UUID id, UUID dashboardId, UUID ownerId, String format, String file, long size, byte[] tokenHash,
@@ -156,7 +162,7 @@ final class DashboardRepository {
     return pool.query(EXPIRED_EXPORTS).execute().map(SqlResult::rowCount);
   }
 
-  private static JsonObject toJson(Row r) {
+  static JsonObject toJson(Row r) {
     return new JsonObject()
       .put("dashboard_id", r.getUUID("id").toString())
       .put("owner_id", r.getUUID("owner_id").toString())

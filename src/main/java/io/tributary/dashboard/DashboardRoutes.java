@@ -3,6 +3,7 @@ package io.tributary.dashboard;
 import io.tributary.bus.ApiException;
 import io.tributary.http.Caller;
 import io.tributary.http.ContractValidation;
+import io.tributary.http.Gzip;
 import io.tributary.http.Json;
 import io.tributary.http.Params;
 import io.vertx.core.Future;
@@ -110,7 +111,21 @@ public final class DashboardRoutes {
 
   private void data(RoutingContext ctx) {
     int width = Params.intQuery(ctx, "width", DEFAULT_WIDTH, 1, MAX_WIDTH);
-    readable(ctx).compose(d -> data.of(d, width)).onSuccess(reply -> Json.ok(ctx, reply)).onFailure(ctx::fail);
+    readable(ctx).compose(d -> data.reply(d, width, Gzip.accepted(ctx.request()), ctx.request().getHeader("If-None-Match")))
+      .onSuccess(reply -> {
+        var response = ctx.response().putHeader("Vary", "Accept-Encoding").putHeader("Cache-Control", "private, no-cache");
+        if (reply.etag() != null) {
+          response.putHeader("ETag", reply.etag());
+        }
+        if (reply.body() == null) {
+          response.setStatusCode(304).end();
+          return;
+        }
+        if (reply.gzip()) {
+          response.putHeader("Content-Encoding", "gzip");
+        }
+        Json.ok(ctx, reply.body());
+      }).onFailure(ctx::fail);
   }
 
   /** The caller's dashboard of the path, or 404. */

@@ -16,7 +16,8 @@ import java.util.UUID;
 /**
  * The dashboard feature on one HttpServerVerticle instance: its routes, share links, exports and
  * {@code /ws/analytics}. Configured by the {@code dashboard} section ({@code max_rows}, {@code export_ttl_seconds},
- * {@code export_timeout_ms}); what it needs of datasets and streams comes through {@link DashboardChecks.Lookups}.
+ * {@code export_timeout_ms}); what it needs of datasets, streams and flags comes through
+ * {@link DashboardChecks.Lookups}.
  */
 public final class Dashboards {
 
@@ -33,7 +34,7 @@ public final class Dashboards {
     DashboardRepository repository = new DashboardRepository(pool);
     DashboardData data = new DashboardData(vertx, queries, config.getInteger("max_rows", 100_000));
     this.routes = new DashboardRoutes(repository, new DashboardChecks(queries, lookups), data);
-    this.shares = new ShareRoutes(repository, data);
+    this.shares = new ShareRoutes(repository, data, lookups);
     this.exports = new ExportRoutes(vertx, repository, data, Lake.of(vertx, dataDir), config);
     this.sockets = new AnalyticsSockets(vertx, repository, data, lookups, auth, streams);
     vertx.setPeriodic(SWEEP_EVERY_MS, id -> exports.sweep());

@@ -20,7 +20,8 @@ import java.util.UUID;
 /**
  * Read-only share links of a dashboard: {@code POST/GET .../{id}/shares}, {@code DELETE .../shares/{share_id}}
  * (owner only), and {@code GET /api/v1/shared/{token}} (no login): that one dashboard and its data. A revoked,
- * expired or unknown token answers 404.
+ * expired or unknown token answers 404, and so does (FEATURE_DISABLED) a link whose owner has the dashboards module
+ * off.
  */
 final class ShareRoutes {
 
@@ -29,10 +30,12 @@ final class ShareRoutes {
 
   private final DashboardRepository repository;
   private final DashboardData data;
+  private final DashboardChecks.Lookups lookups;
 
-  ShareRoutes(DashboardRepository repository, DashboardData data) {
+  ShareRoutes(DashboardRepository repository, DashboardData data, DashboardChecks.Lookups lookups) {
     this.repository = repository;
     this.data = data;
+    this.lookups = lookups;
   }
 
   /** Routes that need no login (mounted before the token check). */
@@ -87,7 +90,7 @@ final class ShareRoutes {
 
   private void shared(RoutingContext ctx) {
     int width = Params.intQuery(ctx, "width", DashboardRoutes.DEFAULT_WIDTH, 1, DashboardRoutes.MAX_WIDTH);
-    resolve(repository, ctx.pathParam("token"))
+    resolve(repository, lookups, ctx.pathParam("token"))
       .compose(d -> data.of(d, width).map(reply -> Buffer.buffer("{\"dashboard\":")
         .appendBuffer(DashboardRoutes.visible(d).toBuffer()).appendString(",\"data\":").appendBuffer(reply)
         .appendString("}")))
@@ -98,14 +101,18 @@ final class ShareRoutes {
       .onFailure(ctx::fail);
   }
 
-  /** The dashboard a live share token opens, or 404. */
-  static Future<JsonObject> resolve(DashboardRepository repository, String token) {
+  /**
+   * The dashboard a live share token opens, or 404; 404 FEATURE_DISABLED while the dashboards module is off for the
+   * dashboard's owner (the viewer is anonymous, so the owner's flag evaluation decides).
+   */
+  static Future<JsonObject> resolve(DashboardRepository repository, DashboardChecks.Lookups lookups, String token) {
     if (!ShareTokens.wellFormed(token)) {
       return Future.failedFuture(ApiException.notFound("Shared dashboard"));
     }
     return repository.shared(ShareTokens.hash(token)).compose(found -> found == null
       ? Future.failedFuture(ApiException.notFound("Shared dashboard"))
-      : repository.findAny(UUID.fromString(found.getString("dashboard_id"))))
+      : lookups.dashboardsOn(UUID.fromString(found.getString("owner_id")), found.getString("owner_tier"))
+        .compose(on -> repository.findAny(UUID.fromString(found.getString("dashboard_id")))))
       .compose(d -> d == null ? Future.failedFuture(ApiException.notFound("Shared dashboard")) : Future.succeededFuture(d));
   }
 

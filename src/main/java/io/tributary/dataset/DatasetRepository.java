@@ -9,13 +9,14 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
+import java.util.List;
 import java.util.UUID;
 
 /** Read access to a user's datasets and profiles. Every query is scoped by owner. */
 public final class DatasetRepository {
 
   static final String COLUMNS = "id, name, status, source_type, kind, row_count, column_count, size_bytes, schema, "
-    + "file_path, version, created_at, updated_at";
+    + "file_path, version, description, created_at, updated_at";
   static final String PARTS = "SELECT file_path FROM stream_parts WHERE dataset_id = $1 ORDER BY created_at, id";
   static final String LIST = "SELECT " + COLUMNS + " FROM datasets WHERE owner_id = $1 AND status <> 'failed' "
     + "ORDER BY created_at DESC, id LIMIT $2 OFFSET $3";
@@ -104,6 +105,17 @@ public final class DatasetRepository {
     });
   }
 
+  /** Registers datasets whose empty files are written, in one transaction (all or none). */
+  public Future<Void> createEmpty(UUID ownerId, List<EmptyDatasets.Planned> planned, AuditEvent who) {
+    return pool.withTransaction(conn -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (EmptyDatasets.Planned d : planned) {
+        chain = chain.compose(v -> EmptyDatasets.register(conn, ownerId, d, who));
+      }
+      return chain;
+    });
+  }
+
   /**
    * Deletes the owner's dataset with its profile and job history, unless an upload of it is still in flight.
    * The files are the caller's to remove.
@@ -137,6 +149,7 @@ public final class DatasetRepository {
       .put("size_bytes", row.getLong("size_bytes"))
       .put("schema", row.getJsonArray("schema") == null ? new JsonArray() : row.getJsonArray("schema"))
       .put("version", row.getInteger("version"))
+      .put("description", row.getString("description"))
       .put("created_at", row.getOffsetDateTime("created_at").toInstant().toString())
       .put("updated_at", row.getOffsetDateTime("updated_at").toInstant().toString());
   }

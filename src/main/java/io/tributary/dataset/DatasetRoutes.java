@@ -32,6 +32,7 @@ public final class DatasetRoutes {
   private final Lake lake;
 
   private final Vertx vertx;
+  private final EmptyDatasets empty;
   private final long fileGraceMs;
   /** Encoded metadata and profile replies, until the owner's datasets change. */
   private final OwnerCache<Buffer> replies;
@@ -43,12 +44,14 @@ public final class DatasetRoutes {
     this.repository = repository;
     this.dataDir = dataDir;
     this.lake = Lake.of(vertx, dataDir);
+    this.empty = new EmptyDatasets(vertx, dataDir);
     this.fileGraceMs = fileGraceMs;
     this.replies = replies;
   }
 
   public void mount(Router router) {
     router.get("/api/v1/data/datasets").handler(this::list);
+    router.post("/api/v1/data/datasets").handler(Caller.requireRole(Caller.ANALYST, Caller.ADMIN)).handler(this::create);
     router.get("/api/v1/data/datasets/:dataset_id").handler(this::get);
     router.delete("/api/v1/data/datasets/:dataset_id").handler(Caller.requireRole(Caller.ANALYST, Caller.ADMIN))
       .handler(this::delete);
@@ -61,6 +64,23 @@ public final class DatasetRoutes {
     repository.list(Caller.of(ctx).id(), page.fetch(), page.offset())
       .onSuccess(rows -> Json.ok(ctx, page.reply(rows)))
       .onFailure(ctx::fail);
+  }
+
+  /** An empty dataset of a schema: ready at version 1 with no rows; uploads with {@code mode=append} fill it. */
+  private void create(RoutingContext ctx) {
+    JsonObject spec = EmptyDatasets.spec(Json.body(ctx), "");
+    UUID owner = Caller.of(ctx).id();
+    AuditEvent who = AuditEvent.by(ctx, "dataset.created", "dataset", null, null, null);
+    empty.write(owner, List.of(spec)).compose(planned -> repository.createEmpty(owner, planned, who)
+        .recover(err -> {
+          empty.discard(planned);
+          return Future.failedFuture(err);
+        })
+        .compose(v -> repository.find(planned.get(0).id(), owner)))
+      .onSuccess(dataset -> {
+        ctx.response().putHeader("Location", "/api/v1/data/datasets/" + dataset.getString("dataset_id"));
+        Json.created(ctx, visible(dataset));
+      }).onFailure(ctx::fail);
   }
 
   private void get(RoutingContext ctx) {

@@ -46,6 +46,20 @@ public final class DatasetStore {
     + "version = d.version + 1, updated_at = now() FROM (SELECT file_path FROM datasets WHERE id = $1 FOR UPDATE) old "
     + "WHERE d.id = $1 AND d.status = 'ready' AND d.kind = 'file' RETURNING old.file_path AS replaced";
 
+  /** A dataset created from a schema: ready at version 1 with a file of no rows. */
+  static final String INSERT_EMPTY = "INSERT INTO datasets (id, owner_id, name, status, source_type, kind, row_count, "
+    + "column_count, size_bytes, schema, file_path, description) VALUES ($1, $2, $3, 'ready', 'schema', 'file', 0, $4, $5, "
+    + "$6, $7, $8)";
+  /** A dataset of the caller (or of a collection they edit) to append to, by id or by the caller's name, locked. */
+  static final String LOCK_FOR_APPEND = "SELECT id, owner_id, name, status, kind, schema FROM datasets d "
+    + "WHERE d.status <> 'failed' AND CASE WHEN $1::uuid IS NULL THEN d.owner_id = $2 AND d.name = $3 ELSE d.id = $1 END "
+    + "AND (d.owner_id = $2 OR EXISTS (SELECT 1 FROM collection_items ci JOIN collection_shares cs "
+    + "ON cs.collection_id = ci.collection_id WHERE ci.item_type = 'dataset' AND ci.item_id = d.id AND cs.user_id = $2 "
+    + "AND cs.role = 'editor')) FOR UPDATE";
+  /** The version an append merges against, locked until its transaction ends. */
+  static final String LOCK_BY_ID = "SELECT id, owner_id, name, status, kind, schema, file_path, source_type, version "
+    + "FROM datasets WHERE id = $1 AND status <> 'failed' FOR UPDATE";
+
   /** The unique constraint a second dataset of the same owner and name violates. */
   public static final String UNIQUE_NAME = "datasets_owner_name_key";
 
@@ -65,6 +79,29 @@ public final class DatasetStore {
   /** The owner's live dataset of that name, locked for the transaction ({@code id}, {@code status}), or null. */
   public static Future<Row> lockLiveByName(SqlClient conn, UUID ownerId, String name) {
     return conn.preparedQuery(LOCK_LIVE_BY_NAME).execute(Tuple.of(ownerId, name))
+      .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
+  }
+
+  /** A new ready dataset of {@code schema} whose file ({@code emptyFile}, {@code sizeBytes}) has no rows, with its profile. */
+  public static Future<Void> insertEmpty(SqlClient conn, UUID id, UUID ownerId, String name, String description,
+                                         JsonArray schema, String emptyFile, long sizeBytes) {
+    return conn.preparedQuery(INSERT_EMPTY).execute(Tuple.from(new Object[] {id, ownerId, name, schema.size(), sizeBytes,
+        schema, emptyFile, description}))
+      .compose(r -> putProfile(conn, id, emptyProfile(schema)));
+  }
+
+  /**
+   * The dataset an append by {@code callerId} goes to, locked: {@code datasetId}, else the caller's dataset named
+   * {@code name}; the caller's own or one of a collection they are an editor of. Null when there is none.
+   */
+  public static Future<Row> lockForAppend(SqlClient conn, UUID datasetId, UUID callerId, String name) {
+    return conn.preparedQuery(LOCK_FOR_APPEND).execute(Tuple.of(datasetId, callerId, name))
+      .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
+  }
+
+  /** The live dataset, locked for the transaction, or null. */
+  public static Future<Row> lockById(SqlClient conn, UUID id) {
+    return conn.preparedQuery(LOCK_BY_ID).execute(Tuple.of(id))
       .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
   }
 
@@ -106,7 +143,7 @@ public final class DatasetStore {
   }
 
   /** The profile of a dataset with these columns and no rows. */
-  static JsonObject emptyProfile(JsonArray schema) {
+  public static JsonObject emptyProfile(JsonArray schema) {
     JsonArray columns = new JsonArray();
     schema.forEach(c -> {
       JsonObject col = (JsonObject) c;

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Timer;
 import io.tributary.metrics.Metrics;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -23,12 +24,14 @@ final class FanoutMetrics {
   private FanoutMetrics() {
   }
 
-  static void delivered(LiveRecord record) {
-    if (!record.streamRecord()) {
-      return;
+  /** The records of one frame, just written to a socket. */
+  static void delivered(List<LiveRecord> records) {
+    long now = System.currentTimeMillis();
+    for (LiveRecord r : records) {
+      if (r.streamRecord()) {
+        LATENCY.record(Math.max(0, now - r.timestampMs()), TimeUnit.MILLISECONDS);
+      }
     }
-    long ms = System.currentTimeMillis() - record.timestampMs();
-    LATENCY.record(Math.max(0, ms), TimeUnit.MILLISECONDS);
   }
 
   static void socketOpened() {

@@ -30,11 +30,11 @@ public final class LiveRecord {
   private final long arrivedNanos = System.nanoTime();
   private volatile Object parsed;
   private volatile Boolean valid;
-  private volatile byte[] frame;
+  private volatile TextFrame frame;
   private volatile Tagged tagged;
 
   /** The last tagged frame built (records of a stream are mostly tagged with one visualization). */
-  private record Tagged(String tag, byte[] frame) {
+  private record Tagged(String tag, TextFrame frame) {
   }
 
   private LiveRecord(String type, byte[] value, String key, long timestampMs) {
@@ -82,23 +82,24 @@ public final class LiveRecord {
     return p == BAD ? null : (JsonObject) p;
   }
 
-  /** The socket message of this record alone, UTF-8. */
-  public byte[] frame() {
-    byte[] f = frame;
+  /** The socket message of this record alone, as a frame. */
+  TextFrame frame() {
+    TextFrame f = frame;
     if (f == null) {
-      f = ("{\"type\":\"" + type + "\",\"data\":" + new String(value, StandardCharsets.UTF_8).strip()
-        + ",\"timestamp\":\"" + Instant.ofEpochMilli(timestampMs) + "\"}").getBytes(StandardCharsets.UTF_8);
+      f = TextFrame.of("{\"type\":\"" + type + "\",\"data\":" + new String(value, StandardCharsets.UTF_8).strip()
+        + ",\"timestamp\":\"" + Instant.ofEpochMilli(timestampMs) + "\"}");
       frame = f;
     }
     return f;
   }
 
-  /** The socket message of this record with {@code "viz_id": tag} first in its data, UTF-8. */
-  public byte[] frame(String tag) {
+  /** The socket message of this record with {@code "viz_id": tag} first in its data, as a frame. */
+  TextFrame frame(String tag) {
     Tagged t = tagged;
     if (t == null || !t.tag().equals(tag)) {
-      t = new Tagged(tag, ("{\"type\":\"" + type + "\",\"data\":" + new String(taggedValue(tag), StandardCharsets.UTF_8)
-        + ",\"timestamp\":\"" + Instant.ofEpochMilli(timestampMs) + "\"}").getBytes(StandardCharsets.UTF_8));
+      t = new Tagged(tag, TextFrame.of("{\"type\":\"" + type + "\",\"data\":"
+        + new String(taggedValue(tag), StandardCharsets.UTF_8) + ",\"timestamp\":\"" + Instant.ofEpochMilli(timestampMs)
+        + "\"}"));
       tagged = t;
     }
     return t.frame();

@@ -3,8 +3,6 @@ package io.tributary.fanout;
 import io.tributary.metrics.Metrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.WebSocketFrameType;
-import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.charset.StandardCharsets;
@@ -24,11 +22,11 @@ import java.util.List;
 final class SocketFeed {
 
   private static final long LAGGED_EVERY_NANOS = 1_000_000_000L;
-  private static final int MAX_SINGLE_FRAME = 65_536;
   private static final byte[] BATCH_HEAD = "{\"type\":\"updates\",\"data\":[".getBytes(StandardCharsets.UTF_8);
 
   private final Vertx vertx;
   private final ServerWebSocket socket;
+  private final SocketWire wire;
   private final FanoutSettings settings;
   private final String tag;
   private UpdateLog log;
@@ -43,6 +41,8 @@ final class SocketFeed {
   private long refilledAt;
   private long timer = -1;
   private boolean closed;
+  private boolean pumping;
+  private boolean again;
 
   /**
    * @param tag a visualization id put first in each record's data ({@code viz_id}), or null. The socket's owner
@@ -53,6 +53,7 @@ final class SocketFeed {
     this.socket = socket;
     this.settings = settings;
     this.tag = tag;
+    this.wire = new SocketWire(socket);
     socket.setWriteQueueMaxSize(settings.socketBufferBytes());
   }
 
@@ -85,8 +86,28 @@ final class SocketFeed {
     vertx.cancelTimer(timer);
   }
 
-  /** Writes what waits for this socket, as far as it takes it. Call after records are appended to the log. */
+  /**
+   * Writes what waits for this socket, as far as it takes it, and flushes once. Call after records are appended to
+   * the log (a call while one runs, from a drain handler, makes the running one go round again).
+   */
   void pump() {
+    if (pumping) {
+      again = true;
+      return;
+    }
+    pumping = true;
+    try {
+      do {
+        again = false;
+        fill();
+        wire.flush();
+      } while (again);
+    } finally {
+      pumping = false;
+    }
+  }
+
+  private void fill() {
     if (subscription == null || closed) {
       return;
     }
@@ -188,21 +209,15 @@ final class SocketFeed {
   }
 
   private void write(List<LiveRecord> records) {
-    byte[] frame;
+    TextFrame frame;
     if (records.size() == 1 && !subscription.batch()) {
       frame = tag == null ? records.get(0).frame() : records.get(0).frame(tag);
     } else {
       frame = subscription.unfiltered() ? frames.get(records, tag) : BatchFrames.encode(records, tag);
     }
-    if (frame.length <= MAX_SINGLE_FRAME) {
-      socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, frame, true));
-    } else {
-      socket.writeTextMessage(new String(frame, StandardCharsets.UTF_8)); // split into continuation frames
-    }
-    for (LiveRecord r : records) {
-      Metrics.socketMessageSent();
-      FanoutMetrics.delivered(r);
-    }
+    wire.write(frame);
+    Metrics.socketMessagesSent(records.size());
+    FanoutMetrics.delivered(records);
   }
 
   private void writeLagged(long now) {
@@ -247,11 +262,11 @@ final class SocketFeed {
     private LiveRecord first;
     private LiveRecord last;
     private int size;
-    private byte[] frame;
+    private TextFrame frame;
 
     private String tag;
 
-    byte[] get(List<LiveRecord> records, String tag) {
+    TextFrame get(List<LiveRecord> records, String tag) {
       LiveRecord a = records.get(0);
       LiveRecord b = records.get(records.size() - 1);
       if (frame == null || a != first || b != last || size != records.size() || !java.util.Objects.equals(tag, this.tag)) {
@@ -264,7 +279,7 @@ final class SocketFeed {
       return frame;
     }
 
-    static byte[] encode(List<LiveRecord> records, String tag) {
+    static TextFrame encode(List<LiveRecord> records, String tag) {
       byte[] tail = ("],\"timestamp\":\"" + Instant.now() + "\"}").getBytes(StandardCharsets.UTF_8);
       int length = BATCH_HEAD.length + tail.length + records.size();
       for (LiveRecord r : records) {
@@ -292,7 +307,7 @@ final class SocketFeed {
       }
       System.arraycopy(tail, 0, out, at, tail.length);
       at += tail.length;
-      return at == out.length ? out : java.util.Arrays.copyOf(out, at);
+      return TextFrame.of(out, at);
     }
   }
 }

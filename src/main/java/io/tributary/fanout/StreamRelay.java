@@ -99,7 +99,9 @@ final class StreamRelay {
     for (int i = 0; i < records.size(); i++) {
       KafkaConsumerRecord<String, byte[]> r = records.recordAt(i);
       if (streamsByTopic.containsKey(r.topic())) {
-        byTopic.computeIfAbsent(r.topic(), t -> new ArrayList<>()).add(LiveRecord.update(r.value(), r.key(), r.timestamp()));
+        LiveRecord update = LiveRecord.update(r.value(), r.key(), r.timestamp());
+        update.valid(); // checked here, once, off the event loops that write to sockets
+        byTopic.computeIfAbsent(r.topic(), t -> new ArrayList<>()).add(update);
       }
     }
     byTopic.forEach((topic, updates) -> {

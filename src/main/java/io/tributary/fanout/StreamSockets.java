@@ -7,9 +7,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The stream sockets of one HttpServerVerticle instance. Per stream with a subscribed socket here: one event-bus
@@ -31,11 +29,12 @@ public final class StreamSockets {
     final SocketFeed.BatchFrames frames = new SocketFeed.BatchFrames();
     /** Shared batched frames of tagged feeds (dashboards), by tag. */
     final Map<String, SocketFeed.BatchFrames> tagged = new HashMap<>();
-    final Set<SocketFeed> feeds = new LinkedHashSet<>();
+    final FeedPump feeds;
     MessageConsumer<LiveBatch> consumer;
 
-    Live(FanoutSettings settings) {
+    Live(Vertx vertx, FanoutSettings settings) {
       this.log = new UpdateLog(settings.backlogRecords(), settings.backlogBytes());
+      this.feeds = new FeedPump(vertx.getOrCreateContext());
     }
   }
 
@@ -96,7 +95,7 @@ public final class StreamSockets {
 
   private Live live(String streamId) {
     return streams.computeIfAbsent(streamId, id -> {
-      Live l = new Live(settings);
+      Live l = new Live(vertx, settings);
       l.consumer = vertx.eventBus().localConsumer(FanoutContract.streamAddress(id), msg -> arrived(l, msg.body()));
       return l;
     });
@@ -139,9 +138,7 @@ public final class StreamSockets {
     for (LiveRecord r : batch.records()) {
       live.log.append(r);
     }
-    for (SocketFeed feed : live.feeds) {
-      feed.pump();
-    }
+    live.feeds.schedule();
   }
 
   private void unsubscribe(String streamId, SocketFeed feed) {

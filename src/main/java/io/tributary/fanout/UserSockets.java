@@ -9,9 +9,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The {@code /ws/events} sockets of one HttpServerVerticle instance, by user: one event-bus consumer per user with a
@@ -27,11 +25,12 @@ public final class UserSockets {
   private static final class Live {
     final UpdateLog log;
     final SocketFeed.BatchFrames frames = new SocketFeed.BatchFrames();
-    final Set<SocketFeed> feeds = new LinkedHashSet<>();
+    final FeedPump feeds;
     MessageConsumer<JsonObject> consumer;
 
-    Live(FanoutSettings settings) {
+    Live(Vertx vertx, FanoutSettings settings) {
       this.log = new UpdateLog(settings.backlogRecords(), settings.backlogBytes());
+      this.feeds = new FeedPump(vertx.getOrCreateContext());
     }
   }
 
@@ -43,7 +42,7 @@ public final class UserSockets {
   /** Starts forwarding the user's job events to this socket until it closes. */
   public void add(String userId, ServerWebSocket socket) {
     Live live = users.computeIfAbsent(userId, id -> {
-      Live l = new Live(settings);
+      Live l = new Live(vertx, settings);
       l.consumer = vertx.eventBus().localConsumer(FanoutContract.userAddress(id), msg -> arrived(l, msg.body()));
       return l;
     });
@@ -58,9 +57,7 @@ public final class UserSockets {
   private static void arrived(Live live, JsonObject message) {
     live.log.append(LiveRecord.message(message.getString("type"), message.getJsonObject("data"),
       timestamp(message.getString("timestamp"))));
-    for (SocketFeed feed : live.feeds) {
-      feed.pump();
-    }
+    live.feeds.schedule();
   }
 
   private void remove(String userId, SocketFeed feed) {

@@ -2,6 +2,7 @@ package io.tributary.flag;
 
 import io.tributary.bus.ApiException;
 import io.tributary.bus.ErrorCode;
+import io.tributary.http.Caller;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -14,7 +15,7 @@ public record FlagInput(String key, String description, boolean enabled, double 
                         Set<String> allowUsers, Set<String> denyUsers, JsonObject variants) {
 
   static final Pattern KEY = Pattern.compile("^[a-z][a-z0-9_.-]{0,99}$");
-  static final Set<String> TIERS = Set.of("free", "premium");
+  static final Set<String> TIERS = Caller.TIERS;
   static final int MAX_USERS = 10_000;
 
   /** The fields of an existing flag. */

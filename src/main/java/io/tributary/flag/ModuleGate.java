@@ -4,6 +4,7 @@ import io.tributary.bus.ApiException;
 import io.tributary.bus.ErrorCode;
 import io.tributary.http.BearerAuth;
 import io.tributary.http.Caller;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -70,13 +71,26 @@ public final class ModuleGate implements Handler<RoutingContext> {
     return null;
   }
 
+  /**
+   * Succeeds when module {@code name} is on for the user, else fails with the same 404 FEATURE_DISABLED: for what a
+   * route does on someone else's behalf (a share link opened without login acts for the dashboard's owner).
+   */
+  public Future<Void> require(String name, String userId, String tier) {
+    String module = Flag.MODULE_PREFIX + name;
+    return store.isOn(module, userId, tier, true) ? Future.succeededFuture() : Future.failedFuture(disabled(module));
+  }
+
   private void decide(RoutingContext ctx, String module, Caller caller) {
     if (store.isOn(module, caller.id().toString(), caller.tier(), true)) {
       ctx.next();
     } else {
-      String name = module.substring(Flag.MODULE_PREFIX.length());
-      ctx.fail(new ApiException(ErrorCode.FEATURE_DISABLED, "The " + name + " module is switched off for you",
-        new JsonObject().put("module", name).put("flag", module)));
+      ctx.fail(disabled(module));
     }
+  }
+
+  private static ApiException disabled(String module) {
+    String name = module.substring(Flag.MODULE_PREFIX.length());
+    return new ApiException(ErrorCode.FEATURE_DISABLED, "The " + name + " module is switched off for you",
+      new JsonObject().put("module", name).put("flag", module));
   }
 }

@@ -16,6 +16,10 @@ public record Caller(UUID id, String email, String role, String tier) {
   public static final String ADMIN = "admin";
   public static final String ANALYST = "analyst";
   public static final String VIEWER = "viewer";
+  /** Every role a user can have. */
+  public static final Set<String> ROLES = Set.of(VIEWER, ANALYST, ADMIN);
+  /** Every tier a user can be on. */
+  public static final Set<String> TIERS = Set.of("free", "premium");
 
   private static final String KEY = "tributary.caller";
 

@@ -6,6 +6,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.Set;
+
 /** JSON request reading and response writing shared by every route. */
 public final class Json {
 
@@ -51,6 +53,19 @@ public final class Json {
         new JsonObject().put("field", field));
     }
     return s;
+  }
+
+  /** An optional string field that must be one of {@code allowed}; {@code fallback} when absent; 400 otherwise. */
+  public static String oneOf(JsonObject body, String field, Set<String> allowed, String fallback) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return fallback;
+    }
+    if (value instanceof String s && allowed.contains(s)) {
+      return s;
+    }
+    throw new ApiException(ErrorCode.VALIDATION_FAILED, field + " must be one of " + allowed.stream().sorted().toList(),
+      new JsonObject().put("field", field));
   }
 
   public static void ok(RoutingContext ctx, JsonObject body) {

@@ -24,7 +24,7 @@ public final class IngestRepository {
 
   static final String INSERT_JOB =
     "INSERT INTO jobs (id, owner_id, dataset_id, status, source_type, skip_bad_rows, staging_path, "
-      + "original_filename, upload_bytes, replaces) VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7, $8, $9)";
+      + "original_filename, upload_bytes, replaces, appends) VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7, $8, $9, $10)";
   static final String FIND_JOB =
     "SELECT * FROM jobs WHERE id = $1 AND owner_id = $2";
   static final String CLAIM_JOB =
@@ -88,7 +88,8 @@ public final class IngestRepository {
     return pool.withTransaction(conn -> target(conn, upload, who)
       .compose(stored -> conn.preparedQuery(INSERT_JOB).execute(Tuple.from(List.of(stored.jobId(), stored.ownerId(),
           stored.datasetId(), stored.sourceType(), stored.skipBadRows(), stored.stagingPath(),
-          stored.originalFilename() == null ? "" : stored.originalFilename(), stored.sizeBytes(), stored.replace())))
+          stored.originalFilename() == null ? "" : stored.originalFilename(), stored.sizeBytes(), stored.replace(),
+          stored.append())))
         .recover(err -> Future.failedFuture(isUniqueViolation(err, "jobs_one_active_per_dataset")
           ? new ApiException(ErrorCode.CONFLICT, "An upload of this dataset is still being processed; try again when it ends",
           new JsonObject().put("field", "name")) : err))
@@ -98,8 +99,11 @@ public final class IngestRepository {
         .map(stored)));
   }
 
-  /** The dataset an upload goes to: the existing one (replace) or a new pending one. */
+  /** The dataset an upload goes to: the existing one (replace, append) or a new pending one. */
   private Future<Upload> target(SqlConnection conn, Upload upload, AuditEvent who) {
+    if (upload.append()) {
+      return appendTarget(conn, upload);
+    }
     Future<Row> existing = upload.replace() ? DatasetStore.lockLiveByName(conn, upload.ownerId(), upload.name())
       : Future.succeededFuture(null);
     return existing.compose(row -> {
@@ -118,7 +122,28 @@ public final class IngestRepository {
           "The first upload of this dataset is still being processed; try again when it ends",
           new JsonObject().put("field", "name")));
       }
-      return Future.succeededFuture(upload.withDataset(row.getUUID("id")));
+      return Future.succeededFuture(upload.withDataset(row.getUUID("id"), upload.name()));
+    });
+  }
+
+  /** The ready file dataset an append goes to (the caller's, or of a collection they edit), or 404/409. */
+  private static Future<Upload> appendTarget(SqlConnection conn, Upload upload) {
+    return DatasetStore.lockForAppend(conn, upload.datasetId(), upload.ownerId(), upload.name()).compose(row -> {
+      String named = upload.datasetId() != null ? upload.datasetId().toString() : upload.name();
+      if (row == null) {
+        return Future.failedFuture(new ApiException(ErrorCode.NOT_FOUND, "Dataset " + named + " not found; "
+          + "mode=append adds rows to one of your datasets (or of a collection you edit)",
+          new JsonObject().put("field", upload.datasetId() != null ? "dataset_id" : "name").put("dataset", named)));
+      }
+      if ("stream".equals(row.getString("kind"))) {
+        return Future.failedFuture(new ApiException(ErrorCode.CONFLICT, "The dataset " + row.getString("name")
+          + " fills from its stream; uploads cannot append to it", new JsonObject().put("dataset", named)));
+      }
+      if (!"ready".equals(row.getString("status"))) {
+        return Future.failedFuture(new ApiException(ErrorCode.NOT_READY, "The dataset " + row.getString("name")
+          + " is still being processed; append when it is ready", new JsonObject().put("dataset", named)));
+      }
+      return Future.succeededFuture(upload.withDataset(row.getUUID("id"), row.getString("name")));
     });
   }
 
@@ -187,6 +212,41 @@ public final class IngestRepository {
             .compose(x -> OutboxStore.add(conn, jobId, JobContract.TYPE_COMPLETED, completeTopic, completion(job, done)))
             .map(x -> done.copy().put("replaced_file", replaced)));
       }));
+  }
+
+  /**
+   * One transaction for an append: the dataset is locked, {@code merge} writes its current rows and the job's into a
+   * new file and profiles it (it gets the locked row: {@code dataset_id, owner_id, name, schema, file_path}) and
+   * answers {@code {file, row_count, size_bytes, profile}}; that file becomes the new version, the job completes
+   * with the rows it added, the completion event goes to the outbox. Appends to one dataset thus wait for each other
+   * and none loses rows. Returns the job as {@link #complete} does; a deleted dataset fails the job.
+   */
+  public Future<JsonObject> completeAppend(JsonObject job, JsonObject result,
+                                           Function<JsonObject, Future<JsonObject>> merge) {
+    UUID jobId = UUID.fromString(job.getString("job_id"));
+    UUID datasetId = UUID.fromString(job.getString("dataset_id"));
+    return pool.withTransaction(conn -> DatasetStore.lockById(conn, datasetId).compose(row -> {
+      if (row == null) {
+        return Future.failedFuture(new ApiException(ErrorCode.NOT_FOUND,
+          "The dataset was deleted before the rows could be appended"));
+      }
+      JsonObject locked = new JsonObject().put("dataset_id", datasetId.toString())
+        .put("owner_id", row.getUUID("owner_id").toString()).put("name", row.getString("name"))
+        .put("schema", row.getJsonArray("schema")).put("file_path", row.getString("file_path"));
+      return merge.apply(locked).compose(merged -> conn.preparedQuery(COMPLETE_JOB)
+        .execute(Tuple.of(jobId, result.getLong("row_count"), result.getLong("rows_rejected")))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(null); // cancelled meanwhile: the lake sweeper removes the unused file
+          }
+          JsonObject done = Jobs.toJson(rows.iterator().next());
+          return DatasetStore.markReady(conn, datasetId, merged.getLong("row_count"), row.getJsonArray("schema"),
+              merged.getLong("size_bytes"), merged.getString("file"), row.getString("source_type"))
+            .compose(replaced -> DatasetStore.putProfile(conn, datasetId, merged.getJsonObject("profile"))
+              .compose(x -> OutboxStore.add(conn, jobId, JobContract.TYPE_COMPLETED, completeTopic, completion(job, done)))
+              .map(x -> done.copy().put("replaced_file", replaced)));
+        }));
+    }));
   }
 
   /**

@@ -2,19 +2,23 @@ package io.tributary.ingest;
 
 import io.tributary.bus.ApiException;
 import io.tributary.bus.ErrorCode;
+import io.tributary.dataset.ColumnTypes;
 import io.tributary.lake.Lake;
 import io.tributary.lake.LakePaths;
 import io.tributary.metrics.Metrics;
+import io.tributary.parquet.ParquetMerge;
 import io.tributary.profile.ProfileContract;
 import io.tributary.transform.TransformContract;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -86,11 +90,10 @@ final class JobRunner {
     Run run = new Run(job, relative, dataDir.resolve(relative), System.nanoTime(), null, null);
     Metrics.jobStarted();
     JobContract.progress(vertx.eventBus(), job, "processing", 0);
+    boolean appends = job.getBoolean("appends", false);
     staged(run)
       .compose(this::convert)
-      .compose(this::profile)
-      .compose(this::publish)
-      .compose(this::complete)
+      .compose(converted -> appends ? append(converted) : profile(converted).compose(this::publish).compose(this::complete))
       .onSuccess(state -> finished(run, state, true))
       .onFailure(err -> failed(run, err));
   }
@@ -159,9 +162,35 @@ final class JobRunner {
     return repository.complete(run.job(), run.converted(), run.profile(), run.relative());
   }
 
+  /**
+   * An append: the converted rows must fit the dataset's schema; they are merged with the version locked by
+   * {@link IngestRepository#completeAppend} into a new file, which is profiled and published before it is registered.
+   */
+  private Future<JsonObject> append(Run run) {
+    JobContract.progress(vertx.eventBus(), run.job(), "processing", TransformContract.PROGRESS_SHARE);
+    return repository.completeAppend(run.job(), run.converted(), locked -> {
+      JsonArray schema = locked.getJsonArray("schema");
+      ColumnTypes.requireMatch(schema, run.converted().getJsonArray("columns"),
+        run.converted().getJsonArray("distinct_counts"));
+      String relative = LakePaths.datasetFile(locked.getString("owner_id"), locked.getString("dataset_id"),
+        "append-" + run.job().getString("job_id"));
+      Path merged = dataDir.resolve(relative);
+      String base = locked.getString("file_path");
+      return lake.ensure(vertx, List.of(base))
+        .compose(v -> vertx.executeBlocking(() -> new JsonObject().put("file", relative)
+          .put("row_count", ParquetMerge.append(dataDir.resolve(base), run.output(), schema, merged))
+          .put("size_bytes", java.nio.file.Files.size(merged)), false))
+        .compose(written -> ProfileContract.compute(vertx, ProfileContract.request(merged.toString(), schema,
+            new JsonArray()), jobTimeoutMs)
+          .compose(profile -> lake.publishAsync(vertx, relative).map(v -> written.put("profile", profile))))
+        .onFailure(e -> vertx.fileSystem().delete(merged.toString()).onFailure(x -> { }));
+    });
+  }
+
   private void failed(Run run, Throwable err) {
     JsonObject job = run.job();
-    ApiException failure = err instanceof ReplyException reply ? ApiException.fromReply(reply) : null;
+    ApiException failure = err instanceof ReplyException reply ? ApiException.fromReply(reply)
+      : err instanceof ApiException api && api.code().status() < 500 ? api : null;
     boolean userError = failure != null && failure.code().status() < 500;
     boolean interrupted = stopping.getAsBoolean() || failure != null && failure.code() == ErrorCode.SERVICE_UNAVAILABLE;
     if (interrupted || !userError && !(err instanceof ReplyException)) {
@@ -208,6 +237,10 @@ final class JobRunner {
           lake.deleteRemoteLater(vertx, replaced);
         });
       }
+    }
+    if (job.getBoolean("appends", false) && run.output() != null) {
+      // an append's own rows live on in the merged version
+      vertx.fileSystem().delete(run.output().toString()).onFailure(e -> { });
     }
     if (job.getString("staging_path") != null) {
       vertx.fileSystem().delete(job.getString("staging_path")).onFailure(e -> { });

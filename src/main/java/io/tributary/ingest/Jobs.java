@@ -33,6 +33,7 @@ final class Jobs {
       .put("skip_bad_rows", row.getBoolean("skip_bad_rows"))
       .put("staging_path", row.getString("staging_path"))
       .put("replaces", row.getBoolean("replaces"))
+      .put("appends", row.getBoolean("appends"))
       .put("attempts", row.getInteger("attempts"))
       .put("params", row.getJsonObject("params"));
   }

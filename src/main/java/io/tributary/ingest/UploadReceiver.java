@@ -11,25 +11,32 @@ import io.vertx.core.http.HttpServerFileUpload;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
- * Streams the {@code file} part of a multipart upload straight to a staging file, with backpressure and a
- * size bound, and collects the form fields. Never holds the file in memory.
+ * Streams the file part of a multipart upload ({@code file}, or the names given) straight to a staging file, with
+ * backpressure and a size bound, and collects the form fields. Never holds the file in memory.
  */
-final class UploadReceiver {
+public final class UploadReceiver {
 
   /** What arrived: the staged file (if any), its client-side name and size. Form fields are on the request. */
-  record Received(boolean hasFile, String filename, long bytes) {
+  public record Received(boolean hasFile, String filename, long bytes) {
   }
 
   private final Vertx vertx;
   private final long maxBytes;
+  private final java.util.Set<String> parts;
 
   UploadReceiver(Vertx vertx, long maxBytes) {
+    this(vertx, maxBytes, java.util.Set.of("file"));
+  }
+
+  /** A receiver that keeps the first part named one of {@code parts}. */
+  public UploadReceiver(Vertx vertx, long maxBytes, java.util.Set<String> parts) {
     this.vertx = vertx;
     this.maxBytes = maxBytes;
+    this.parts = parts;
   }
 
   /** Receives the request body (the request must be paused and not yet read). */
-  Future<Received> receive(HttpServerRequest request, String stagingFile) {
+  public Future<Received> receive(HttpServerRequest request, String stagingFile) {
     Promise<Received> done = Promise.promise();
     long[] bytes = {0};
     String[] filename = {null};
@@ -37,7 +44,7 @@ final class UploadReceiver {
     boolean[] sawFile = {false};
     request.setExpectMultipart(true);
     request.uploadHandler(upload -> {
-      if (sawFile[0] || !"file".equals(upload.name())) {
+      if (sawFile[0] || !parts.contains(upload.name())) {
         upload.handler(buf -> { }); // drain other parts; only one "file" part is kept
         return;
       }
@@ -101,7 +108,7 @@ final class UploadReceiver {
     upload.resume();
   }
 
-  static ApiException tooLarge(long maxBytes) {
+  public static ApiException tooLarge(long maxBytes) {
     return new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "The upload exceeds the maximum of " + maxBytes + " bytes",
       new io.vertx.core.json.JsonObject().put("max_bytes", maxBytes));
   }

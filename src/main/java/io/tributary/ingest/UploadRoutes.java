@@ -80,7 +80,8 @@ public final class UploadRoutes {
           .put("dataset_id", upload.datasetId().toString())
           .put("name", upload.name())
           .put("source_type", upload.sourceType())
-          .put("replace", upload.replace())
+          .put("replace", upload.replace() && !upload.append())
+          .put("mode", upload.append() ? "append" : upload.replace() ? "replace" : "new")
           .put("status", "queued"));
       })
       .onFailure(err -> vertx.fileSystem().delete(staging).onComplete(x -> ctx.fail(err)));
@@ -105,12 +106,26 @@ public final class UploadRoutes {
       return Future.failedFuture(new ApiException(ErrorCode.VALIDATION_FAILED, "replace must be true or false",
         new JsonObject().put("field", "replace")));
     }
+    String mode = option(request, "mode");
+    if (mode != null && !mode.equals("new") && !mode.equals("replace") && !mode.equals("append")) {
+      return Future.failedFuture(new ApiException(ErrorCode.VALIDATION_FAILED, "mode must be new, replace or append",
+        new JsonObject().put("field", "mode")));
+    }
+    boolean append = "append".equals(mode);
+    String appendTo = option(request, "dataset_id");
+    if (append && appendTo == null && option(request, "name") == null) {
+      return Future.failedFuture(new ApiException(ErrorCode.VALIDATION_FAILED, "mode=append needs the dataset to "
+        + "append to: its name or its dataset_id", new JsonObject().put("field", "name")));
+    }
     return head(staging).compose(head -> {
       String type = UploadValidator.sourceType(request.getFormAttribute("source_type"), received.filename(), head);
       UploadValidator.checkContent(type, head);
-      String name = UploadValidator.datasetName(request.getFormAttribute("name"), received.filename());
-      Upload upload = new Upload(jobId, UUID.randomUUID(), caller.id(), name, type, "skip".equals(onError),
-        staging, received.filename(), received.bytes(), "true".equals(replace));
+      String name = appendTo != null ? null : UploadValidator.datasetName(option(request, "name"), received.filename());
+      // an append names its dataset by id, or by name (its id is then found when the job is stored)
+      UUID datasetId = appendTo != null ? Params.uuid(appendTo, "Dataset") : append ? null : UUID.randomUUID();
+      Upload upload = new Upload(jobId, datasetId,
+        caller.id(), name, type, "skip".equals(onError), staging, received.filename(), received.bytes(),
+        "true".equals(replace) || "replace".equals(mode), append);
       // on an S3 lake the staged file is published first, so whichever node claims the job can fetch it
       return lake.publishAsync(vertx, "staging/" + jobId)
         .recover(err -> Future.failedFuture(err instanceof LakeUnavailableException
@@ -118,6 +133,15 @@ public final class UploadRoutes {
           : err))
         .compose(v -> repository.createJob(upload, who));
     });
+  }
+
+  /** An upload option: the form field, else the query parameter of that name; null when neither is given. */
+  private static String option(HttpServerRequest request, String name) {
+    String value = request.getFormAttribute(name);
+    if (value == null || value.isEmpty()) {
+      value = request.getParam(name);
+    }
+    return value == null || value.isEmpty() ? null : value;
   }
 
   private Future<Buffer> head(String file) {

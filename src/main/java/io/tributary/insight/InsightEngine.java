@@ -93,6 +93,7 @@ final class InsightEngine {
     }
     trends.addAll(Trends.correlations(a));
     trends.addAll(Trends.categories(a));
+    trends.addAll(DistributionShifts.find(a));
     trends.addAll(Trends.skew(a));
     trends.addAll(Trends.concentration(a));
     steps.done("static_trends");
@@ -120,19 +121,22 @@ final class InsightEngine {
       .put("recommendations", Recommendations.of(a, profile, kept));
   }
 
-  /** Significance of every tested trend at {@link #ALPHA} over the number of tests; untested ones are null. */
+  /**
+   * Significance of every tested trend at {@link #ALPHA} over the number of tests; untested ones are null, and one
+   * marked {@code negligible} (an effect too small to matter) is never significant.
+   */
   static void judge(List<JsonObject> trends) {
     long tests = trends.stream().filter(t -> t.getDouble("p_value") != null).count();
     double level = ALPHA / Math.max(1, tests);
     for (JsonObject t : trends) {
       Double p = t.getDouble("p_value");
-      t.put("significant", p == null ? null : p < level);
+      t.put("significant", p == null ? null : p < level && !t.getBoolean("negligible", false));
     }
   }
 
   private static int order(String type) {
-    return List.of("level_shift", "linear_trend", "seasonality", "correlation", "dominant_category", "skew",
-      "concentration").indexOf(type);
+    return List.of("level_shift", "linear_trend", "seasonality", "correlation", "distribution_shift",
+      "dominant_category", "skew", "concentration").indexOf(type);
   }
 
   /** One anomaly per column and row (the most severe), most severe first, at most {@code max_anomalies}. */

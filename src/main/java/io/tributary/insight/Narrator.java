@@ -160,6 +160,11 @@ final class Narrator {
         t.getInteger("categories"), t.getValue("p_value"), sig);
       case "skew" -> String.format(Locale.ROOT, "%s is %s-skewed (skewness %s, p = %s, n = %d; %s).", c,
         t.getString("direction"), t.getValue("skewness"), t.getValue("p_value"), t.getLong("n"), sig);
+      case "distribution_shift" -> String.format(Locale.ROOT, "%s differs across %s: '%s' is %s by %s pooled SD "
+          + "(Kruskal-Wallis H = %s, df = %d, p = %s, epsilon² = %s, n = %d; %s).", c, t.getString("by"),
+        t.getString("category"), t.getString("direction"), fmt(Math.abs(t.getDouble("shift_sd"))),
+        t.getValue("statistic"), t.getInteger("df"), t.getValue("p_value"), t.getValue("effect_size"), t.getLong("n"),
+        sig);
       case "concentration" -> String.format(Locale.ROOT, "The top %s of rows hold %s of the total of %s (n = %d).",
         pct(t.getDouble("top_rows_share")), pct(t.getDouble("share_of_total")), c, t.getLong("n"));
       default -> t.getString("type") + " of " + c;

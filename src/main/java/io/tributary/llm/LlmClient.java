@@ -6,8 +6,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 
 /**
  * A client of an OpenAI-compatible chat-completions endpoint ({@code POST <base_url>/chat/completions}),
@@ -15,24 +13,15 @@ import io.vertx.ext.web.client.WebClientOptions;
  */
 public final class LlmClient {
 
-  private final WebClient client;
-  private final String baseUrl;
-  private final String model;
-  private final String apiKey;
-  private final long timeoutMs;
+  private final OpenAiEndpoint endpoint;
 
   public LlmClient(Vertx vertx, JsonObject config) {
-    String url = config.getString("base_url");
-    this.baseUrl = url == null || url.isBlank() ? null : url.replaceAll("/+$", "");
-    this.model = config.getString("model", "gpt-4o-mini");
-    this.apiKey = config.getString("api_key");
-    this.timeoutMs = config.getLong("timeout_ms", 30_000L);
-    this.client = baseUrl == null ? null : WebClient.create(vertx, new WebClientOptions().setUserAgent("tributary"));
+    this.endpoint = new OpenAiEndpoint(vertx, config, "llm.base_url", config.getString("base_url"), "gpt-4o-mini");
   }
 
   /** Whether an endpoint is configured. */
   public boolean configured() {
-    return baseUrl != null;
+    return endpoint.configured();
   }
 
   /** The assistant's answer to a system prompt and a user message. */
@@ -41,23 +30,15 @@ public final class LlmClient {
       return Future.failedFuture(new ApiException(ErrorCode.LLM_UNAVAILABLE,
         "No language model is configured (set TRIBUTARY_LLM_BASE_URL)"));
     }
-    JsonObject body = new JsonObject().put("model", model).put("temperature", 0)
+    JsonObject body = new JsonObject().put("model", endpoint.model()).put("temperature", 0)
       .put("messages", new JsonArray()
         .add(new JsonObject().put("role", "system").put("content", system))
         .add(new JsonObject().put("role", "user").put("content", user)));
-    var request = client.postAbs(baseUrl + "/chat/completions").timeout(timeoutMs);
-    if (apiKey != null && !apiKey.isBlank()) {
-      request.bearerTokenAuthentication(apiKey);
-    }
-    return request.sendJsonObject(body)
-      .recover(err -> Future.failedFuture(unavailable("did not answer (" + err.getMessage() + ")")))
-      .compose(response -> {
-        if (response.statusCode() != 200) {
-          return Future.failedFuture(unavailable("answered HTTP " + response.statusCode()));
-        }
+    return endpoint.post("/chat/completions", body)
+      .recover(err -> Future.failedFuture(unavailable(err.getMessage())))
+      .compose(answer -> {
         try {
-          String content = response.bodyAsJsonObject().getJsonArray("choices").getJsonObject(0)
-            .getJsonObject("message").getString("content");
+          String content = answer.getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content");
           return content == null ? Future.failedFuture(unavailable("sent no content")) : Future.succeededFuture(content);
         } catch (RuntimeException e) {
           return Future.failedFuture(unavailable("sent an answer that is not a chat completion"));

@@ -77,6 +77,11 @@ public final class Metrics {
     Holder.SENT.increment();
   }
 
+  /** {@code n} records written to a socket (one frame, or several in a batched one). */
+  public static void socketMessagesSent(int n) {
+    Holder.SENT.increment(n);
+  }
+
   public static void socketMessageDropped() {
     Holder.DROPPED.increment();
   }

@@ -71,7 +71,10 @@ final class BoostedModel implements Scorer {
     return m;
   }
 
-  /** Trains one candidate; {@code train} and {@code holdout} are the parts as matrices (the caller disposes them). */
+  /**
+   * Trains one candidate; {@code train} and {@code holdout} are the parts as matrices (the caller disposes them).
+   * Without a holdout (a refit on all training rows) it runs exactly {@code maxRounds} rounds.
+   */
   static BoostedModel train(FeatureSchema schema, DMatrix train, DMatrix holdout, int depth, double eta, int maxRounds,
                             int threads, long seed, Stop stop) throws XGBoostError {
     Map<String, Object> p = libraryParams(schema, depth, eta, threads, seed);
@@ -83,9 +86,13 @@ final class BoostedModel implements Scorer {
     int bestRound = 0;
     int round = 0;
     try {
-      for (; round < maxRounds && round - bestRound <= PATIENCE; round++) {
+      for (; round < maxRounds && (holdout == null || round - bestRound <= PATIENCE); round++) {
         stop.check();
         booster.update(train, round);
+        if (holdout == null) {
+          bestRound = round;
+          continue;
+        }
         String eval = booster.evalSet(evals, names, round);
         double score = Double.parseDouble(eval.substring(eval.lastIndexOf(':') + 1).trim());
         if (score < best) {

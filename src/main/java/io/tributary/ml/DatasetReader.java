@@ -29,7 +29,8 @@ final class DatasetReader {
     this.memoryLimit = memoryLimit;
   }
 
-  private Connection connect() throws SQLException {
+  /** A connection to the reader's in-memory DuckDB instance (tables made on it are seen by its other connections). */
+  Connection connect() throws SQLException {
     synchronized (this) {
       if (root == null || root.isClosed()) {
         Properties p = new Properties();
@@ -46,8 +47,7 @@ final class DatasetReader {
 
   TrainingData read(List<String> files, TrainSpec spec, Stop stop) {
     try (Connection c = connect(); Statement s = c.createStatement()) {
-      String from = "read_parquet([" + String.join(", ", files.stream().map(DatasetReader::literal).toList())
-        + "], union_by_name = true)";
+      String from = from(files);
       Map<String, String> types = describe(s, from);
       String targetType = targetType(spec, types);
       List<Source> sources = sources(spec, types);
@@ -73,7 +73,14 @@ final class DatasetReader {
     }
   }
 
-  private static Map<String, String> describe(Statement s, String from) throws SQLException {
+  /** The SQL that reads every file of a dataset. */
+  static String from(List<String> files) {
+    return "read_parquet([" + String.join(", ", files.stream().map(DatasetReader::literal).toList())
+      + "], union_by_name = true)";
+  }
+
+  /** Column name → DuckDB type (upper case) of a relation. */
+  static Map<String, String> describe(Statement s, String from) throws SQLException {
     Map<String, String> types = new LinkedHashMap<>();
     try (ResultSet rs = s.executeQuery("DESCRIBE SELECT * FROM " + from)) {
       while (rs.next()) {
@@ -132,20 +139,27 @@ final class DatasetReader {
         }
         continue;
       }
-      String q = quote(name);
-      String[] selects = switch (kind) {
-        case NUMERIC, BOOLEAN -> new String[] {"CAST(" + q + " AS DOUBLE)"};
-        case CATEGORICAL -> new String[] {"CAST(" + q + " AS VARCHAR)"};
-        case DATE -> new String[] {"year(" + q + ")", "month(" + q + ")", "day(" + q + ")", "dayofweek(" + q + ")"};
-        case TIMESTAMP -> new String[] {"year(" + q + ")", "month(" + q + ")", "day(" + q + ")",
-          "dayofweek(" + q + ")", "hour(" + q + ")"};
-      };
-      out.add(new Source(kind, name, selects));
+      out.add(new Source(kind, name, selects(kind, name)));
     }
     if (out.isEmpty()) {
       throw new TrainingFailed("the dataset has no column a model can use as a feature besides the target");
     }
     return out;
+  }
+
+  /**
+   * The SQL expressions that read a feature column as {@link TrainingData#of} encodes it: a number (doubles), a
+   * string (categories), or the parts of a date or timestamp. Training and batch scoring both read through these.
+   */
+  static String[] selects(Feature.Kind kind, String name) {
+    String q = quote(name);
+    return switch (kind) {
+      case NUMERIC, BOOLEAN -> new String[] {"CAST(" + q + " AS DOUBLE)"};
+      case CATEGORICAL -> new String[] {"CAST(" + q + " AS VARCHAR)"};
+      case DATE -> new String[] {"year(" + q + ")", "month(" + q + ")", "day(" + q + ")", "dayofweek(" + q + ")"};
+      case TIMESTAMP -> new String[] {"year(" + q + ")", "month(" + q + ")", "day(" + q + ")",
+        "dayofweek(" + q + ")", "hour(" + q + ")"};
+    };
   }
 
   /** The encoding of a DuckDB column type, or null when a model cannot use it (lists, structs, blobs, times). */
@@ -252,7 +266,7 @@ final class DatasetReader {
     return "\"" + identifier.replace("\"", "\"\"") + "\"";
   }
 
-  private static String literal(String value) {
+  static String literal(String value) {
     return "'" + value.replace("'", "''") + "'";
   }
 }

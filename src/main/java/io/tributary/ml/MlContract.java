@@ -9,7 +9,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Event-bus contract of machine learning. Training is a job of kind {@link #JOB_TYPE}: {@link TrainVerticle} answers
+ * Event-bus contract of machine learning. Training is a job of kind {@link #JOB_TYPE} and batch scoring one of kind
+ * {@link #SCORE_JOB_TYPE}: {@link TrainVerticle} answers
  * {@code jobs.run.ml_train} (request: the job, whose {@code params} hold {@code run_id} and the run's settings;
  * reply {@code {run_id, model_id, model_version, row_count}}; a run that cannot produce a model fails with
  * {@code VALIDATION_FAILED} and its reason). Predictions go to {@link PredictVerticle}.
@@ -20,7 +21,16 @@ public final class MlContract {
   public static final String JOB_TYPE = "ml_train";
 
   /**
-   * Request/reply: score rows with a stored model. Request {@code {file, kind, schema, rows:[{feature: value}]}};
+   * The job type of batch scoring: its dataset is the new (scored) dataset; {@code params} hold
+   * {@code input_dataset_id, model_id, model_version, model_path, model_kind, feature_schema}. Reply
+   * {@code {dataset_id, row_count, model_id, model_version, input_dataset_id}}; a column that does not fit the model
+   * fails with {@code VALIDATION_FAILED} naming it.
+   */
+  public static final String SCORE_JOB_TYPE = "ml_score";
+
+  /**
+   * Request/reply: score rows with a stored model. Request {@code {path, kind, schema, rows:[{feature: value}]}}
+   * ({@code path}: the model file's lake path);
    * reply {@code {predictions:[{prediction, confidence?, probabilities?}]}}. A missing or mistyped feature fails
    * with {@code VALIDATION_FAILED} naming it.
    */
@@ -34,8 +44,13 @@ public final class MlContract {
     return JobContract.runAddress(JOB_TYPE);
   }
 
-  static JsonObject predictRequest(String file, String kind, JsonObject schema, JsonArray rows) {
-    return new JsonObject().put("file", file).put("kind", kind).put("schema", schema).put("rows", rows);
+  /** The address batch scoring jobs are asked to run at. */
+  public static String scoreAddress() {
+    return JobContract.runAddress(SCORE_JOB_TYPE);
+  }
+
+  static JsonObject predictRequest(String path, String kind, JsonObject schema, JsonArray rows) {
+    return new JsonObject().put("path", path).put("kind", kind).put("schema", schema).put("rows", rows);
   }
 
   /** Sends {@link #PREDICT}, waiting at most {@code timeoutMs}; answers the predictions. */

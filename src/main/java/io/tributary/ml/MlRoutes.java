@@ -3,12 +3,14 @@ package io.tributary.ml;
 import io.tributary.audit.AuditEvent;
 import io.tributary.bus.ApiException;
 import io.tributary.bus.ErrorCode;
+import io.tributary.db.OwnerCache;
 import io.tributary.http.Caller;
 import io.tributary.http.ContractValidation;
 import io.tributary.http.Json;
 import io.tributary.http.Params;
 import io.tributary.ingest.JobContract;
 import io.tributary.ingest.JobQueue;
+import io.tributary.lake.Lake;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -22,7 +24,8 @@ import java.util.UUID;
 
 /**
  * {@code /api/v1/ml}: train a model on a dataset (a job), read and cancel runs, read registered models, and predict.
- * Another user's runs and models answer 404.
+ * Another user's runs and models answer 404. Predict reads a model version's metadata from an owner cache that any
+ * change to the owner's models drops (migration V19), so it asks PostgreSQL nothing on a hit.
  */
 public final class MlRoutes {
 
@@ -32,15 +35,26 @@ public final class MlRoutes {
   private final JobQueue jobs;
   private final Path dataDir;
   private final JsonObject settings;
+  private final ScoreRoutes scoring;
+  private final OwnerCache<JsonObject> versions;
+  private final long fileGraceMs;
 
-  /** @param ml the {@code ml} config section; @param kafkaTopics the {@code kafka.topics} section */
-  public MlRoutes(Vertx vertx, Pool pool, Path dataDir, JsonObject ml, JsonObject kafkaTopics) {
+  /**
+   * @param ml the {@code ml} config section; @param kafkaTopics the {@code kafka.topics} section
+   * @param versions a cache of what predict reads of a model version, dropped per owner on any registry change
+   * @param fileGraceMs how long a deleted model's files stay for readers that already found them
+   */
+  public MlRoutes(Vertx vertx, Pool pool, Path dataDir, JsonObject ml, JsonObject kafkaTopics,
+                  OwnerCache<JsonObject> versions, long fileGraceMs) {
     this.vertx = vertx;
     this.runs = new RunRepository(pool, dataDir);
     this.registry = new ModelRegistry(pool);
     this.jobs = new JobQueue(pool, kafkaTopics);
     this.dataDir = dataDir;
     this.settings = ml;
+    this.scoring = new ScoreRoutes(vertx, runs, registry, jobs, ml);
+    this.versions = versions;
+    this.fileGraceMs = fileGraceMs;
   }
 
   public void mount(Router router, ContractValidation contract) {
@@ -52,9 +66,12 @@ public final class MlRoutes {
       .handler(this::cancel);
     router.get("/api/v1/ml/models").handler(this::listModels);
     router.get("/api/v1/ml/models/:model_id").handler(this::getModel);
+    router.delete("/api/v1/ml/models/:model_id").handler(Caller.requireRole(Caller.ANALYST, Caller.ADMIN))
+      .handler(this::deleteModel);
     router.put("/api/v1/ml/models/:model_id/aliases/:alias").handler(Caller.requireRole(Caller.ANALYST, Caller.ADMIN))
       .handler(contract.jsonBody("setModelAlias")).handler(this::setAlias);
     router.post("/api/v1/ml/predict").handler(contract.jsonBody("predict")).handler(this::predict);
+    scoring.mount(router, contract);
   }
 
   private void train(RoutingContext ctx) {
@@ -152,6 +169,26 @@ public final class MlRoutes {
       .onSuccess(m -> Json.ok(ctx, m)).onFailure(ctx::fail);
   }
 
+  /**
+   * Deletes the model, its versions and aliases (its runs stay, without a model); its files go after
+   * {@code node.file_grace_ms}, so a prediction or scoring job that already read the version can finish.
+   */
+  private void deleteModel(RoutingContext ctx) {
+    UUID owner = Caller.of(ctx).id();
+    UUID modelId = Params.pathId(ctx, "model_id", "Model");
+    registry.delete(modelId, owner, AuditEvent.by(ctx, "ml.model.deleted", "ml_model", modelId, null, null))
+      .compose(files -> files == null ? Future.failedFuture(ApiException.notFound("Model")) : Future.succeededFuture(files))
+      .onSuccess(files -> {
+        Lake lake = Lake.of(vertx, dataDir);
+        vertx.setTimer(Math.max(1, fileGraceMs), t -> files.forEach(f -> {
+          vertx.fileSystem().delete(dataDir.resolve(f).toString()).onFailure(e -> { });
+          lake.deleteRemoteLater(vertx, f);
+        }));
+        ctx.response().setStatusCode(204).end();
+      })
+      .onFailure(ctx::fail);
+  }
+
   private void setAlias(RoutingContext ctx) {
     UUID owner = Caller.of(ctx).id();
     UUID modelId = Params.pathId(ctx, "model_id", "Model");
@@ -178,9 +215,13 @@ public final class MlRoutes {
       throw new ApiException(ErrorCode.VALIDATION_FAILED, "rows must hold between 1 and " + max + " rows",
         new JsonObject().put("field", "rows"));
     }
-    registry.scoring(modelId, Caller.of(ctx).id(), body.getInteger("version"), body.getString("alias"))
+    UUID owner = Caller.of(ctx).id();
+    Integer version = body.getInteger("version");
+    String alias = body.getString("alias");
+    versions.get("ml.scoring|" + modelId + "|" + version + "|" + alias, owner,
+        () -> registry.scoring(modelId, owner, version, alias))
       .compose(v -> found(v, "Model version"))
-      .compose(v -> MlContract.predict(vertx, MlContract.predictRequest(dataDir.resolve(v.getString("file_path")).toString(),
+      .compose(v -> MlContract.predict(vertx, MlContract.predictRequest(v.getString("file_path"),
           v.getString("kind"), v.getJsonObject("feature_schema"), rows != null ? rows : new JsonArray().add(features)),
         settings.getLong("predict_timeout_ms", 10_000L))
         .map(predictions -> {

@@ -34,6 +34,10 @@ final class ModelRegistry {
   static final String SET_OWN_ALIAS = "INSERT INTO ml_model_aliases (model_id, alias, version) SELECT v.model_id, $3, "
     + "v.version FROM ml_model_versions v JOIN ml_models m ON m.id = v.model_id WHERE m.id = $1 AND m.owner_id = $2 "
     + "AND v.version = $4 ON CONFLICT (model_id, alias) DO UPDATE SET version = excluded.version, updated_at = now()";
+  static final String VERSION_FILES = "SELECT v.file_path FROM ml_model_versions v JOIN ml_models m ON m.id = v.model_id "
+    + "WHERE m.id = $1 AND m.owner_id = $2 FOR UPDATE OF m";
+  /** Versions and aliases go with it (cascade); its runs stay, unlinked ({@code ON DELETE SET NULL}). */
+  static final String DELETE = "DELETE FROM ml_models WHERE id = $1 AND owner_id = $2";
   static final String LINK_RUN = "UPDATE ml_runs SET model_id = $2, model_version = $3 WHERE id = $1";
 
   static final String MODEL_COLUMNS = "m.id, m.name, m.problem_type, m.target_column, m.created_at, m.updated_at, "
@@ -112,6 +116,22 @@ final class ModelRegistry {
   Future<Boolean> setAlias(UUID modelId, UUID ownerId, String alias, int version) {
     return pool.preparedQuery(SET_OWN_ALIAS).execute(Tuple.of(modelId, ownerId, alias, version))
       .map(r -> r.rowCount() > 0);
+  }
+
+  /**
+   * Deletes the owner's model with its versions and aliases, with its audit event, in one transaction; answers the
+   * lake paths of its files, or null when the owner has no such model.
+   */
+  Future<java.util.List<String>> delete(UUID modelId, UUID ownerId, io.tributary.audit.AuditEvent audit) {
+    return pool.withTransaction(conn -> conn.preparedQuery(VERSION_FILES).execute(Tuple.of(modelId, ownerId))
+      .compose(files -> conn.preparedQuery(DELETE).execute(Tuple.of(modelId, ownerId)).compose(deleted -> {
+        if (deleted.rowCount() == 0) {
+          return Future.succeededFuture(null);
+        }
+        java.util.List<String> paths = new java.util.ArrayList<>();
+        files.forEach(r -> paths.add(r.getString("file_path")));
+        return io.tributary.audit.AuditLog.record(conn, audit).map(paths);
+      })));
   }
 
   /** The kind, problem and target of the owner's model of that name, or null. */

@@ -2,6 +2,8 @@ package io.tributary.ml;
 
 import io.tributary.bus.ApiException;
 import io.tributary.bus.ErrorCode;
+import io.tributary.config.Sections;
+import io.tributary.lake.Lake;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -9,26 +11,24 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
+
 /**
  * Worker verticle: scores rows with stored models ({@link MlContract#PREDICT}). Each model is read from the lake once
- * and kept in a cache shared by every instance of this process ({@code ml.model_cache_size}).
+ * (fetched from the bucket when it was trained on another node) and kept in a cache shared by every instance of this
+ * process and by batch scoring ({@code ml.model_cache_size}).
  */
 public final class PredictVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(PredictVerticle.class);
-  private static final Object LOCK = new Object();
-  private static Scorers shared;
 
   private Scorers scorers;
+  private Lake lake;
 
   @Override
   public Future<?> start() {
-    synchronized (LOCK) {
-      if (shared == null) {
-        shared = new Scorers(config().getInteger("model_cache_size", 32));
-      }
-      scorers = shared;
-    }
+    scorers = Scorers.shared(config().getInteger("model_cache_size", 32));
+    lake = Lake.of(vertx, Path.of(config().getJsonObject(Sections.NODE).getString("data_dir")));
     vertx.eventBus().<JsonObject>consumer(MlContract.PREDICT, this::predict);
     return Future.succeededFuture();
   }
@@ -36,12 +36,12 @@ public final class PredictVerticle extends VerticleBase {
   private void predict(Message<JsonObject> msg) {
     JsonObject body = msg.body();
     try {
-      Scorers.Loaded model = scorers.get(body.getString("file"), body.getString("kind"), body.getJsonObject("schema"));
+      Scorers.Loaded model = scorers.get(lake, body.getString("path"), body.getString("kind"), body.getJsonObject("schema"));
       msg.reply(new JsonObject().put("predictions", Scorers.score(model, body.getJsonArray("rows"))));
     } catch (ApiException e) {
       msg.reply(e.toReply());
     } catch (RuntimeException e) {
-      LOG.error("Prediction with {} failed", body.getString("file"), e);
+      LOG.error("Prediction with {} failed", body.getString("path"), e);
       msg.fail(ErrorCode.INTERNAL_ERROR.busCode(), "prediction failed");
     }
   }

@@ -4,6 +4,7 @@ import io.tributary.bus.ErrorCode;
 import io.tributary.config.Sections;
 import io.tributary.db.Database;
 import io.tributary.ingest.JobContract;
+import io.tributary.lake.Lake;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -23,10 +24,10 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs training jobs ({@link MlContract#trainAddress}): marks the run running, finds the dataset's current files
- * and version, reads and trains on the worker pool {@code tributary-ml-train} ({@code ml.train_instances} threads),
- * writes the model bytes under {@code models/<owner>/<model name>/<run>.<ext>} in the data directory, and registers
- * them. A run past its deadline ({@code ml.train_timeout_ms}, or its {@code time_budget_s} if smaller) or
+ * Runs the jobs of machine learning: batch scoring ({@link ScoreJob}) and training ({@link MlContract#trainAddress}): marks the run running, finds the dataset's current files
+ * and version (fetched from the lake when it is remote), reads and trains on the worker pool {@code tributary-ml-train}
+ * ({@code ml.train_instances} threads), writes the model bytes under {@code models/<owner>/<model name>/<run>.<ext>}
+ * in the data directory, publishes them to the lake (the bucket, with an s3 lake) and registers them. A run past its deadline ({@code ml.train_timeout_ms}, or its {@code time_budget_s} if smaller) or
  * cancelled ({@link JobContract#CANCELLED}) stops within one boosting round and fails with the reason.
  */
 public final class TrainVerticle extends VerticleBase {
@@ -38,7 +39,9 @@ public final class TrainVerticle extends VerticleBase {
   private RunRepository runs;
   private ModelRegistry registry;
   private DatasetReader reader;
+  private Lake lake;
   private WorkerExecutor executor;
+  private ScoreJob scoring;
   /** The stops of the runs training here, by job id. */
   private final Map<String, Stop> stops = new HashMap<>();
 
@@ -50,6 +53,7 @@ public final class TrainVerticle extends VerticleBase {
     runs = new RunRepository(pool, dataDir);
     registry = new ModelRegistry(pool);
     reader = new DatasetReader(settings.getString("memory_limit", "1GB"));
+    lake = Lake.of(vertx, dataDir);
     long timeout = settings.getLong("train_timeout_ms", 1_800_000L);
     executor = vertx.createSharedWorkerExecutor("tributary-ml-train", Math.max(1, settings.getInteger("train_instances", 1)),
       timeout + 60_000, TimeUnit.MILLISECONDS);
@@ -59,13 +63,15 @@ public final class TrainVerticle extends VerticleBase {
         stop.cancel("Training stopped: the run was cancelled");
       }
     });
-    return vertx.eventBus().<JsonObject>consumer(MlContract.trainAddress(), this::train).completion();
+    scoring = new ScoreJob(vertx, runs, dataDir, lake, reader, settings);
+    return vertx.eventBus().<JsonObject>consumer(MlContract.trainAddress(), this::train).completion()
+      .compose(v -> scoring.register());
   }
 
   @Override
   public Future<?> stop() {
     stops.values().forEach(s -> s.cancel("Training stopped: the server is shutting down"));
-    return executor.close();
+    return Future.all(executor.close(), scoring.close());
   }
 
   /** The deadline of a run: the configured timeout, or the run's own time budget when smaller. */
@@ -95,8 +101,11 @@ public final class TrainVerticle extends VerticleBase {
             return Future.failedFuture(new TrainingFailed("the dataset no longer exists or is not ready"));
           }
           JsonObject progressJob = job.copy().put("dataset_id", (String) null);
-          return executor.<ModelRegistry.Trained>executeBlocking(() -> fit(runId, run, dataset, params, stop,
-            progressJob, started), false).compose(this::register);
+          List<String> files = dataset.getJsonArray("files").stream().map(String::valueOf).toList();
+          return lake.ensure(vertx, lake.relative(files))
+            .compose(v -> executor.<ModelRegistry.Trained>executeBlocking(() -> fit(runId, run, dataset, params, stop,
+              progressJob, started), false))
+            .compose(this::register);
         }))
       .onComplete(ar -> stops.remove(jobId))
       .onSuccess(msg::reply)
@@ -136,6 +145,7 @@ public final class TrainVerticle extends VerticleBase {
       Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
       Files.write(tmp, result.model().bytes());
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      lake.publish(relative);
       long ms = (System.nanoTime() - started) / 1_000_000;
       LOG.info("Run {} trained a {} model on {} rows in {} ms", runId, result.model().kind(), data.rows(), ms);
       return new ModelRegistry.Trained(runId, result.model().kind(), relative, data.schema().toJson(), result.metrics(),

@@ -6,7 +6,8 @@ import java.util.Random;
 
 /**
  * Encoded rows, row-major ({@code x[row * width + column]}, NaN for missing), and their targets ({@code y}: the class
- * index, or the value). {@link #split} shuffles them with a fixed seed into a training part and a holdout part.
+ * index, or the value). {@link #split} shuffles them with a fixed seed into a training part and a holdout part;
+ * {@link #fold} cuts a part into cross-validation folds.
  */
 record TrainingData(FeatureSchema schema, float[] x, float[] y, int rows, int width) {
 
@@ -84,5 +85,21 @@ record TrainingData(FeatureSchema schema, float[] x, float[] y, int rows, int wi
     }
     int holdout = Math.max(1, Math.min(rows - 1, (int) Math.round(rows * fraction)));
     return new TrainingData[] {subset(order, holdout, rows), subset(order, 0, holdout)};
+  }
+
+  /** Fold {@code f} of {@code k} contiguous folds (the rows are already shuffled): {the other rows, the fold's}. */
+  TrainingData[] fold(int k, int f) {
+    int from = (int) ((long) rows * f / k);
+    int to = (int) ((long) rows * (f + 1) / k);
+    int[] fit = new int[rows - (to - from)];
+    int[] valid = new int[to - from];
+    for (int i = 0, a = 0, b = 0; i < rows; i++) {
+      if (i >= from && i < to) {
+        valid[b++] = i;
+      } else {
+        fit[a++] = i;
+      }
+    }
+    return new TrainingData[] {subset(fit, 0, fit.length), subset(valid, 0, valid.length)};
   }
 }

@@ -8,7 +8,8 @@ import java.sql.SQLException;
 
 /**
  * DuckDB's failures as the caller should see them: a {@link QueryException.Reason} and a message in which every
- * internal path is replaced by what the caller knows (dataset names, {@code <your datasets>}, {@code <data>}).
+ * internal path is replaced by what the caller knows (dataset names, {@code <your datasets>},
+ * {@code <shared dataset>}, {@code <data>}).
  * Engine-internal failures are logged here and reach the caller as a generic message.
  */
 final class QueryErrors {
@@ -58,6 +59,9 @@ final class QueryErrors {
       for (Path f : t.files()) {
         out = out.replace(f.toAbsolutePath().toString(), t.name());
       }
+    }
+    for (Path shared : request.sharedDirs()) {
+      out = out.replace(shared.toAbsolutePath().toString(), "<shared dataset>");
     }
     out = out.replace(request.userDir().toAbsolutePath().toString(), "<your datasets>");
     Path dataDir = tempRoot.toAbsolutePath().getParent();

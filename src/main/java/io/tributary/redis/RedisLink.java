@@ -5,12 +5,14 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -62,6 +64,20 @@ public final class RedisLink {
       return Future.failedFuture("Redis is unreachable at " + safe(url));
     }
     return c.batch(requests);
+  }
+
+  /** Every key matching a glob {@code pattern}, read with {@code SCAN} (1,000 per step) so Redis is never blocked. */
+  public Future<List<String>> scan(String pattern) {
+    return scan("0", pattern, new ArrayList<>());
+  }
+
+  private Future<List<String>> scan(String cursor, String pattern, List<String> keys) {
+    return send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(1000))
+      .compose(reply -> {
+        reply.get(1).forEach(k -> keys.add(k.toString()));
+        String next = reply.get(0).toString();
+        return "0".equals(next) ? Future.succeededFuture(keys) : scan(next, pattern, keys);
+      });
   }
 
   /** Whether the link is connected right now. */

@@ -5,29 +5,43 @@ import io.tributary.bus.ErrorCode;
 import io.tributary.http.Caller;
 import io.tributary.http.Json;
 import io.tributary.http.Params;
+import io.tributary.llm.EmbeddingsClient;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 
+import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * {@code GET /api/v1/search?q=&type=&limit=&mode=}: the catalog (names, descriptions, tags, column names and profile
  * facts such as "high nulls") of everything the caller can see, own and shared. Keyword search in PostgreSQL;
- * {@code mode=hybrid} needs an embeddings endpoint ({@code search.embeddings_url}) and otherwise says it fell back.
+ * {@code mode=hybrid} fuses it with the nearest documents by embedding ({@code search.embeddings.url}) by
+ * reciprocal-rank fusion, and without an endpoint, or when it fails, answers the keyword search and says why.
  */
 public final class SearchRoutes {
 
   static final Set<String> TYPES = Set.of("dataset", "column", "collection", "dashboard");
   static final int MAX_QUERY = 500;
+  /** How many of each ranking are fused. */
+  static final int FUSION_DEPTH = 50;
 
   private final SearchRepository repository;
-  private final String embeddingsUrl;
+  private final EmbeddingsClient embeddings;
+  private final double minSimilarity;
+  private final int maxCandidates;
 
-  public SearchRoutes(Pool pool, JsonObject config) {
-    this.repository = new SearchRepository(pool);
-    this.embeddingsUrl = config == null ? null : config.getString("embeddings_url");
+  public SearchRoutes(Vertx vertx, Pool pool, JsonObject config) {
+    JsonObject cfg = (config == null ? new JsonObject() : config).getJsonObject("embeddings", new JsonObject());
+    this.repository = new SearchRepository(vertx, pool);
+    this.embeddings = new EmbeddingsClient(vertx, cfg);
+    this.minSimilarity = cfg.getDouble("min_similarity", 0.25);
+    this.maxCandidates = cfg.getInteger("max_candidates", 5_000);
   }
 
   public void mount(Router router) {
@@ -55,15 +69,49 @@ public final class SearchRoutes {
         new JsonObject().put("field", "mode"));
     }
     int limit = Params.intQuery(ctx, "limit", 20, 1, 100);
-    repository.search(Caller.of(ctx).id(), q.trim(), type == null || type.isBlank() ? null : type, limit)
-      .onSuccess(items -> {
-        JsonObject reply = new JsonObject().put("query", q).put("mode", "keyword").put("items", items);
-        if (mode.equals("hybrid")) {
-          reply.put("requested_mode", "hybrid").put("fallback", embeddingsUrl == null
-            ? "No embeddings endpoint is configured (search.embeddings_url), so this is a keyword search only"
-            : "Semantic matching is not available in this version, so this is a keyword search only");
-        }
-        Json.ok(ctx, reply);
-      }).onFailure(ctx::fail);
+    UUID user = Caller.of(ctx).id();
+    String kind = type == null || type.isBlank() ? null : type;
+    String words = q.trim();
+    Future<JsonObject> reply = mode.equals("keyword")
+      ? repository.search(user, words, kind, limit).map(items -> keyword(items))
+      : hybrid(user, words, kind, limit);
+    reply.onSuccess(r -> Json.ok(ctx, r.put("query", q))).onFailure(ctx::fail);
+  }
+
+  private static JsonObject keyword(JsonArray items) {
+    return new JsonObject().put("mode", "keyword").put("items", items);
+  }
+
+  /** Both rankings fused; the keyword search alone, saying why, when there is no embedding of the query. */
+  private Future<JsonObject> hybrid(UUID user, String q, String kind, int limit) {
+    int depth = Math.max(limit, FUSION_DEPTH);
+    Future<JsonArray> keywords = repository.search(user, q, kind, depth);
+    if (!embeddings.configured()) {
+      return keywords.map(items -> fellBack(items, limit,
+        "no embeddings endpoint is configured (search.embeddings.url)"));
+    }
+    Future<JsonArray> semantic = embeddings.embed(List.of(q))
+      .compose(v -> repository.semantic(user, kind, embeddings.model(), v[0], minSimilarity, maxCandidates, depth));
+    return Future.join(keywords, semantic).transform(done -> {
+      if (keywords.failed()) {
+        return Future.failedFuture(keywords.cause());
+      }
+      if (semantic.failed()) {
+        return Future.succeededFuture(fellBack(keywords.result(), limit, reason(semantic.cause())));
+      }
+      return Future.succeededFuture(new JsonObject().put("mode", "hybrid")
+        .put("items", Fusion.fuse(keywords.result(), semantic.result(), limit)));
+    });
+  }
+
+  private static String reason(Throwable err) {
+    return err instanceof io.tributary.llm.OpenAiEndpoint.EndpointFailure
+      ? "the embeddings endpoint " + err.getMessage()
+      : "the semantic search failed (" + err.getMessage() + ")";
+  }
+
+  private static JsonObject fellBack(JsonArray items, int limit, String why) {
+    JsonArray top = new JsonArray(items.getList().subList(0, Math.min(limit, items.size())));
+    return keyword(top).put("requested_mode", "hybrid").put("fallback", "fell back to keywords: " + why);
   }
 }

@@ -24,7 +24,8 @@ import java.util.UUID;
  */
 final class ImportRepository {
 
-  static final String DEFINITION = "SELECT i.*, d.file_path, d.status AS dataset_status, c.id AS conn_id, c.type, c.host, "
+  static final String DEFINITION = "SELECT i.*, d.file_path, d.status AS dataset_status, d.row_count AS dataset_rows, "
+    + "d.size_bytes AS dataset_bytes, c.id AS conn_id, c.type, c.host, "
     + "c.port, c.database, c.username, c.ssl_mode, c.password_encrypted, c.key_id FROM source_imports i "
     + "JOIN datasets d ON d.id = i.dataset_id JOIN source_connections c ON c.id = i.connection_id WHERE i.dataset_id = $1";
   static final String IS_IMPORT = "SELECT 1 FROM source_imports WHERE dataset_id = $1";
@@ -60,7 +61,8 @@ final class ImportRepository {
       ImportDefinition def = new ImportDefinition(r.getString("source_table"), r.getString("source_sql"),
         r.getString("mode"), r.getString("incremental_column"), r.getString("last_value"));
       return new JsonObject().put("connection", connection).put("import", def.toJson())
-        .put("file_path", r.getString("file_path")).put("dataset_status", r.getString("dataset_status"));
+        .put("file_path", r.getString("file_path")).put("dataset_status", r.getString("dataset_status"))
+        .put("dataset_rows", r.getLong("dataset_rows")).put("dataset_bytes", r.getLong("dataset_bytes"));
     });
   }
 
@@ -100,6 +102,11 @@ final class ImportRepository {
           def.toJson().put("connection_id", connectionId.toString()).put("job_id", jobId.toString()))))
         .map(v -> new JsonObject().put("dataset_id", datasetId.toString())
           .put("schedule_id", scheduleId == null ? null : scheduleId.toString())))));
+  }
+
+  /** An incremental run that found no new rows: only the time of the definition's last run changes. */
+  Future<Void> touched(UUID datasetId) {
+    return pool.preparedQuery(LAST_VALUE).execute(Tuple.of(datasetId).addValue(null)).mapEmpty();
   }
 
   /**

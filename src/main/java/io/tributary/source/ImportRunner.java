@@ -26,7 +26,8 @@ import java.util.function.Function;
  * Runs import jobs ({@code jobs.run.import}): validates the connection again, streams the rows into a Parquet file,
  * makes it the dataset's new version (merged with the current one when appending), profiles it, and completes the
  * dataset, its profile and the import's last seen value in one transaction. The job itself is completed by the
- * shared state machine with the reply. Idempotent: a run again after a crash writes the same file of its job id.
+ * shared state machine with the reply. Idempotent: a run again after a crash writes the same file of its job id. An
+ * incremental run that finds no rows past the last value makes no new version ({@code new_version: false}).
  */
 final class ImportRunner {
 
@@ -73,8 +74,9 @@ final class ImportRunner {
       .compose(found -> found == null ? Future.failedFuture(new ApiException(ErrorCode.NOT_FOUND,
         "The dataset or its connection was deleted")) : Future.succeededFuture(found))
       .compose(found -> jdbc.executeBlocking(() -> extract(job, found, relative), false)
-        .compose(extracted -> profile(job, extracted))
-        .compose(done -> complete(datasetId, relative, found, done)))
+        .compose(extracted -> extracted.getBoolean("new_version")
+          ? profile(job, extracted).compose(done -> complete(datasetId, relative, found, done))
+          : repository.touched(datasetId).map(v -> extracted.put("dataset_id", datasetId.toString()))))
       .onSuccess(reply -> {
         LOG.info("Import {} of dataset {}: {} new rows, {} in all, in {} ms", jobId, datasetId,
           reply.getLong("rows_imported"), reply.getLong("row_count"), (System.nanoTime() - started) / 1_000_000);
@@ -104,14 +106,21 @@ final class ImportRunner {
       Files.deleteIfExists(staged);
       throw connector.failedQuery(spec, e);
     }
-    String current = def.appends() && found.getString("file_path") != null
-      && "ready".equals(found.getString("dataset_status")) ? found.getString("file_path") : null;
+    boolean ready = found.getString("file_path") != null && "ready".equals(found.getString("dataset_status"));
+    if (past && extracted.rows() == 0 && ready) {
+      // nothing past the last value: the current version stays, no new one is made
+      Files.deleteIfExists(staged);
+      return new JsonObject().put("rows_imported", 0L).put("last_value", def.lastValue()).put("new_version", false)
+        .put("row_count", found.getLong("dataset_rows")).put("size_bytes", found.getLong("dataset_bytes"))
+        .put("note", "no rows past the last value " + def.lastValue() + ": no new version");
+    }
+    String current = def.appends() && ready ? found.getString("file_path") : null;
     ImportFiles.Version version = ImportFiles.publish(staged, current == null ? null : dataDir.resolve(current),
       dataDir.resolve(relative), memoryLimit);
     JobContract.progress(vertx.eventBus(), job, "processing", 70);
     return new JsonObject().put("rows_imported", extracted.rows()).put("last_value", extracted.lastValue())
-      .put("row_count", version.rows()).put("size_bytes", version.sizeBytes()).put("columns", version.columns())
-      .put("source_type", spec.type());
+      .put("new_version", true).put("row_count", version.rows()).put("size_bytes", version.sizeBytes())
+      .put("columns", version.columns()).put("source_type", spec.type());
   }
 
   private Future<JsonObject> profile(JsonObject job, JsonObject extracted) {
@@ -136,7 +145,7 @@ final class ImportRunner {
         }
         return new JsonObject().put("dataset_id", datasetId.toString()).put("row_count", done.getLong("row_count"))
           .put("rows_imported", done.getLong("rows_imported")).put("last_value", done.getString("last_value"))
-          .put("size_bytes", done.getLong("size_bytes"));
+          .put("size_bytes", done.getLong("size_bytes")).put("new_version", true);
       });
   }
 }

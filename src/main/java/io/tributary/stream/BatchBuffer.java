@@ -109,6 +109,23 @@ final class BatchBuffer {
     return offsets;
   }
 
+  /**
+   * Whether every partition of the batch starts at or past the offset PostgreSQL held when this consumer last read
+   * it ({@code offsets}' from). A record below it is already stored: such a batch (records fetched from a position
+   * older than what the consumer believes is stored) would commit them twice, so it must not be stored.
+   */
+  static boolean startsAtStored(List<Chunk> batch, Map<Integer, long[]> offsets) {
+    for (Chunk c : batch) {
+      for (BatchWriter.Input in : c.inputs()) {
+        long from = offsets.get(in.partition())[0];
+        if (from >= 0 && in.offset() < from) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   private void count(BatchWriter.Input in) {
     records++;
     bytes += in.value() == null ? 0 : in.value().length;

@@ -127,9 +127,17 @@ final class StreamConsumer {
     return null;
   }
 
+  /**
+   * Loads the stored offsets of newly held partitions and seeks there. A batch of this consumer still being stored
+   * may move those offsets (a partition revoked and given back, or kept through an eager rebalance): the offsets are
+   * read only once it is done, else the seek would go to an offset older than the one the cursor then holds.
+   */
   private void assigned(Set<TopicPartition> partitions) {
-    partitions.forEach(tp -> cursor.moving(tp.getPartition()));
-    repository.offsets(streamId).onSuccess(stored -> {
+    Set<Integer> added = new HashSet<>();
+    partitions.forEach(tp -> added.add(tp.getPartition()));
+    added.forEach(cursor::moving);
+    buffer.revoked(added); // records of these partitions held from an earlier assignment are read again after the seek
+    inFlight.otherwiseEmpty().compose(v -> repository.offsets(streamId)).onSuccess(stored -> {
       if (closed) {
         return;
       }
@@ -236,6 +244,16 @@ final class StreamConsumer {
     int size = buffer.records();
     List<BatchBuffer.Chunk> batch = buffer.drain();
     Map<Integer, long[]> offsets = BatchBuffer.offsets(batch, cursor);
+    if (!BatchBuffer.startsAtStored(batch, offsets)) {
+      LOG.warn("Stream {}: batch of {} records starts below the stored offsets {}; dropped, reading from PostgreSQL's "
+        + "offsets again", streamId, size, cursor.held());
+      StreamMetrics.batchFailed();
+      inFlight = reseek().onComplete(done -> {
+        flushing = false;
+        resume();
+      });
+      return inFlight;
+    }
     inFlight = commit.store(batch, offsets, schema)
       .compose(stored -> {
         if (stored == null) {

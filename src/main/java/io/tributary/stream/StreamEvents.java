@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
@@ -30,8 +31,9 @@ import java.util.regex.Pattern;
  * {@code POST /api/v1/streams/{name}/events}: NDJSON or a JSON array of records into the stream's topic, for
  * producers that cannot speak Kafka. The reply {@code {accepted, rejected:[{line, error}]}} comes once Kafka has
  * acknowledged every accepted record (idempotent producer, {@code acks=all}); the stream then ingests them like any
- * other record of its topic. Owner-only; rate limited like the query routes; bodies above
- * {@code http.max_event_bytes} get 413.
+ * other record of its topic. {@code {name}} is the caller's own stream, or {@code <collection>.<stream>}: a stream of
+ * a collection the caller owns or edits (their own collection first, as in SQL); a viewer of that collection gets
+ * 403, anyone else 404. Rate limited like the query routes; bodies above {@code http.max_event_bytes} get 413.
  */
 public final class StreamEvents {
 
@@ -106,12 +108,28 @@ public final class StreamEvents {
     if (body == null || body.length() == 0) {
       throw new ApiException(ErrorCode.BAD_REQUEST, "Send records as NDJSON (one JSON object per line) or a JSON array");
     }
-    repository.topic(Caller.of(ctx).id(), ctx.pathParam("name"))
+    topic(Caller.of(ctx).id(), ctx.pathParam("name"))
       .compose(topic -> topic == null ? Future.failedFuture(ApiException.notFound("Stream"))
         : parse(body).compose(parsed -> produce(topic, parsed.records()).map(parsed)))
       .onSuccess(parsed -> Json.ok(ctx, new JsonObject().put("accepted", parsed.records().size())
         .put("rejected", parsed.rejected())))
       .onFailure(ctx::fail);
+  }
+
+  /** The topic the caller may send to under this name, null when they see no such stream; 403 for a viewer. */
+  private Future<String> topic(UUID callerId, String name) {
+    int dot = name.lastIndexOf('.');
+    if (dot < 0) {
+      return repository.topic(callerId, name);
+    }
+    String collection = name.substring(0, dot);
+    return repository.collectedTopic(callerId, collection, name.substring(dot + 1)).map(found -> {
+      if (found != null && "viewer".equals(found.getString("role"))) {
+        throw new ApiException(ErrorCode.FORBIDDEN, "Only the owner or an editor of collection " + collection
+          + " may send events to its streams; you are a viewer");
+      }
+      return found == null ? null : found.getString("topic");
+    });
   }
 
   private Future<EventLines.Parsed> parse(Buffer body) {

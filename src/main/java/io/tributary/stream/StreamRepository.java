@@ -29,6 +29,16 @@ public final class StreamRepository {
     + "(SELECT coalesce(sum(size_bytes), 0) FROM stream_parts p WHERE p.stream_id = s.id) AS size_bytes";
   static final String FIND_OWN = "SELECT " + COLUMNS + " FROM streams s WHERE s.owner_id = $1 AND s.name = $2";
   static final String TOPIC_OWN = "SELECT topic FROM streams WHERE owner_id = $1 AND name = $2";
+  /**
+   * The topic of the stream named $3 in a collection named $2 that the caller ($1) owns or is shared, with the
+   * caller's role there: their own collection first, then one they edit (as SQL resolves collection names).
+   */
+  static final String TOPIC_COLLECTED = "SELECT s.topic, "
+    + "CASE WHEN c.owner_id = $1 THEN 'owner' ELSE sh.role END AS role FROM collections c JOIN collection_items i ON i.collection_id = c.id AND i.item_type = 'stream' "
+    + "JOIN streams s ON s.id = i.item_id AND s.owner_id = c.owner_id AND s.name = $3 "
+    + "LEFT JOIN collection_shares sh ON sh.collection_id = c.id AND sh.user_id = $1 "
+    + "WHERE c.name = $2 AND (c.owner_id = $1 OR sh.user_id IS NOT NULL) "
+    + "ORDER BY (c.owner_id = $1) DESC, (sh.role = 'editor') DESC, c.created_at, c.id LIMIT 1";
   static final String LIST_OWN = "SELECT " + COLUMNS + " FROM streams s WHERE s.owner_id = $1 ORDER BY s.name";
   static final String SHARED_WITH = "SELECT u.id, u.email FROM stream_shares sh JOIN users u ON u.id = sh.user_id "
     + "WHERE sh.stream_id = $1 ORDER BY u.email";
@@ -126,6 +136,15 @@ public final class StreamRepository {
   public Future<String> topic(UUID ownerId, String name) {
     return pool.preparedQuery(TOPIC_OWN).execute(Tuple.of(ownerId, name))
       .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("topic"));
+  }
+
+  /**
+   * {@code {topic, role}} of stream {@code name} in the caller's collection {@code collection} or one shared with
+   * them (role owner, editor or viewer), or null when the caller sees no such stream.
+   */
+  public Future<JsonObject> collectedTopic(UUID callerId, String collection, String name) {
+    return pool.preparedQuery(TOPIC_COLLECTED).execute(Tuple.of(callerId, collection, name))
+      .map(rows -> rows.size() == 0 ? null : rows.iterator().next().toJson());
   }
 
   /** The owner's stream with the users it is shared with, or null. */

@@ -31,7 +31,9 @@ import java.util.Map;
  * line, or the line is skipped with on_error=skip); a syntax error inside an array cannot be skipped (the
  * parser cannot find the next element), so it always fails the job with its line. The {@link InputLimits} bound
  * nesting, string and number lengths (Jackson's {@link StreamReadConstraints}), nested values kept as text, keys
- * (columns) and NDJSON lines; crossing one fails the job naming the limit and the line, in either mode.
+ * (columns) and NDJSON lines; crossing one fails the job naming the limit and the line, in either mode. Where the
+ * second pass would give only values DuckDB reads the same way, DuckDB writes the file instead ({@link
+ * JsonDirectCopy}); the scan has checked every object by then, so errors and limits are the same either way.
  */
 final class JsonConverter {
 
@@ -39,6 +41,8 @@ final class JsonConverter {
   private static final int DOUBLE = 2;
   private static final int BOOL = 4;
   private static final int TEXT = 8;
+  /** Objects, arrays and integers beyond 64 bits: VARCHAR, as their JSON text. */
+  private static final int JSON_TEXT = 16;
 
   private final JsonLimits json;
   private final JsonFactory factory;
@@ -48,8 +52,18 @@ final class JsonConverter {
   private final long size;
   private final Map<String, Integer> columns = new LinkedHashMap<>();
   private final List<Integer> seen = new ArrayList<>();
+  private final boolean allowDirect;
+  private boolean array;
+  private boolean bom;
+  private long longestObject;
 
   JsonConverter(ConvertRequest request, ProgressListener progress) throws IOException {
+    this(request, progress, true);
+  }
+
+  /** @param allowDirect whether DuckDB may write the file where it gives the same values (false: always Java) */
+  JsonConverter(ConvertRequest request, ProgressListener progress, boolean allowDirect) throws IOException {
+    this.allowDirect = allowDirect;
     this.request = request;
     this.progress = progress;
     this.size = Files.size(request.input());
@@ -76,6 +90,10 @@ final class JsonConverter {
       kinds.add(kind);
       types.add(kind.avro());
     }
+    if (direct(counts[1]) && JsonDirectCopy.copy(request, array, names, kinds, longestObject, counts[0])) {
+      progress.progress(99);
+      return new ConvertResult(counts[0], 0, specs(names, kinds), Files.size(request.outputFile()));
+    }
     Schema schema = ParquetSink.recordSchema(names, types);
     try (ParquetSink sink = ParquetSink.open(request.outputFile(), schema, GenericData.get())) {
       GenericData.Record record = new GenericData.Record(schema);
@@ -87,12 +105,32 @@ final class JsonConverter {
         sink.write(record);
       });
       long bytes = sink.commit();
-      List<ColumnSpec> specs = new ArrayList<>();
-      for (int i = 0; i < names.size(); i++) {
-        specs.add(new ColumnSpec(names.get(i), kinds.get(i).sqlName));
-      }
-      return new ConvertResult(written[0], written[1], specs, bytes);
+      return new ConvertResult(written[0], written[1], specs(names, kinds), bytes);
     }
+  }
+
+  /**
+   * Whether DuckDB may write the file ({@link JsonDirectCopy}): every object was taken, no byte order mark, and no
+   * VARCHAR column holds anything but strings, so no value needs the Java writer's JSON text.
+   */
+  private boolean direct(long rejected) {
+    if (!allowDirect || rejected > 0 || bom) {
+      return false;
+    }
+    for (int mask : seen) {
+      if (kind(mask) == ColumnKind.VARCHAR && (mask & ~TEXT) != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static List<ColumnSpec> specs(List<String> names, List<ColumnKind> kinds) {
+    List<ColumnSpec> specs = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      specs.add(new ColumnSpec(names.get(i), kinds.get(i).sqlName));
+    }
+    return specs;
   }
 
   private static ColumnKind kind(int mask) {
@@ -113,6 +151,7 @@ final class JsonConverter {
 
   /** Pass 1: the columns and the kinds of value each holds. */
   private void scan(JsonParser p) throws IOException {
+    long start = p.currentTokenLocation().getCharOffset();
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       Integer index = columns.get(name);
@@ -127,17 +166,23 @@ final class JsonConverter {
       }
       JsonToken t = p.nextToken();
       int mask = switch (t) {
-        case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? TEXT : LONG;
+        case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? JSON_TEXT : LONG;
         case VALUE_NUMBER_FLOAT -> DOUBLE;
         case VALUE_TRUE, VALUE_FALSE -> BOOL;
         case VALUE_NULL -> 0;
-        default -> TEXT;
+        case VALUE_STRING -> TEXT;
+        default -> JSON_TEXT;
       };
       if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
         p.skipChildren();
+      } else if (t == JsonToken.VALUE_STRING && p.getTextLength() > limits.maxFieldChars()) {
+        // Jackson checks a string's length only when its text is read: the scan checks it for the direct copy
+        throw limits.beyond(Limit.FIELD, "line " + p.currentLocation().getLineNr(), "a string is longer than",
+          "Shorten the value");
       }
       seen.set(index, seen.get(index) | mask);
     }
+    longestObject = Math.max(longestObject, p.currentLocation().getCharOffset() - start);
   }
 
   /** Pass 2: one object's values into the record, converted to the column kinds. */
@@ -164,17 +209,19 @@ final class JsonConverter {
     try (InputStream peek = Files.newInputStream(request.input())) {
       head = peek.readNBytes(64 * 1024);
     }
-    int bom = head.length >= 3 && (head[0] & 0xFF) == 0xEF && (head[1] & 0xFF) == 0xBB && (head[2] & 0xFF) == 0xBF ? 3 : 0;
+    int bomBytes = head.length >= 3 && (head[0] & 0xFF) == 0xEF && (head[1] & 0xFF) == 0xBB && (head[2] & 0xFF) == 0xBF ? 3 : 0;
     int first = -1;
-    for (int i = bom; i < head.length && first < 0; i++) {
+    bom = bomBytes > 0;
+    for (int i = bomBytes; i < head.length && first < 0; i++) {
       if (!Character.isWhitespace(head[i])) {
         first = head[i];
       }
     }
     try (InputStream in = new Progress(new BufferedInputStream(Files.newInputStream(request.input()), 1 << 16), size,
       from, to, progress)) {
-      in.skipNBytes(bom);
-      if (first == '[') {
+      in.skipNBytes(bomBytes);
+      array = first == '[';
+      if (array) {
         return array(in, handler);
       }
       if (first == '{') {

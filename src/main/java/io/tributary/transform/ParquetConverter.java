@@ -5,18 +5,12 @@ import org.apache.avro.Schema;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -46,15 +40,8 @@ final class ParquetConverter {
 
   ConvertResult convert() throws ConversionException, IOException {
     InputLimits limits = request.limits();
-    Properties props = new Properties();
-    props.setProperty("memory_limit", limits.memoryLimit());
-    props.setProperty("threads", "1");
-    props.setProperty("duckdb.read_only", "false");
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:", props)) {
-      try (Statement s = c.createStatement()) {
-        s.execute("SET autoinstall_known_extensions = false");
-        s.execute("SET autoload_known_extensions = false");
-      }
+    try (DuckCopy duck = new DuckCopy(limits)) {
+      Connection c = duck.connection();
       List<Column> columns = describe(c);
       if (columns.size() > limits.maxColumns()) {
         throw new ConversionException(limits.beyond(InputLimits.Limit.COLUMNS, "the file", "it has more than",
@@ -64,7 +51,7 @@ final class ParquetConverter {
       StringBuilder select = new StringBuilder("SELECT ");
       for (int i = 0; i < columns.size(); i++) {
         Column col = columns.get(i);
-        String q = quote(col.name());
+        String q = DuckCopy.quote(col.name());
         String value = col.duckType().equals(col.outType()) ? q : "CAST(" + q + " AS " + col.outType() + ")";
         String length = switch (col.kind()) {
           case "string", "text" -> "strlen(" + value + ")";
@@ -75,31 +62,18 @@ final class ParquetConverter {
           // a value beyond the limit stops the copy with this message
           String guard = limits.beyond(InputLimits.Limit.FIELD, "column '" + col.name() + "'", "a value is longer than",
             "Shorten the values").getMessage();
-          value = "CASE WHEN " + length + " > " + limits.maxFieldChars() + " THEN error(" + literal(guard) + ") ELSE "
-            + value + " END";
+          value = "CASE WHEN " + length + " > " + limits.maxFieldChars() + " THEN error(" + DuckCopy.literal(guard)
+            + ") ELSE " + value + " END";
         }
         select.append(i == 0 ? "" : ", ").append(value).append(" AS ").append(q);
       }
-      select.append(" FROM read_parquet(").append(literal(request.input().toString())).append(")");
-      Path output = request.outputFile();
-      Path temp = output.resolveSibling(output.getFileName() + ".tmp-" + UUID.randomUUID());
-      try (Statement s = c.createStatement()) {
-        // DuckDB reads every page (a corrupt one fails here) and writes the normalized file: no row crosses JDBC
-        s.execute("COPY (" + select + ") TO " + literal(temp.toString())
-          + " (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 122880)");
-        long rows;
-        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM read_parquet(" + literal(temp.toString()) + ")")) {
-          rs.next();
-          rows = rs.getLong(1);
-        }
-        Files.move(temp, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        progress.progress(99);
-        List<ColumnSpec> specs = new ArrayList<>();
-        columns.forEach(col -> specs.add(new ColumnSpec(col.name(), col.outType())));
-        return new ConvertResult(rows, 0, specs, Files.size(output));
-      } finally {
-        Files.deleteIfExists(temp);
-      }
+      select.append(" FROM read_parquet(").append(DuckCopy.literal(request.input().toString())).append(")");
+      // DuckDB reads every page (a corrupt one fails here) and writes the normalized file: no row crosses JDBC
+      long rows = duck.copy(select.toString(), request.outputFile());
+      progress.progress(99);
+      List<ColumnSpec> specs = new ArrayList<>();
+      columns.forEach(col -> specs.add(new ColumnSpec(col.name(), col.outType())));
+      return new ConvertResult(rows, 0, specs, Files.size(request.outputFile()));
     } catch (SQLException e) {
       String m = String.valueOf(e.getMessage());
       int limit = m.indexOf("column '");
@@ -127,14 +101,6 @@ final class ParquetConverter {
       }
     }
     return columns;
-  }
-
-  private static String quote(String name) {
-    return "\"" + name.replace("\"", "\"\"") + "\"";
-  }
-
-  private static String literal(String text) {
-    return "'" + text.replace("'", "''") + "'";
   }
 
   private static Column column(String name, String type) {

@@ -28,7 +28,10 @@ import java.util.UUID;
  * The 1M-row file goes to one server three times: the first job runs on the just-started server (its JIT only
  * partly warm), the two repeats show it in its steady state; the 1 GiB file once, to a fresh server.
  * Run with {@code mvn -Pbench verify}; results go to {@code target/bench/ingest.md} and {@code ingest.json}.
- * System properties: {@code bench.rows} (default 1,000,000), {@code bench.large.bytes} (default 1 GiB; 0 skips
+ * A 1M-row NDJSON of the same rows and a 3M-row Parquet file shaped like flights-3m are timed the same way, each
+ * next to DuckDB's COPY of the same file ({@code read_json}, {@code read_parquet}).
+ * System properties: {@code bench.rows} (default 1,000,000), {@code bench.json.rows} (1,000,000; 0 skips),
+ * {@code bench.parquet.rows} (3,000,000; 0 skips), {@code bench.large.bytes} (default 1 GiB; 0 skips
  * the large-file run), {@code bench.heap} (default 512m), and for the hostile-size runs of {@link LargeFileRuns}
  * {@code bench.huge.rows} (default 60,000,000; 0 skips) and {@code bench.line.bytes} (default 1 GiB; 0 skips).
  */
@@ -43,10 +46,22 @@ public final class IngestBench {
     String heap = System.getProperty("bench.heap", "512m");
 
     List<Result> results = new ArrayList<>();
+    long jsonRows = Long.getLong("bench.json.rows", 1_000_000L);
+    long parquetRows = Long.getLong("bench.parquet.rows", 3_000_000L);
     if (rows > 0) {
       Path csv = out.resolve("bench-" + rows + ".csv");
       generate(csv, rows, Long.MAX_VALUE);
       results.addAll(run("1M rows", csv, rows, jar, out, heap, 2));
+    }
+    if (jsonRows > 0) {
+      Path json = out.resolve("bench-" + jsonRows + ".ndjson");
+      generateJson(json, out.resolve("bench-json-source.csv"), jsonRows);
+      results.addAll(run("NDJSON, 1M rows", json, jsonRows, jar, out, heap, 2));
+    }
+    if (parquetRows > 0) {
+      Path parquet = out.resolve("bench-" + parquetRows + ".parquet");
+      generateParquet(parquet, parquetRows);
+      results.addAll(run("Parquet, 3M rows (flights-3m shape)", parquet, parquetRows, jar, out, heap, 2));
     }
     if (largeBytes > 0) {
       Path large = out.resolve("bench-large.csv");
@@ -113,13 +128,16 @@ public final class IngestBench {
     return results;
   }
 
-  static double duckCopy(Path csv, Path parquet) throws Exception {
+  /** DuckDB's own COPY of the file to Parquet ({@code read_csv}, {@code read_json} or {@code read_parquet}), best of 2. */
+  static double duckCopy(Path file, Path parquet) throws Exception {
+    String name = file.getFileName().toString();
+    String reader = name.endsWith(".parquet") ? "read_parquet" : name.endsWith("json") ? "read_json" : "read_csv";
     double best = Double.MAX_VALUE;
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
       for (int i = 0; i < 2; i++) {
         Files.deleteIfExists(parquet);
         long t = System.nanoTime();
-        s.execute("COPY (SELECT * FROM read_csv('" + csv + "')) TO '" + parquet + "' (FORMAT parquet)");
+        s.execute("COPY (SELECT * FROM " + reader + "('" + file + "')) TO '" + parquet + "' (FORMAT parquet)");
         best = Math.min(best, (System.nanoTime() - t) / 1e9);
       }
     }
@@ -137,8 +155,15 @@ public final class IngestBench {
 
   static HttpResponse<String> upload(ServerProcess server, String token, Path file, String name) throws Exception {
     String boundary = "bench" + UUID.randomUUID();
-    String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name + ".csv\"\r\n"
-      + "Content-Type: text/csv\r\n\r\n";
+    String fileName = file.getFileName().toString();
+    String extension = fileName.substring(fileName.lastIndexOf('.'));
+    String type = switch (extension) {
+      case ".parquet" -> "application/vnd.apache.parquet";
+      case ".ndjson" -> "application/x-ndjson";
+      default -> "text/csv";
+    };
+    String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name + extension
+      + "\"\r\nContent-Type: " + type + "\r\n\r\n";
     String tail = "\r\n--" + boundary + "--\r\n";
     HttpRequest request = HttpRequest.newBuilder(server.uri("/api/v1/data/upload"))
       .header("Authorization", "Bearer " + token)
@@ -178,6 +203,29 @@ public final class IngestBench {
       }
     }
     return n;
+  }
+
+  /** The rows of {@link #generate} as NDJSON (written by DuckDB from the CSV: one object per line, nulls kept). */
+  static void generateJson(Path json, Path csv, long rows) throws Exception {
+    generate(csv, rows, Long.MAX_VALUE);
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+      s.execute("COPY (SELECT id, category, amount, quantity, active, strftime(created_at, '%Y-%m-%dT%H:%M:%S') AS "
+        + "created_at FROM read_csv('" + csv + "')) TO '" + json + "' (FORMAT json)");
+    }
+    Files.deleteIfExists(csv);
+  }
+
+  /**
+   * A Parquet file shaped like vega-datasets' flights-3m (5 columns: a timestamp, small integer delays and
+   * distance, a float departure time), in row groups of 100,000 rows, written by DuckDB.
+   */
+  static void generateParquet(Path parquet, long rows) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+      s.execute("COPY (SELECT TIMESTAMP '2006-01-01' + to_minutes((i * 7) % 525600) AS FL_DATE, "
+        + "(((i * 7919) % 300) - 60)::SMALLINT AS DEP_DELAY, (((i * 104729) % 320) - 70)::SMALLINT AS ARR_DELAY, "
+        + "(100 + (i * 31) % 2600)::SMALLINT AS DISTANCE, ((i * 13) % 2400 / 100.0)::FLOAT AS DEP_TIME "
+        + "FROM range(" + rows + ") t(i)) TO '" + parquet + "' (FORMAT parquet, ROW_GROUP_SIZE 100000)");
+    }
   }
 
   static void report(List<Result> results, Path out, String heap) throws Exception {

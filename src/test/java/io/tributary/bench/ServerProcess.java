@@ -60,7 +60,9 @@ final class ServerProcess implements AutoCloseable {
     env.remove("TRIBUTARY_KAFKA_BOOTSTRAP");
     env.putAll(extraEnv);
     process = pb.start();
-    long deadline = System.currentTimeMillis() + 180_000;
+    // on a shared, loaded machine the embedded services can take longer: -Dbench.server.start.seconds
+    long startSeconds = Long.getLong("bench.server.start.seconds", 180);
+    long deadline = System.currentTimeMillis() + startSeconds * 1000;
     while (System.currentTimeMillis() < deadline) {
       if (!process.isAlive()) {
         throw new IllegalStateException("server exited; see " + log);
@@ -74,7 +76,7 @@ final class ServerProcess implements AutoCloseable {
       }
       Thread.sleep(500);
     }
-    throw new IllegalStateException("server not ready after 180 s; see " + log);
+    throw new IllegalStateException("server not ready after " + startSeconds + " s; see " + log);
   }
 
   /** Waits until the server's log has a line containing one of the markers (e.g. the end of its JIT warm-up). */

@@ -20,8 +20,9 @@ import java.util.Random;
 
 /**
  * Training overhead: the whole AutoML pipeline (read Parquet with DuckDB, encode, split, baseline, four XGBoost
- * candidates with early stopping, holdout metrics) against XGBoost4J called directly, in the same JVM, on the same
- * matrix, for the same candidates and rounds the pipeline ran (with the same holdout watch). Rows:
+ * candidates with early stopping, 5-fold cross-validation up to {@code ml.cv_max_rows} training rows and a refit,
+ * holdout metrics) against XGBoost4J called directly, in the same JVM, on matrices of the same sizes, for the same
+ * candidates, folds and rounds the pipeline ran (with the same watches, and the refit). Rows:
  * {@code -Dbench.train.rows=100000,1000000}; 20 numeric features, a binary target with a nonlinear signal.
  * Registration (one PostgreSQL transaction) is not included.
  */
@@ -83,6 +84,8 @@ public final class TrainBench {
     float[] yh = new float[holdout];
     System.arraycopy(y, 0, yh, 0, holdout);
     System.arraycopy(y, holdout, yt, 0, train);
+    JsonObject chosen = pipeline.getJsonObject("params");
+    int threadsRun = chosen.getInteger("threads");
     double directS = 0;
     for (Object o : pipeline.getJsonArray("candidates")) {
       JsonObject cand = (JsonObject) o;
@@ -90,30 +93,72 @@ public final class TrainBench {
         continue;
       }
       JsonObject p = cand.getJsonObject("params");
-      long d0 = System.nanoTime();
-      DMatrix dt = new DMatrix(xt, train, 20, Float.NaN);
-      dt.setLabel(yt);
-      DMatrix dh = new DMatrix(xh, holdout, 20, Float.NaN);
-      dh.setLabel(yh);
-      Map<String, Object> params = new HashMap<>();
-      params.put("tree_method", "hist");
-      params.put("max_depth", p.getInteger("max_depth"));
-      params.put("eta", p.getDouble("eta"));
-      params.put("objective", "binary:logistic");
-      params.put("eval_metric", "logloss");
-      params.put("seed", 42);
-      params.put("nthread", pipeline.getJsonObject("params").getInteger("threads")); // as the pipeline ran
-      Booster b = XGBoost.train(dt, params, p.getInteger("rounds"), Map.of("holdout", dh), null, null);
-      b.dispose();
-      dt.dispose();
-      dh.dispose();
-      directS += (System.nanoTime() - d0) / 1e9;
+      JsonArray folds = p.getJsonArray("fold_rounds");
+      if (folds == null) {
+        directS += direct(xt, yt, train, xh, yh, holdout, p.getInteger("max_depth"), p.getDouble("eta"),
+          p.getInteger("rounds"), threadsRun);
+        continue;
+      }
+      // cross-validation: each fold fits on the other folds and is watched, as the pipeline ran it (best + patience)
+      int k = folds.size();
+      for (int f = 0; f < k; f++) {
+        int from = (int) ((long) train * f / k);
+        int to = (int) ((long) train * (f + 1) / k);
+        int fit = train - (to - from);
+        float[] xf = new float[fit * 20];
+        float[] yf = new float[fit];
+        System.arraycopy(xt, 0, xf, 0, from * 20);
+        System.arraycopy(xt, to * 20, xf, from * 20, (train - to) * 20);
+        System.arraycopy(yt, 0, yf, 0, from);
+        System.arraycopy(yt, to, yf, from, train - to);
+        float[] xv = java.util.Arrays.copyOfRange(xt, from * 20, to * 20);
+        float[] yv = java.util.Arrays.copyOfRange(yt, from, to);
+        int rounds = Math.min(300, folds.getInteger(f) + 15);
+        directS += direct(xf, yf, fit, xv, yv, to - from, p.getInteger("max_depth"), p.getDouble("eta"), rounds,
+          threadsRun);
+      }
     }
-    System.out.printf("TrainBench rows=%d threads=%d: pipeline %.2f s (read %d ms, search %d ms), XGBoost direct "
-        + "%.2f s for the same candidates and rounds, overhead %.2fx; chosen %s, accuracy %.4f (baseline %.4f)%n",
-      rows, threads, pipelineS, pipeline.getLong("read_ms"), pipeline.getLong("train_ms"), directS, pipelineS / directS,
+    if (chosen.containsKey("max_depth") && chosen.getString("selection", "").contains("cross-validation")) {
+      // the refit of the chosen candidate on the whole training part, without a watch
+      directS += direct(xt, yt, train, null, null, 0, chosen.getInteger("max_depth"), chosen.getDouble("eta"),
+        chosen.getInteger("rounds"), threadsRun);
+    }
+    System.out.printf("TrainBench rows=%d threads=%d selection=%s: pipeline %.2f s (read %d ms, search %d ms), XGBoost "
+        + "direct %.2f s for the same candidates, folds and rounds, overhead %.2fx; chosen %s, accuracy %.4f "
+        + "(baseline %.4f)%n",
+      rows, threads, chosen.getString("selection"), pipelineS, pipeline.getLong("read_ms"), pipeline.getLong("train_ms"), directS, pipelineS / directS,
       pipeline.getString("model_type"), pipeline.getJsonObject("metrics").getDouble("accuracy"),
       pipeline.getJsonObject("metrics").getJsonObject("baseline").getDouble("accuracy"));
     System.out.println("  candidates: " + pipeline.getJsonArray("candidates").encode());
+  }
+
+  /** Seconds XGBoost4J takes to build the matrices and train {@code rounds} rounds (watching {@code xw} if given). */
+  static double direct(float[] x, float[] y, int rows, float[] xw, float[] yw, int watchRows, int depth, double eta,
+                       int rounds, int threads) throws Exception {
+    long d0 = System.nanoTime();
+    DMatrix dt = new DMatrix(x, rows, 20, Float.NaN);
+    dt.setLabel(y);
+    DMatrix dw = null;
+    Map<String, DMatrix> watches = new HashMap<>();
+    if (xw != null) {
+      dw = new DMatrix(xw, watchRows, 20, Float.NaN);
+      dw.setLabel(yw);
+      watches.put("holdout", dw);
+    }
+    Map<String, Object> params = new HashMap<>();
+    params.put("tree_method", "hist");
+    params.put("max_depth", depth);
+    params.put("eta", eta);
+    params.put("objective", "binary:logistic");
+    params.put("eval_metric", "logloss");
+    params.put("seed", 42);
+    params.put("nthread", threads); // as the pipeline ran
+    Booster b = XGBoost.train(dt, params, rounds, watches, null, null);
+    b.dispose();
+    dt.dispose();
+    if (dw != null) {
+      dw.dispose();
+    }
+    return (System.nanoTime() - d0) / 1e9;
   }
 }

@@ -1,159 +1,169 @@
 package io.tributary.cli;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.tributary.support.Api;
+import io.tributary.support.TestApp;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/**
- * The collection commands against a stand-in of the issue-14 collections API (a JDK HTTP server that answers as the
- * issue specifies): confirmation, If-Match from the GET's ETag, dry runs, and the exit codes of 404 and 412. They
- * run against the real API in the tests of the merged collections feature.
- */
-@DisplayName("tributary collection: confirmation, versions and exit codes")
+/** {@code tributary collection} and {@code tributary search}, run in-process against the test application. */
+@DisplayName("tributary collection and search against the real API: formats, confirmation, dry runs and exit codes")
 class CliCollectionTest {
 
-  private HttpServer server;
-  private final List<String> requests = new CopyOnWriteArrayList<>();
-  private volatile String version = "\"7\"";
+  @TempDir
+  static Path dir;
 
-  @BeforeEach
-  void start() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/api/v1/collections", this::handle);
-    server.start();
+  static Api user;
+
+  @BeforeAll
+  static void user() {
+    user = Api.newUser("analyst", "premium");
   }
 
-  @AfterEach
-  void stop() {
-    server.stop(0);
+  private static CliTest.Run cli(String stdin, String... args) {
+    Map<String, String> env = new HashMap<>();
+    env.put("XDG_CONFIG_HOME", dir.resolve("config").toString());
+    env.put("TRIBUTARY_URL", "http://127.0.0.1:" + TestApp.get().port);
+    env.put("TRIBUTARY_TOKEN", user.token());
+    env.put("COLUMNS", "160");
+    return CliTest.cli(env, stdin, args);
   }
 
-  private void handle(HttpExchange ex) throws IOException {
-    String method = ex.getRequestMethod();
-    String uri = ex.getRequestURI().toString();
-    requests.add(method + " " + uri + " If-Match=" + ex.getRequestHeaders().getFirst("If-Match"));
-    if ("GET".equals(method) && uri.startsWith("/api/v1/collections?")) {
-      JsonArray items = new JsonArray().add(new JsonObject().put("collection_id", "c1").put("name", "demo")
-        .put("version", 7).put("item_count", 2));
-      reply(ex, 200, new JsonObject().put("items", uri.contains("filter=missing") ? new JsonArray() : items)
-        .putNull("next_offset"));
-    } else if ("GET".equals(method) && uri.equals("/api/v1/collections/c1")) {
-      ex.getResponseHeaders().add("ETag", version);
-      reply(ex, 200, new JsonObject().put("collection_id", "c1").put("name", "demo").put("version", 7)
-        .put("created_at", "2026-12-01T10:00:00Z").put("items", new JsonArray()
-          .add(new JsonObject().put("type", "dataset").put("id", "d1").put("name", "sales").put("size_bytes", 1024)
-            .put("row_count", 10))
-          .add(new JsonObject().put("type", "dataset").put("id", "d2").put("name", "weather").put("size_bytes", 2048)
-            .put("row_count", 20))));
-    } else if ("DELETE".equals(method) && uri.startsWith("/api/v1/collections/c1")) {
-      String ifMatch = ex.getRequestHeaders().getFirst("If-Match");
-      if (ifMatch == null) {
-        reply(ex, 428, error("PRECONDITION_REQUIRED", "If-Match is required"));
-      } else if (!ifMatch.equals("\"7\"")) {
-        reply(ex, 412, error("PRECONDITION_FAILED", "The collection changed; current version 8"));
-      } else if (uri.contains("dry_run=true")) {
-        reply(ex, 200, new JsonObject().put("dry_run", true).put("items", 2).put("rows", 30).put("bytes", 3072));
-      } else {
-        ex.sendResponseHeaders(204, -1);
-        ex.close();
-      }
-    } else {
-      reply(ex, 404, error("NOT_FOUND", "No such resource"));
-    }
+  private static CliTest.Run ok(String... args) {
+    CliTest.Run run = cli("", args);
+    assertThat(run.code()).as(String.join(" ", args) + ": " + run.err()).isZero();
+    return run;
   }
 
-  private static JsonObject error(String code, String message) {
-    return new JsonObject().put("error", new JsonObject().put("code", code).put("message", message));
+  private static String tag() {
+    return UUID.randomUUID().toString().replace("-", "").substring(0, 8);
   }
 
-  private static void reply(HttpExchange ex, int status, JsonObject body) throws IOException {
-    byte[] bytes = body.encode().getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().add("Content-Type", "application/json");
-    ex.sendResponseHeaders(status, bytes.length);
-    ex.getResponseBody().write(bytes);
-    ex.close();
-  }
-
-  private CliTest.Run cli(String stdin, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Map<String, String> env = Map.of("TRIBUTARY_URL", "http://127.0.0.1:" + server.getAddress().getPort(),
-      "TRIBUTARY_TOKEN", "t", "XDG_CONFIG_HOME", "/nonexistent", "COLUMNS", "80");
-    int code = Cli.run(args, env, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), out, err);
-    return new CliTest.Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
-  private long deletes() {
-    return requests.stream().filter(r -> r.startsWith("DELETE")).count();
+  /** A collection made with the command line, holding one uploaded dataset of 3 rows (added over the API). */
+  private static String collectionWithDataset(String name, String dataset) throws Exception {
+    Path csv = dir.resolve(dataset + ".csv");
+    Files.writeString(csv, "city,reading\nOslo,1\nLima,2\nPune,3\n");
+    JsonObject job = user.uploadAndWait(csv, Map.of("name", dataset));
+    assertThat(job.getString("status")).as(job.encode()).isEqualTo("completed");
+    assertThat(ok("col", "create", name).out()).contains("Created collection " + name);
+    JsonObject found = user.get("/api/v1/collections?filter=" + name).bodyAsJsonObject().getJsonArray("items")
+      .getJsonObject(0);
+    String id = found.getString("collection_id");
+    HttpResponse<Buffer> added = Api.send(user.request(HttpMethod.POST, "/api/v1/collections/" + id + "/items")
+      .putHeader("If-Match", "\"" + found.getInteger("version") + "\"")
+      .sendJsonObject(new JsonObject().put("type", "dataset").put("id", job.getString("dataset_id"))));
+    assertThat(added.statusCode()).as(added.bodyAsString()).isEqualTo(201);
+    return id;
   }
 
   @Test
-  @DisplayName("rm asks with item count, size and creation date; anything but yes deletes nothing (exit 3)")
-  void rmAsksFirst() {
-    CliTest.Run declined = cli("no\n", "col", "rm", "demo");
-    assertThat(declined.code()).isEqualTo(3);
-    assertThat(declined.err()).contains("2 items", "3.0 KB", "created 2026-12-01T10:00:00Z", "Type yes");
-    assertThat(deletes()).isZero();
+  @DisplayName("col ls prints a table, JSON or YAML of the real collections; show --schema --stats adds columns, rows "
+    + "and bytes; stats sums them")
+  void listShowAndStats() throws Exception {
+    String tag = tag();
+    String name = "cli_col_" + tag;
+    String dataset = "cli_readings_" + tag;
+    collectionWithDataset(name, dataset);
 
-    CliTest.Run confirmed = cli("yes\n", "collection", "rm", "demo");
-    assertThat(confirmed.code()).as(confirmed.err()).isZero();
-    assertThat(requests).contains("DELETE /api/v1/collections/c1 If-Match=\"7\"");
+    JsonArray json = new JsonArray(ok("col", "ls", "--filter", "cli_col_" + tag + "*", "--format", "json").out());
+    assertThat(json).hasSize(1);
+    assertThat(json.getJsonObject(0).getString("name")).isEqualTo(name);
+    assertThat(json.getJsonObject(0).getLong("item_count")).isEqualTo(1);
+    assertThat(ok("col", "ls", "--format", "yaml").out()).contains("name: " + name, "item_count: 1");
+    String table = ok("col", "ls").out();
+    assertThat(table.lines().findFirst().orElseThrow()).contains("name", "items", "version");
+    assertThat(table).contains(name);
+    assertThat(ok("col", "ls", "--filter", "nothing_like_" + tag + "*").out()).contains("No collections.");
 
-    CliTest.Run forced = cli("", "col", "rm", "demo", "--force");
-    assertThat(forced.code()).isZero();
-    assertThat(requests).contains("DELETE /api/v1/collections/c1?force=true If-Match=\"7\"");
+    String plain = ok("col", "show", name).out();
+    assertThat(plain).contains("Collection " + name, "version: 2", "Items (1):", dataset).doesNotContain("row_count");
+    String full = ok("col", "show", name, "--schema", "--stats").out();
+    assertThat(full).contains("row_count", "size_bytes", "Schema of " + dataset + ":", "city", "reading");
+    assertThat(full.lines().filter(l -> l.contains(dataset)).findFirst().orElseThrow()).contains("3");
+
+    String stats = ok("col", "stats").out();
+    assertThat(stats.lines().findFirst().orElseThrow()).contains("name", "items", "rows", "size");
+    assertThat(stats.lines().filter(l -> l.startsWith(name)).findFirst().orElseThrow()).contains(" 1 ", " 3 ");
   }
 
   @Test
-  @DisplayName("rm --dry-run shows what would go and deletes nothing")
-  void dryRun() {
-    CliTest.Run dry = cli("", "col", "rm", "demo", "--dry-run");
+  @DisplayName("col rm asks for a typed yes showing items, size and creation date; --dry-run and any other answer "
+    + "change nothing; exit 0, 1, 2 and 3")
+  void removeWithConfirmation() throws Exception {
+    String tag = tag();
+    String name = "cli_rm_" + tag;
+    collectionWithDataset(name, "cli_rm_data_" + tag);
+
+    CliTest.Run dry = cli("", "col", "rm", name, "--dry-run");
     assertThat(dry.code()).as(dry.err()).isZero();
-    assertThat(dry.out()).contains("Would delete", "rows: 30", "bytes: 3072");
-    assertThat(requests).filteredOn(r -> r.startsWith("DELETE")).containsExactly(
-      "DELETE /api/v1/collections/c1?dry_run=true If-Match=\"7\"");
+    assertThat(dry.out()).contains("Would delete:", "dry_run: true", "items: 1", "rows: 3");
+    CliTest.Run no = cli("no\n", "col", "rm", name);
+    assertThat(no.code()).as("refused: exit 3").isEqualTo(3);
+    assertThat(no.err()).contains("Delete collection " + name + ": 1 items", "created 20", "Type yes", "Not deleted");
+    assertThat(ok("col", "show", name).out()).as("still there").contains("Collection " + name);
+
+    CliTest.Run yes = cli("yes\n", "col", "rm", name);
+    assertThat(yes.code()).as(yes.err()).isZero();
+    assertThat(yes.out()).contains("Deleted collection " + name);
+    CliTest.Run gone = cli("", "col", "show", name);
+    assertThat(gone.code()).as("not found: exit 2").isEqualTo(2);
+    assertThat(gone.err()).contains("No collection named " + name);
+    assertThat(cli("", "col", "rm").code()).as("usage: exit 1").isEqualTo(1);
+
+    String guarded = "tributary_" + tag;
+    ok("col", "create", guarded);
+    CliTest.Run refused = cli("", "col", "rm", guarded, "--force");
+    assertThat(refused.code()).as("a protected name: exit 3").isEqualTo(3);
+    assertThat(refused.err()).contains("PROTECTED_NAME", "protected");
+    assertThat(ok("col", "show", guarded).out()).contains("Collection " + guarded);
   }
 
   @Test
-  @DisplayName("a version changed since the GET is exit 3 with the server's message; a missing collection exit 2")
-  void conflictsAndMissing() {
-    version = "\"8\""; // another client changed it: the GET shows 8, the server stand-in still expects 7
-    CliTest.Run stale = cli("", "col", "rm", "demo", "--force");
-    assertThat(stale.code()).isEqualTo(3);
-    assertThat(stale.err()).contains("current version 8", "PRECONDITION_FAILED", "HTTP 412");
-
-    CliTest.Run missing = cli("", "col", "show", "missing");
-    assertThat(missing.code()).isEqualTo(2);
-    assertThat(missing.err()).contains("No collection named missing");
+  @DisplayName("col clear --dry-run reports rows and bytes and keeps them; clear empties the datasets")
+  void clear() throws Exception {
+    String tag = tag();
+    String name = "cli_clear_" + tag;
+    String dataset = "cli_clear_data_" + tag;
+    collectionWithDataset(name, dataset);
+    CliTest.Run dry = ok("col", "clear", name, "--dry-run");
+    assertThat(dry.out()).contains("Would clear:", "rows: 3");
+    assertThat(ok("query", "SELECT count(*) AS n FROM " + dataset, "--format", "json").out()).contains("3");
+    assertThat(ok("col", "clear", name).out()).contains("Cleared:");
+    assertThat(new JsonArray(ok("query", "SELECT count(*) AS n FROM " + dataset, "--format", "json").out())
+      .getJsonObject(0).getLong("n")).isZero();
   }
 
   @Test
-  @DisplayName("ls prints a table, JSON or YAML; show lists the items")
-  void lsAndShow() {
-    CliTest.Run table = cli("", "col", "ls");
-    assertThat(table.out().lines().toList()).hasSize(3);
-    assertThat(table.out()).contains("collection_id", "demo");
-    assertThat(new JsonArray(cli("", "col", "ls", "--format", "json").out()).getJsonObject(0).getString("name"))
-      .isEqualTo("demo");
-    assertThat(cli("", "col", "ls", "--format", "yaml").out()).contains("- collection_id: c1\n  name: demo\n");
-    CliTest.Run show = cli("", "col", "show", "demo", "--stats");
-    assertThat(show.code()).as(show.err()).isZero();
-    assertThat(show.out()).contains("Items (2)", "sales", "weather", "2048");
+  @DisplayName("search QUERY prints what the catalog search finds, as a table or JSON, and --mode hybrid says what ran")
+  void search() throws Exception {
+    String tag = tag();
+    String dataset = "cli_zanzibar_" + tag;
+    collectionWithDataset("cli_search_" + tag, dataset);
+    String table = ok("search", "zanzibar", "--type", "dataset").out();
+    assertThat(table.lines().findFirst().orElseThrow()).contains("type", "name", "score");
+    assertThat(table).contains(dataset);
+    JsonObject json = new JsonObject(ok("search", "zanzibar", "--format", "json").out());
+    assertThat(json.getString("mode")).isEqualTo("keyword");
+    assertThat(json.getJsonArray("items").stream().map(o -> ((JsonObject) o).getString("name"))).contains(dataset);
+    assertThat(ok("search", "nothing", "like", tag).out()).contains("Nothing found.");
+    CliTest.Run hybrid = ok("search", "zanzibar", "--mode", "hybrid");
+    assertThat(hybrid.err()).doesNotContain("fell back");
+    CliTest.Run bad = cli("", "search", "x", "--type", "table");
+    assertThat(bad.code()).isEqualTo(1);
+    assertThat(bad.err()).contains("VALIDATION_FAILED");
   }
 }

@@ -178,6 +178,50 @@ class DashboardApiTest {
   }
 
   @Test
+  @DisplayName("a warm load reaches a browser gzip-compressed with an ETag; a current copy is answered 304, a changed one not")
+  void warmLoadsAreCompressedAndRevalidated() throws Exception {
+    String id = owner.post("/api/v1/dashboards", dashboard("Warm", byRegion(), line())).bodyAsJsonObject()
+      .getString("dashboard_id");
+    String path = "/api/v1/dashboards/" + id + "/data?width=1200";
+    JsonObject plain = owner.get(path).bodyAsJsonObject();
+    HttpResponse<Buffer> zipped = Api.send(owner.request(HttpMethod.GET, path).putHeader("Accept-Encoding", "gzip, br").send());
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (!"gzip".equals(zipped.getHeader("Content-Encoding"))) {
+      assertThat(System.currentTimeMillis()).as("a warm load is sent compressed").isLessThan(deadline);
+      Api.sleep(100);
+      zipped = Api.send(owner.request(HttpMethod.GET, path).putHeader("Accept-Encoding", "gzip, br").send());
+    }
+    byte[] body;
+    try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(zipped.body().getBytes()))) {
+      body = in.readAllBytes();
+    }
+    JsonObject unzipped = new JsonObject(Buffer.buffer(body));
+    assertThat(zipped.body().length()).as("compressed").isLessThan(body.length / 2);
+    assertThat(unzipped.getJsonArray("visualizations").getJsonObject(0).getJsonArray("results"))
+      .isEqualTo(plain.getJsonArray("visualizations").getJsonObject(0).getJsonArray("results"));
+    assertThat(unzipped.getJsonArray("visualizations").getJsonObject(1).getJsonArray("results"))
+      .isEqualTo(plain.getJsonArray("visualizations").getJsonObject(1).getJsonArray("results"));
+    HttpResponse<Buffer> refused = Api.send(owner.request(HttpMethod.GET, path).putHeader("Accept-Encoding", "gzip;q=0").send());
+    assertThat(refused.getHeader("Content-Encoding")).isNull();
+    assertThat(refused.bodyAsJsonObject().getJsonArray("visualizations")).hasSize(2);
+
+    String etag = zipped.getHeader("ETag");
+    assertThat(etag).startsWith("\"").endsWith("\"");
+    HttpResponse<Buffer> same = Api.send(owner.request(HttpMethod.GET, path).putHeader("If-None-Match", etag).send());
+    assertThat(same.statusCode()).isEqualTo(304);
+    assertThat(same.body()).as("no body").matches(b -> b == null || b.length() == 0);
+    Api.error(Api.send(Api.newUser("analyst").request(HttpMethod.GET, path).putHeader("If-None-Match", etag).send()),
+      404, "NOT_FOUND");
+
+    HttpResponse<Buffer> patched = Api.send(owner.request(HttpMethod.PATCH, "/api/v1/dashboards/" + id)
+      .sendJsonObject(new JsonObject().put("name", "Warm, renamed")));
+    assertThat(patched.statusCode()).as(patched.bodyAsString()).isEqualTo(200);
+    HttpResponse<Buffer> changed = Api.send(owner.request(HttpMethod.GET, path).putHeader("If-None-Match", etag).send());
+    assertThat(changed.statusCode()).as("the dashboard changed: its data is sent again").isEqualTo(200);
+    assertThat(changed.getHeader("ETag")).isNotEqualTo(etag);
+  }
+
+  @Test
   @DisplayName("share tokens are unique, open exactly one dashboard without a login, and stop working when revoked or expired")
   void shareLinks() {
     String a = owner.post("/api/v1/dashboards", dashboard("A", byRegion())).bodyAsJsonObject().getString("dashboard_id");

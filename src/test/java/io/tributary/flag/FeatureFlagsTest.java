@@ -3,6 +3,7 @@ package io.tributary.flag;
 import dev.openfeature.sdk.ImmutableContext;
 import dev.openfeature.sdk.OpenFeatureAPI;
 import dev.openfeature.sdk.Value;
+import io.tributary.cli.Cli;
 import io.tributary.db.Database;
 import io.tributary.support.Api;
 import io.tributary.support.Await;
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashSet;
@@ -30,13 +33,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FeatureFlagsTest {
 
   private static final String STREAMS = "module.streams";
+  private static final String DASHBOARDS = "module.dashboards";
+  private static final String SEARCH = "module.search";
 
   @AfterEach
   void restoreModules() {
     Api admin = Api.admin();
-    JsonObject flag = admin.get("/api/v1/admin/flags/" + STREAMS).bodyAsJsonObject();
-    if (!flag.getBoolean("enabled") || flag.getDouble("rollout_percent") < 100) {
-      patch(admin, STREAMS, new JsonObject().put("enabled", true).put("rollout_percent", 100));
+    for (String module : new String[] {STREAMS, DASHBOARDS, SEARCH}) {
+      JsonObject flag = admin.get("/api/v1/admin/flags/" + module).bodyAsJsonObject();
+      if (!flag.getBoolean("enabled") || flag.getDouble("rollout_percent") < 100
+        || !flag.getJsonArray("allow_users").isEmpty()) {
+        patch(admin, module, new JsonObject().put("enabled", true).put("rollout_percent", 100)
+          .put("allow_users", new JsonArray()));
+      }
     }
   }
 
@@ -135,6 +144,53 @@ class FeatureFlagsTest {
     assertThat(patch(admin, STREAMS, new JsonObject().put("rollout_percent", 100)).statusCode()).isEqualTo(200);
     assertThat(analyst.get("/api/v1/streams").statusCode()).isEqualTo(200);
     assertThat(features(analyst)).contains(STREAMS);
+  }
+
+  @Test
+  @DisplayName("a dashboard's share link follows its owner's dashboards module: off for the owner, the link answers "
+    + "404 FEATURE_DISABLED to anyone; on for the owner alone, it opens again")
+  void shareLinkFollowsTheOwnersModule() {
+    Api admin = Api.admin();
+    Api owner = Api.newUser("analyst");
+    var created = owner.post("/api/v1/dashboards", new JsonObject().put("name", "Shared")
+      .put("visualizations", new JsonArray()));
+    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+    String id = created.bodyAsJsonObject().getString("dashboard_id");
+    String link = "/api/v1/shared/" + owner.post("/api/v1/dashboards/" + id + "/shares", new JsonObject())
+      .bodyAsJsonObject().getString("share_token");
+    assertThat(Api.anonymous().get(link).statusCode()).isEqualTo(200);
+
+    assertThat(patch(admin, DASHBOARDS, new JsonObject().put("rollout_percent", 0)).statusCode()).isEqualTo(200);
+    JsonObject error = Api.error(Api.anonymous().get(link), 404, "FEATURE_DISABLED");
+    assertThat(error.getString("message")).contains("dashboards");
+    assertThat(error.getJsonObject("details").getString("module")).isEqualTo("dashboards");
+    Api.error(owner.get("/api/v1/dashboards/" + id), 404, "FEATURE_DISABLED");
+
+    assertThat(patch(admin, DASHBOARDS, new JsonObject().put("allow_users", new JsonArray().add(userId(owner))))
+      .statusCode()).isEqualTo(200);
+    var reopened = Api.anonymous().get(link);
+    assertThat(reopened.statusCode()).as("the owner's evaluation decides, not the anonymous viewer's")
+      .isEqualTo(200);
+    assertThat(reopened.bodyAsJsonObject().getJsonObject("dashboard").getString("dashboard_id")).isEqualTo(id);
+    Api.error(Api.newUser("viewer").get("/api/v1/dashboards"), 404, "FEATURE_DISABLED");
+  }
+
+  @Test
+  @DisplayName("a CLI command of a module at 0% prints the server's FEATURE_DISABLED message and exits with 2 "
+    + "(not found)")
+  void cliCommandOfADisabledModule() {
+    Api user = Api.newUser("analyst");
+    assertThat(patch(Api.admin(), SEARCH, new JsonObject().put("rollout_percent", 0)).statusCode()).isEqualTo(200);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Cli.run(new String[] {"search", "sales"}, Map.of("TRIBUTARY_URL",
+        "http://127.0.0.1:" + TestApp.get().port, "TRIBUTARY_TOKEN", user.token(), "XDG_CONFIG_HOME",
+        System.getProperty("java.io.tmpdir") + "/cli-flags-" + UUID.randomUUID()),
+      new ByteArrayInputStream(new byte[0]), out, err);
+    String printed = err.toString(StandardCharsets.UTF_8);
+    assertThat(code).as(printed).isEqualTo(2);
+    assertThat(printed).contains("The search module is switched off for you", "FEATURE_DISABLED", "HTTP 404");
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
   }
 
   @Test

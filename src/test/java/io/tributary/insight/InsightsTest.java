@@ -192,6 +192,36 @@ class InsightsTest {
     assertThat(list(report, "trends")).as(report.getJsonArray("trends").encodePrettily())
       .noneMatch(t -> Boolean.TRUE.equals(t.getBoolean("significant")));
     assertThat(list(report, "anomalies")).noneMatch(a -> "level_shift".equals(a.getString("method")));
+    assertThat(list(report, "trends")).extracting(t -> t.getString("type")).contains("distribution_shift");
+  }
+
+  @Test
+  @DisplayName("without a time column, a category whose mean is 3 SD higher is found as a shift in distribution")
+  void plantedShiftAcrossCategories() throws IOException {
+    Random rnd = new Random(5);
+    StringBuilder csv = new StringBuilder("region,amount,other\n");
+    String[] regions = {"north", "south", "east", "west", "centre"};
+    for (int i = 0; i < 4000; i++) {
+      String region = regions[i % regions.length];
+      double amount = 100 + 10 * rnd.nextGaussian() + ("east".equals(region) ? 30 : 0);
+      csv.append(region).append(',').append(String.format(java.util.Locale.ROOT, "%.4f,%.4f", amount,
+        rnd.nextGaussian())).append('\n');
+    }
+    JsonObject report = generate(user, new JsonObject().put("dataset_id", upload("regions", csv.toString())));
+    assertThat(report.getString("time_column")).isNull();
+    JsonObject shift = trend(report, "distribution_shift", "amount");
+    assertThat(shift.getBoolean("significant")).as(shift.encode()).isTrue();
+    assertThat(shift.getString("by")).isEqualTo("region");
+    assertThat(shift.getString("test")).isEqualTo("kruskal_wallis");
+    assertThat(shift.getString("category")).isEqualTo("east");
+    assertThat(shift.getString("direction")).isEqualTo("higher");
+    assertThat(shift.getDouble("shift_sd")).isBetween(2.7, 3.3);
+    assertThat(shift.getDouble("p_value")).isLessThan(1e-6);
+    assertThat(shift.getInteger("df")).isEqualTo(4);
+    assertThat(shift.getLong("n")).isEqualTo(4000L);
+    assertThat(shift.getDouble("effect_size")).isGreaterThan(0.3);
+    JsonObject none = trend(report, "distribution_shift", "other");
+    assertThat(none.getBoolean("significant")).as(none.encode()).isFalse();
   }
 
   /** Uniform noise (no value beyond 3.5 robust z) with one planted outlier: exactly one anomaly. */

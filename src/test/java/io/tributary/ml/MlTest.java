@@ -3,6 +3,7 @@ package io.tributary.ml;
 import io.tributary.db.Database;
 import io.tributary.support.Api;
 import io.tributary.support.Await;
+import io.tributary.support.Duck;
 import io.tributary.support.TestApp;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -233,5 +234,66 @@ class MlTest {
     assertThat(run.getValue("model_id")).isNull();
     Api.error(analyst.post("/api/v1/ml/runs/" + accepted.getString("run_id") + "/cancel", new JsonObject()),
       409, "CONFLICT");
+  }
+  @Test
+  @DisplayName("a dataset scored in batch holds every row with the prediction single-row predict gives; a deleted model predicts no more")
+  void batchScoring() throws Exception {
+    JsonObject run = trainAndWait(new JsonObject().put("dataset_id", xorDataset).put("target_column", "label")
+      .put("problem_type", "classification").put("model_name", "xor-batch"));
+    assertThat(run.getString("status")).as(run.encode()).isEqualTo("finished");
+    String modelId = run.getString("model_id");
+    HttpResponse<Buffer> r = analyst.post("/api/v1/ml/models/" + modelId + "/score",
+      new JsonObject().put("dataset_id", xorDataset).put("name", "xor_scored"));
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(202);
+    JsonObject accepted = r.bodyAsJsonObject();
+    assertThat(accepted.getInteger("model_version")).isEqualTo(1);
+    JsonObject job = analyst.awaitJob(accepted.getString("job_id"));
+    assertThat(job.getString("status")).as(job.encode()).isEqualTo("completed");
+
+    String scoredId = accepted.getString("dataset_id");
+    JsonObject scored = analyst.get("/api/v1/data/datasets/" + scoredId).bodyAsJsonObject();
+    assertThat(scored.getString("status")).as(scored.encode()).isEqualTo("ready");
+    assertThat(scored.getLong("row_count")).isEqualTo(3000L);
+    var pool = Database.pool(TestApp.get().vertx, TestApp.get().config().getJsonObject("postgres"));
+    var row = Await.result(pool.preparedQuery("SELECT d.file_path, p.profile FROM datasets d JOIN profiles p "
+      + "ON p.dataset_id = d.id WHERE d.id = $1").execute(Tuple.of(UUID.fromString(scoredId)))).iterator().next();
+    assertThat(((JsonObject) row.getValue("profile")).getLong("row_count")).isEqualTo(3000L);
+    Path file = Path.of(TestApp.get().config().getString("data_dir")).resolve(row.getString("file_path"));
+    var sample = Duck.rows("SELECT x1, x2, city, CAST(day AS VARCHAR) AS day, prediction, confidence, probability_no, "
+      + "probability_yes FROM read_parquet(" + Duck.lit(file) + ") USING SAMPLE 25 ROWS");
+    assertThat(Duck.value("SELECT count(*) FROM read_parquet(" + Duck.lit(file) + ")")).isEqualTo(3000L);
+    JsonArray rows = new JsonArray();
+    sample.forEach(s -> rows.add(new JsonObject().put("x1", s.get("x1")).put("x2", s.get("x2")).put("city", s.get("city"))
+      .put("day", s.get("day"))));
+    JsonArray online = predict(new JsonObject().put("model_id", modelId).put("rows", rows), 200).getJsonArray("predictions");
+    for (int i = 0; i < sample.size(); i++) {
+      JsonObject p = online.getJsonObject(i);
+      assertThat(sample.get(i).get("prediction")).isEqualTo(p.getString("prediction"));
+      assertThat((Double) sample.get(i).get("confidence")).isCloseTo(p.getDouble("confidence"), within(1e-6));
+      assertThat((Double) sample.get(i).get("probability_yes"))
+        .isCloseTo(p.getJsonObject("probabilities").getDouble("yes"), within(1e-6));
+    }
+
+    JsonObject misfit = Api.error(analyst.post("/api/v1/ml/models/" + modelId + "/score",
+      new JsonObject().put("dataset_id", lineDataset).put("name", "line_scored")), 400, "VALIDATION_FAILED");
+    assertThat(misfit.getString("message")).contains("'x1' is missing");
+    Api.error(analyst.post("/api/v1/ml/models/" + modelId + "/score",
+      new JsonObject().put("dataset_id", xorDataset).put("name", "xor_scored")), 409, "DATASET_EXISTS");
+    Api other = Api.newUser("analyst");
+    Api.error(other.post("/api/v1/ml/models/" + modelId + "/score",
+      new JsonObject().put("dataset_id", xorDataset).put("name", "mine")), 404, "NOT_FOUND");
+    Api.error(analyst.post("/api/v1/ml/models/" + UUID.randomUUID() + "/score",
+      new JsonObject().put("dataset_id", xorDataset).put("name", "nobody")), 404, "NOT_FOUND");
+    String foreignDataset = other.uploadAndWait(xorCsv(50, "foreign"), Map.of()).getString("dataset_id");
+    Api.error(analyst.post("/api/v1/ml/models/" + modelId + "/score",
+      new JsonObject().put("dataset_id", foreignDataset).put("name", "theirs")), 404, "NOT_FOUND");
+
+    Api.error(other.delete("/api/v1/ml/models/" + modelId), 404, "NOT_FOUND");
+    assertThat(analyst.delete("/api/v1/ml/models/" + modelId).statusCode()).isEqualTo(204);
+    Api.error(analyst.get("/api/v1/ml/models/" + modelId), 404, "NOT_FOUND");
+    Api.error(analyst.post("/api/v1/ml/predict", new JsonObject().put("model_id", modelId).put("features",
+      rows.getJsonObject(0))), 404, "NOT_FOUND");
+    assertThat(analyst.get("/api/v1/ml/runs/" + run.getString("run_id")).bodyAsJsonObject().getValue("model_id"))
+      .as("the run stays, without its model").isNull();
   }
 }

@@ -67,6 +67,32 @@ class TrainerTest {
   }
 
   @Test
+  @DisplayName("candidates are chosen by 5-fold cross-validation, reported as mean and sd, then refit; big data uses the holdout")
+  void crossValidation() throws Exception {
+    Path file = parquet("cv", "SELECT x, 3 * x + sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()) AS y "
+      + "FROM (SELECT random() * 10 AS x FROM range(3000))");
+    TrainSpec spec = spec("y", false);
+    Trainer.Result cv = Trainer.train(read(file, spec), spec, Stop.never(), p -> { });
+    JsonObject summary = cv.metrics().getJsonObject("cv");
+    assertThat(cv.params().getString("selection")).isEqualTo("5-fold cross-validation");
+    assertThat(summary.getInteger("folds")).isEqualTo(5);
+    assertThat(summary.getString("metric")).isEqualTo("rmse");
+    assertThat(summary.getDouble("mean")).isBetween(0.85, 1.15);
+    assertThat(summary.getDouble("sd")).isPositive().isLessThan(0.2);
+    assertThat(cv.metrics().getDouble("rmse")).as("holdout, after the refit").isBetween(0.85, 1.15);
+    assertThat(cv.candidates()).hasSize(5);
+    assertThat(cv.candidates().getJsonObject(1).getJsonObject("params").getJsonArray("fold_rounds")).hasSize(5);
+    assertThat(cv.candidates().getJsonObject(1).getDouble("cv_rmse_mean")).isPositive();
+
+    TrainSpec big = TrainSpec.of(new JsonObject().put("target_column", "y").put("problem_type", "regression"),
+      new JsonObject().put("threads", 2).put("cv_max_rows", 1000));
+    Trainer.Result holdout = Trainer.train(read(file, big), big, Stop.never(), p -> { });
+    assertThat(holdout.params().getString("selection")).isEqualTo("holdout");
+    assertThat(holdout.metrics().containsKey("cv")).isFalse();
+    assertThat(holdout.metrics().getDouble("rmse")).isBetween(0.85, 1.15);
+  }
+
+  @Test
   @DisplayName("one class only, or a text target for regression, fail with the reason")
   void badTargets() throws Exception {
     Path file = parquet("one", "SELECT i AS x, 'same' AS label FROM range(100) t(i)");

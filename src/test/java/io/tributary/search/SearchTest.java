@@ -101,14 +101,11 @@ class SearchTest {
   }
 
   @Test
-  @DisplayName("says that hybrid mode fell back to keywords without an embeddings endpoint, and refuses bad input")
-  void hybridFallsBack() {
+  @DisplayName("refuses a missing query, an unknown type and an unknown mode with 400")
+  void refusesBadInput() {
     Api api = Api.newUser("analyst");
-    HttpResponse<Buffer> r = api.get("/api/v1/search?q=anything&mode=hybrid");
-    assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.bodyAsJsonObject().getString("mode")).isEqualTo("keyword");
-    assertThat(r.bodyAsJsonObject().getString("fallback")).contains("keyword");
     Api.error(api.get("/api/v1/search"), 400, "VALIDATION_FAILED");
     Api.error(api.get("/api/v1/search?q=x&type=table"), 400, "VALIDATION_FAILED");
+    Api.error(api.get("/api/v1/search?q=x&mode=fuzzy"), 400, "VALIDATION_FAILED");
   }
 }

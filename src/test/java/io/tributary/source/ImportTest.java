@@ -23,44 +23,11 @@ class ImportTest {
 
   static final int ROWS = 3_000;
 
-  /** Every PostgreSQL type an import maps, from formulas DuckDB can compute the same way; row g % 11 = 0 is NULLs. */
-  static final String PG_TABLE = "CREATE TABLE every_type AS SELECT g::int AS id, "
-    + "CASE WHEN g % 11 <> 0 THEN (g % 30000)::smallint END AS small, "
-    + "CASE WHEN g % 11 <> 0 THEN g::bigint * 1000000007 END AS big, "
-    + "CASE WHEN g % 11 <> 0 THEN ((g - 500) * 1.001)::numeric(12,3) END AS num, "
-    + "CASE WHEN g % 11 <> 0 THEN (g * 1.5)::numeric END AS loose_num, "
-    + "CASE WHEN g % 11 <> 0 THEN (g / 4.0)::real END AS r, "
-    + "CASE WHEN g % 11 <> 0 THEN g::float8 / 8 - 1000 END AS d, "
-    + "CASE WHEN g % 11 <> 0 THEN g % 3 = 0 END AS b, "
-    + "CASE WHEN g % 11 <> 0 THEN date '2020-01-01' + g END AS dt, "
-    + "CASE WHEN g % 11 <> 0 THEN timestamp '2021-03-04 05:06:07.123456' + g * interval '61 seconds' END AS ts, "
-    + "CASE WHEN g % 11 <> 0 THEN timestamptz '2021-03-04 05:06:07.654321+02' + g * interval '1 hour' END AS tstz, "
-    + "CASE WHEN g % 11 <> 0 THEN 'name ' || g || ' ünïcødé \"q\"' END AS t, "
-    + "CASE WHEN g % 11 <> 0 THEN ('v' || (g % 100))::varchar(20) END AS vc, "
-    + "CASE WHEN g % 11 <> 0 THEN jsonb_build_object('k', g) END AS j, "
-    + "CASE WHEN g % 11 <> 0 THEN md5(g::text)::uuid END AS u, "
-    + "CASE WHEN g % 11 <> 0 THEN decode(md5(g::text), 'hex') END AS by "
-    + "FROM generate_series(1, " + ROWS + ") g";
+  /** Every PostgreSQL type an import maps ({@link EveryType}). */
+  static final String PG_TABLE = EveryType.create("every_type", ROWS);
 
   /** The same rows, computed by DuckDB. */
-  static final String EXPECTED = "SELECT g::INTEGER AS id, "
-    + "CASE WHEN g % 11 <> 0 THEN (g % 30000)::INTEGER END AS small, "
-    + "CASE WHEN g % 11 <> 0 THEN g::BIGINT * 1000000007 END AS big, "
-    + "CASE WHEN g % 11 <> 0 THEN CAST((g - 500) * 1.001 AS DECIMAL(12,3)) END AS num, "
-    + "CASE WHEN g % 11 <> 0 THEN printf('%.1f', g * 1.5) END AS loose_num, "
-    + "CASE WHEN g % 11 <> 0 THEN CAST(g / 4.0 AS FLOAT) END AS r, "
-    + "CASE WHEN g % 11 <> 0 THEN g::DOUBLE / 8 - 1000 END AS d, "
-    + "CASE WHEN g % 11 <> 0 THEN g % 3 = 0 END AS b, "
-    + "CASE WHEN g % 11 <> 0 THEN DATE '2020-01-01' + g::INTEGER END AS dt, "
-    + "CASE WHEN g % 11 <> 0 THEN TIMESTAMP '2021-03-04 05:06:07.123456' + to_seconds(g * 61) END AS ts, "
-    + "CASE WHEN g % 11 <> 0 THEN TIMESTAMPTZ '2021-03-04 05:06:07.654321+02' + to_hours(g) END AS tstz, "
-    + "CASE WHEN g % 11 <> 0 THEN 'name ' || g || ' ünïcødé \"q\"' END AS t, "
-    + "CASE WHEN g % 11 <> 0 THEN 'v' || (g % 100) END AS vc, "
-    + "CASE WHEN g % 11 <> 0 THEN '{\"k\": ' || g || '}' END AS j, "
-    + "CASE WHEN g % 11 <> 0 THEN (SELECT substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-' || substr(h, 13, 4) || '-' "
-    + "|| substr(h, 17, 4) || '-' || substr(h, 21, 12) FROM (SELECT md5(g::VARCHAR) AS h)) END AS u, "
-    + "CASE WHEN g % 11 <> 0 THEN unhex(md5(g::VARCHAR)) END AS by "
-    + "FROM range(1, " + (ROWS + 1) + ") t(g)";
+  static final String EXPECTED = EveryType.expected(ROWS);
 
   @TempDir
   static Path dir;
@@ -96,9 +63,14 @@ class ImportTest {
   }
 
   static Path download(Api api, String datasetId) throws Exception {
+    return download(api, datasetId, dir);
+  }
+
+  /** The dataset's Parquet file, downloaded into {@code into}. */
+  static Path download(Api api, String datasetId, Path into) throws Exception {
     HttpResponse<Buffer> r = api.get("/api/v1/data/datasets/" + datasetId + "/download");
     assertThat(r.statusCode()).isEqualTo(200);
-    Path out = Files.createTempFile(dir, "import", ".parquet");
+    Path out = Files.createTempFile(into, "import", ".parquet");
     Files.write(out, r.body().getBytes());
     return out;
   }
@@ -147,7 +119,7 @@ class ImportTest {
   }
 
   @Test
-  @DisplayName("an incremental import picks up exactly the rows past the last value it saw, as a new version")
+  @DisplayName("an incremental import picks up exactly the rows past the last value it saw, as a new version, and none when nothing is new")
   void incremental() throws Exception {
     Api owner = Api.newUser("analyst");
     String conn = connect(owner, SourceDatabases.pgConnection("pg"));
@@ -167,11 +139,16 @@ class ImportTest {
       + "AND id BETWEEN 1 AND 125)")).as("each row exactly once").isEqualTo(125L);
     assertThat(Duck.value("SELECT count(*) FROM (" + read(parquet) + ")")).isEqualTo(125L);
 
+    assertThat(second.getJsonObject("result").getBoolean("new_version")).isTrue();
     JsonObject third = importAndWait(owner, body);
     assertThat(third.getJsonObject("result").getLong("rows_imported")).isZero();
+    assertThat(third.getJsonObject("result").getBoolean("new_version")).as("no new rows, no new version").isFalse();
+    assertThat(third.getJsonObject("result").getString("note")).contains("no new version");
     assertThat(third.getLong("row_count")).isEqualTo(125);
     assertThat(owner.get("/api/v1/data/datasets/" + first.getString("dataset_id")).bodyAsJsonObject()
-      .getInteger("version")).isEqualTo(3);
+      .getInteger("version")).isEqualTo(2);
+    assertThat(Duck.value("SELECT count(*) FROM (" + read(download(owner, first.getString("dataset_id"))) + ")"))
+      .isEqualTo(125L);
   }
 
   @Test

@@ -151,6 +151,51 @@ class LiveDeliveryTest {
   }
 
   @Test
+  @DisplayName("records that are not one JSON object never reach a client; every frame it gets is whole JSON, a 100 KB record too")
+  void onlyWholeJsonObjectsAreSent() throws Exception {
+    Api owner = Api.newUser("analyst", "premium");
+    String topic = "mixed-" + UUID.randomUUID();
+    StreamIngestTest.register(owner, "mixed", topic);
+    StreamSocketTest.Feed single = open(owner, "/ws/streams/mixed");
+    StreamSocketTest.Feed batched = open(owner, "/ws/streams/mixed");
+    List<String> unparsable = new java.util.concurrent.CopyOnWriteArrayList<>();
+    for (StreamSocketTest.Feed f : List.of(single, batched)) {
+      f.socket().textMessageHandler(text -> {
+        try {
+          f.messages().add(new JsonObject(text));
+        } catch (RuntimeException e) {
+          unparsable.add(text);
+        }
+      });
+    }
+    subscribe(single, new JsonObject());
+    subscribe(batched, new JsonObject().put("batch", true));
+    awaitLive(topic, single);
+    await("the batched socket is live too", 10, () -> records(batched).stream().anyMatch(r -> r.containsKey("marker")));
+    batched.messages().clear();
+
+    String big = "x".repeat(100_000);
+    String[] values = {"{\"seq\":0}", "{\"seq\":", "[1,2]", "42", "{\"seq\":1} trailing", "{\"a\":1}{\"b\":2}",
+      "not json", " \n {\"seq\":1, \"text\":\"caf\u00e9 \u2713\"} \n", "{\"seq\":2,\"big\":\"" + big + "\"}", "",
+      "{\"seq\":3}"};
+    Kafka.produce(topic, 0, values.length, i -> values[i]);
+    await("the one-by-one client got the objects", 30, () -> records(single).size() >= 4);
+    await("the batched client got the objects", 30, () -> records(batched).size() >= 4);
+    Api.sleep(500);
+    for (StreamSocketTest.Feed f : List.of(single, batched)) {
+      Map<Integer, JsonObject> got = new HashMap<>();
+      records(f).forEach(r -> got.put(r.getInteger("seq"), r));
+      assertThat(records(f)).as("one each (the records went to several partitions)").hasSize(4);
+      assertThat(got.keySet()).containsExactlyInAnyOrder(0, 1, 2, 3);
+      assertThat(got.get(1).getString("text")).isEqualTo("caf\u00e9 \u2713");
+      assertThat(got.get(2).getString("big")).isEqualTo(big);
+    }
+    assertThat(unparsable).as("frames that are not JSON").isEmpty();
+    Await.result(single.socket().close());
+    Await.result(batched.socket().close());
+  }
+
+  @Test
   @DisplayName("bad subscription options are answered with an error that names them")
   void badOptions() {
     Api owner = Api.newUser("analyst", "premium");

@@ -84,13 +84,18 @@ public final class Api {
 
   /** Multipart upload of a file with optional form fields (name, source_type, on_error). */
   public HttpResponse<Buffer> upload(Path file, Map<String, String> fields) {
+    return multipart("/api/v1/data/upload", fields, "file", file);
+  }
+
+  /** A multipart POST of form fields and one file as part {@code part}. */
+  public HttpResponse<Buffer> multipart(String path, Map<String, String> fields, String part, Path file) {
     // the multipart body is built here: Vert.x 5.0.10's streaming form upload fails (NPE in
     // ClientMultipartFormUpload) when a server answers before the body is sent, as a 413 does
     String boundary = "----tributary" + UUID.randomUUID();
     Buffer body = Buffer.buffer();
     fields.forEach((name, value) -> body.appendString("--" + boundary + "\r\nContent-Disposition: form-data; name=\""
       + name + "\"\r\n\r\n" + value + "\r\n"));
-    body.appendString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
+    body.appendString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + part + "\"; filename=\""
       + file.getFileName() + "\"\r\nContent-Type: application/octet-stream\r\n\r\n");
     try {
       body.appendBytes(java.nio.file.Files.readAllBytes(file));
@@ -98,7 +103,7 @@ public final class Api {
       throw new java.io.UncheckedIOException(e);
     }
     body.appendString("\r\n--" + boundary + "--\r\n");
-    return send(request(io.vertx.core.http.HttpMethod.POST, "/api/v1/data/upload")
+    return send(request(io.vertx.core.http.HttpMethod.POST, path)
       .putHeader("Content-Type", "multipart/form-data; boundary=" + boundary).sendBuffer(body));
   }
 

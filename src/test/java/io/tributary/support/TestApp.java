@@ -40,6 +40,7 @@ public final class TestApp {
   public final int port;
   public final EmbeddedServices services;
   public final FakeLlm llm;
+  public final FakeEmbeddings embeddings;
   /**
    * The WebSocket client of the tests, held for the whole run: Vert.x closes a client, and every socket it
    * opened, once the client object is garbage collected, so a client made per call can lose its sockets.
@@ -78,6 +79,10 @@ public final class TestApp {
     llm = new FakeLlm(vertx);
     sockets = vertx.createWebSocketClient();
     config.getJsonObject("llm").put("base_url", llm.baseUrl()).put("api_key", "test-key").put("model", "test-model");
+    embeddings = new FakeEmbeddings(vertx);
+    // search documents are embedded within a fraction of a second, and retried soon after a failure
+    config.getJsonObject("search").getJsonObject("embeddings").put("url", embeddings.url()).put("api_key", "embed-key")
+      .put("model", "fake-bag-of-words").put("poll_ms", 200).put("retry_ms", 500);
     config.getJsonObject("rate_limit").put("free_per_hour", RATE_LIMIT_FREE);
     config.getJsonObject("query").put("timeout_ms", QUERY_TIMEOUT_MS);
     // small, frequent micro-batches and eager compaction, so stream tests see many parts quickly

@@ -1,0 +1,117 @@
+package io.tributary.insight;
+
+import io.vertx.core.json.JsonObject;
+import org.apache.commons.math3.distribution.ChiSquaredDistribution;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import static io.tributary.insight.InsightDuck.count;
+import static io.tributary.insight.InsightDuck.num;
+
+/**
+ * Shifts in distribution without a time column: each numeric column across the groups of the top category column
+ * (the text column with {@value #MIN_GROUPS}–{@value #MAX_GROUPS} values that most rows fill), tested with
+ * Kruskal–Wallis H (ranks, so outliers and skew do not decide; average ranks for ties, with the tie correction) on a
+ * seeded sample of at most {@value #SAMPLE_ROWS} rows. The p-value is the χ² tail with groups − 1 degrees of
+ * freedom; the effect size is ε² = H / (n − 1); and the group that moved most is named with its mean against the
+ * other rows' in pooled within-group standard deviations ({@code shift_sd}). A shift with ε² under
+ * {@value #MIN_EFFECT} is marked negligible: it is never significant, however many rows there are.
+ */
+final class DistributionShifts {
+
+  static final int MIN_GROUPS = 2;
+  static final int MAX_GROUPS = 20;
+  static final int SAMPLE_ROWS = 100_000;
+  static final double MIN_EFFECT = 0.01;
+  /** Numeric columns tested, at most. */
+  static final int MAX_COLUMNS = 12;
+
+  private DistributionShifts() {
+  }
+
+  static List<JsonObject> find(Analysis a) throws SQLException {
+    List<JsonObject> out = new ArrayList<>();
+    Analysis.Category by = a.categories.values().stream()
+      .filter(c -> c.distinct() >= MIN_GROUPS && c.distinct() <= MAX_GROUPS && c.n() >= 20)
+      .max(Comparator.comparingLong(Analysis.Category::n).thenComparingLong(c -> -c.distinct())).orElse(null);
+    if (by == null) {
+      return out;
+    }
+    List<Analysis.Numeric> cols = a.numeric.values().stream().filter(s -> s.sd() > 0).limit(MAX_COLUMNS).toList();
+    for (Analysis.Numeric s : cols) {
+      JsonObject shift = test(a, by.column(), s.column());
+      if (shift != null) {
+        out.add(shift);
+      }
+    }
+    return out;
+  }
+
+  private static JsonObject test(Analysis a, Analysis.Column by, Analysis.Column x) throws SQLException {
+    String g = by.sql();
+    String v = x.sql();
+    List<Object[]> groups = a.duck.rows("WITH s AS (SELECT CAST(" + g + " AS VARCHAR) AS g, CAST(" + v
+      + " AS DOUBLE) AS x FROM t WHERE " + g + " IS NOT NULL AND " + v + " IS NOT NULL USING SAMPLE reservoir("
+      + SAMPLE_ROWS + " ROWS) REPEATABLE (42)), "
+      + "r AS (SELECT g, x, rank() OVER (ORDER BY x) + (count(*) OVER (PARTITION BY x) - 1) / 2.0 AS rk, "
+      + "count(*) OVER (PARTITION BY x) AS ties FROM s) "
+      + "SELECT g, count(*), sum(rk), sum(x), sum(x * x), sum(ties * ties - 1) FROM r GROUP BY g ORDER BY g");
+    int k = groups.size();
+    if (k < MIN_GROUPS) {
+      return null;
+    }
+    long n = 0;
+    double rankTerm = 0;
+    double tieTerm = 0;
+    double sum = 0;
+    double within = 0;
+    for (Object[] row : groups) {
+      long ni = count(row[1]);
+      n += ni;
+      rankTerm += num(row[2]) * num(row[2]) / ni;
+      sum += num(row[3]);
+      within += num(row[4]) - num(row[3]) * num(row[3]) / ni;
+      tieTerm += num(row[5]);
+    }
+    if (n <= k || n < 20) {
+      return null;
+    }
+    double correction = 1 - tieTerm / ((double) n * n * n - n);
+    if (correction <= 0) {
+      return null;
+    }
+    double h = (12.0 / (n * (n + 1.0)) * rankTerm - 3.0 * (n + 1)) / correction;
+    double p = 1 - new ChiSquaredDistribution(k - 1).cumulativeProbability(Math.max(0, h));
+    double effect = Math.max(0, h) / (n - 1);
+    double pooledSd = Math.sqrt(Math.max(0, within) / (n - k));
+    // the group whose mean is farthest from the other rows' mean
+    String moved = null;
+    double groupMean = Double.NaN;
+    double restMean = Double.NaN;
+    double shift = 0;
+    for (Object[] row : groups) {
+      long ni = count(row[1]);
+      if (ni == n) {
+        continue;
+      }
+      double mi = num(row[3]) / ni;
+      double rest = (sum - num(row[3])) / (n - ni);
+      double d = pooledSd > 0 ? (mi - rest) / pooledSd : 0;
+      if (moved == null || Math.abs(d) > Math.abs(shift)) {
+        moved = String.valueOf(row[0]);
+        groupMean = mi;
+        restMean = rest;
+        shift = d;
+      }
+    }
+    return Trends.trend("distribution_shift", x.name(), Double.NaN, p, Double.NaN, n).put("by", by.name())
+      .put("test", "kruskal_wallis").put("statistic", Stats.round(h, 4)).put("df", k - 1).put("groups", k)
+      .put("effect_size", Stats.round(effect, 4)).put("effect_measure", "epsilon_squared")
+      .put("negligible", effect < MIN_EFFECT).put("category", moved).put("category_mean", Stats.round(groupMean, 6))
+      .put("rest_mean", Stats.round(restMean, 6)).put("shift_sd", Stats.round(shift, 4))
+      .put("direction", shift > 0 ? "higher" : shift < 0 ? "lower" : "none");
+  }
+}

@@ -1,0 +1,82 @@
+package io.tributary.bench;
+
+import io.tributary.fanout.FanoutContract;
+import io.tributary.fanout.FanoutSettings;
+import io.tributary.fanout.LiveBatch;
+import io.tributary.fanout.LiveRecord;
+import io.tributary.fanout.StreamSockets;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Tributary's live fan-out alone, as its own JVM, for {@link FanoutProbe}: one {@link StreamSockets} per verticle
+ * instance (one per core, like HttpServerVerticle), fed {@link LiveBatch}es on the event bus the way
+ * FanoutVerticle's relay publishes a Kafka poll, but from a timer instead of Kafka (no broker, no auth, no
+ * PostgreSQL: what is measured is the fan-out). {@code GET /start?rate=r&n=n} publishes records seq 0..n-1 at r a
+ * second, a batch every 10 ms (a poll's worth); {@code GET /stop} stops. Arguments: port instances padding.
+ */
+public final class FanoutProbeServer extends VerticleBase {
+
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+  private final int port;
+
+  private FanoutProbeServer(int port) {
+    this.port = port;
+  }
+
+  public static void main(String[] args) throws Exception {
+    int port = Integer.parseInt(args[0]);
+    int instances = Integer.parseInt(args[1]);
+    String padding = "x".repeat(Integer.parseInt(args[2]));
+    Vertx vertx = Vertx.vertx();
+    LiveBatch.registerCodec(vertx.eventBus());
+    vertx.deployVerticle(() -> new FanoutProbeServer(port), new DeploymentOptions().setInstances(instances))
+      .toCompletionStage().toCompletableFuture().get();
+    long[] timer = {-1};
+    vertx.createHttpServer().requestHandler(req -> {
+      vertx.cancelTimer(timer[0]);
+      if ("/start".equals(req.path())) {
+        int rate = Integer.parseInt(req.getParam("rate"));
+        long n = Long.parseLong(req.getParam("n"));
+        long t0 = System.nanoTime();
+        long[] seq = {0};
+        timer[0] = vertx.setPeriodic(10, id -> {
+          long due = Math.min(n, (System.nanoTime() - t0) * rate / 1_000_000_000L + 1);
+          List<LiveRecord> records = new ArrayList<>();
+          StringBuilder b = new StringBuilder();
+          for (; seq[0] < due; seq[0]++) {
+            String value = StreamBench.record(seq[0], StreamLoadClient.micros(), b);
+            LiveRecord r = LiveRecord.update(value.getBytes(StandardCharsets.UTF_8), null, System.currentTimeMillis());
+            r.valid(); // as the relay does, off the sockets' event loops
+            records.add(r);
+          }
+          if (!records.isEmpty()) {
+            vertx.eventBus().publish(FanoutContract.streamAddress("probe"), new LiveBatch(List.copyOf(records)), LOCAL);
+          }
+          if (seq[0] >= n) {
+            vertx.cancelTimer(id);
+          }
+        });
+      }
+      req.response().end("ok");
+    }).listen(port + 1).toCompletionStage().toCompletableFuture().get();
+    System.out.println("LISTENING " + port);
+    System.out.flush();
+  }
+
+  @Override
+  public Future<?> start() {
+    StreamSockets sockets = new StreamSockets(vertx, FanoutSettings.from(new JsonObject()));
+    return vertx.createHttpServer(new HttpServerOptions()).webSocketHandler(ws -> sockets.add("probe", "probe", ws))
+      .listen(port);
+  }
+}
