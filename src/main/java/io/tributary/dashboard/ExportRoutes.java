@@ -24,7 +24,7 @@ import java.util.UUID;
  * {@code POST /api/v1/dashboards/{id}/export {format: png|pdf, width?, height?}}: the dashboard drawn on the server
  * from its data (every row: tables are never cut), answered with a download URL that needs no login and expires
  * after {@code dashboard.export_ttl_seconds}; {@code GET /api/v1/exports/{token}} sends the file. The file is a lake
- * object ({@code exports/<owner>/<id>.<ext>}, published before its row is registered), so any node serves the
+ * object ({@code exports/dashboards/<owner>/<id>.<ext>}, published before its row is registered), so any node serves the
  * download: one that lacks the file fetches it into its data directory first.
  */
 final class ExportRoutes {

@@ -3,12 +3,12 @@ package io.tributary.lake;
 /**
  * Where datasets live in the lake, relative to the data directory: {@code datasets/<owner>/<dataset>/<job>.parquet}.
  * One folder per owner (a user's query sandbox may read that folder only), one per dataset, one file per
- * version (named by the job that wrote it). Rendered dashboard exports live under {@code exports/<owner>/}.
+ * version (named by the job that wrote it). Rendered dashboard exports live under {@code exports/dashboards/<owner>/}.
  */
 public final class LakePaths {
 
   /** The area of rendered dashboard exports: immutable objects that expire at a fixed age. */
-  public static final String EXPORTS = "exports/";
+  public static final String EXPORTS = "exports/dashboards/";
 
   private LakePaths() {
   }
@@ -35,6 +35,6 @@ public final class LakePaths {
 
   /** The lake path of an export row's {@code file_path} (older rows name the file alone, under exports/). */
   public static String exportPath(String filePath) {
-    return filePath.startsWith(EXPORTS) ? filePath : EXPORTS + filePath;
+    return filePath.contains("/") ? filePath : "exports/" + filePath;
   }
 }
