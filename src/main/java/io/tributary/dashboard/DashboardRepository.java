@@ -44,8 +44,9 @@ final class DashboardRepository {
 
   static final String INSERT_EXPORT = "INSERT INTO dashboard_exports (id, dashboard_id, owner_id, format, file_path, "
     + "size_bytes, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-  static final String FIND_EXPORT = "SELECT format, file_path, d.name FROM dashboard_exports e JOIN dashboards d "
-    + "ON d.id = e.dashboard_id WHERE e.token_hash = $1 AND e.expires_at > now()";
+  static final String FIND_EXPORT = "SELECT format, file_path, d.name, d.owner_id, u.tier AS owner_tier "
+    + "FROM dashboard_exports e JOIN dashboards d ON d.id = e.dashboard_id JOIN users u ON u.id = d.owner_id "
+    + "WHERE e.token_hash = $1 AND e.expires_at > now()";
   static final String EXPIRED_EXPORTS = "DELETE FROM dashboard_exports WHERE expires_at < now()";
 
   private final Pool pool;
@@ -149,12 +150,18 @@ final class DashboardRepository {
       size, io.vertx.core.buffer.Buffer.buffer(tokenHash), expiresAt})).mapEmpty();
   }
 
-  /** {@code {format, file_path, name}} of an unexpired export, or null. */
+  /** {@code {format, file_path, name, owner_id, owner_tier}} of an unexpired export, or null. */
   Future<JsonObject> findExport(byte[] tokenHash) {
     return pool.preparedQuery(FIND_EXPORT).execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(tokenHash)))
-      .map(rows -> rows.size() == 0 ? null : new JsonObject().put("format", rows.iterator().next().getString("format"))
-        .put("file_path", rows.iterator().next().getString("file_path"))
-        .put("name", rows.iterator().next().getString("name")));
+      .map(rows -> {
+        if (rows.size() == 0) {
+          return null;
+        }
+        Row row = rows.iterator().next();
+        return new JsonObject().put("format", row.getString("format")).put("file_path", row.getString("file_path"))
+          .put("name", row.getString("name")).put("owner_id", row.getUUID("owner_id").toString())
+          .put("owner_tier", row.getString("owner_tier"));
+      });
   }
 
   /** Forgets expired exports (their files expire in the lake by age): @return how many. */

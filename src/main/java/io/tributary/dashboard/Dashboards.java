@@ -35,7 +35,7 @@ public final class Dashboards {
     DashboardData data = new DashboardData(vertx, queries, config.getInteger("max_rows", 100_000));
     this.routes = new DashboardRoutes(repository, new DashboardChecks(queries, lookups), data);
     this.shares = new ShareRoutes(repository, data, lookups);
-    this.exports = new ExportRoutes(vertx, repository, data, Lake.of(vertx, dataDir), config);
+    this.exports = new ExportRoutes(vertx, repository, data, Lake.of(vertx, dataDir), config, lookups);
     this.sockets = new AnalyticsSockets(vertx, repository, data, lookups, auth, streams);
     vertx.setPeriodic(SWEEP_EVERY_MS, id -> exports.sweep());
   }

@@ -35,9 +35,12 @@ final class ExportRoutes {
   private final Lake lake;
   private final long ttlSeconds;
   private final long renderTimeoutMs;
+  private final DashboardChecks.Lookups lookups;
 
-  ExportRoutes(Vertx vertx, DashboardRepository repository, DashboardData data, Lake lake, JsonObject config) {
+  ExportRoutes(Vertx vertx, DashboardRepository repository, DashboardData data, Lake lake, JsonObject config,
+               DashboardChecks.Lookups lookups) {
     this.vertx = vertx;
+    this.lookups = lookups;
     this.repository = repository;
     this.data = data;
     this.lake = lake;
@@ -100,16 +103,17 @@ final class ExportRoutes {
       ctx.fail(ApiException.notFound("Export"));
       return;
     }
-    repository.findExport(ShareTokens.hash(token)).onSuccess(found -> {
-      if (found == null) {
-        ctx.fail(new ApiException(ErrorCode.NOT_FOUND, "Export not found or expired; export the dashboard again"));
-        return;
-      }
-      String file = LakePaths.exportPath(found.getString("file_path"));
-      lake.ensure(vertx, List.of(file)).onSuccess(v -> send(ctx, found, file)).onFailure(err -> ctx.fail(
-        err instanceof LakeUnavailableException ? new ApiException(ErrorCode.SERVICE_UNAVAILABLE,
-          "The object store is unavailable; download the export again later") : err));
-    }).onFailure(ctx::fail);
+    // like a share link, a download follows its dashboard owner's dashboards module (the caller needs no login)
+    repository.findExport(ShareTokens.hash(token)).compose(found -> found == null
+      ? Future.<JsonObject>failedFuture(new ApiException(ErrorCode.NOT_FOUND,
+        "Export not found or expired; export the dashboard again"))
+      : lookups.dashboardsOn(UUID.fromString(found.getString("owner_id")), found.getString("owner_tier")).map(found))
+      .onSuccess(found -> {
+        String file = LakePaths.exportPath(found.getString("file_path"));
+        lake.ensure(vertx, List.of(file)).onSuccess(v -> send(ctx, found, file)).onFailure(err -> ctx.fail(
+          err instanceof LakeUnavailableException ? new ApiException(ErrorCode.SERVICE_UNAVAILABLE,
+            "The object store is unavailable; download the export again later") : err));
+      }).onFailure(ctx::fail);
   }
 
   private void send(RoutingContext ctx, JsonObject found, String file) {

@@ -147,8 +147,8 @@ class FeatureFlagsTest {
   }
 
   @Test
-  @DisplayName("a dashboard's share link follows its owner's dashboards module: off for the owner, the link answers "
-    + "404 FEATURE_DISABLED to anyone; on for the owner alone, it opens again")
+  @DisplayName("a dashboard's share and export links follow its owner's dashboards module: off for the owner, they "
+    + "answer 404 FEATURE_DISABLED to anyone; on for the owner alone, they open again")
   void shareLinkFollowsTheOwnersModule() {
     Api admin = Api.admin();
     Api owner = Api.newUser("analyst");
@@ -159,8 +159,13 @@ class FeatureFlagsTest {
     String link = "/api/v1/shared/" + owner.post("/api/v1/dashboards/" + id + "/shares", new JsonObject())
       .bodyAsJsonObject().getString("share_token");
     assertThat(Api.anonymous().get(link).statusCode()).isEqualTo(200);
+    var exported = owner.post("/api/v1/dashboards/" + id + "/export", new JsonObject().put("format", "png"));
+    assertThat(exported.statusCode()).as(exported.bodyAsString()).isEqualTo(201);
+    String download = exported.bodyAsJsonObject().getString("download_url");
+    assertThat(Api.anonymous().get(download).statusCode()).isEqualTo(200);
 
     assertThat(patch(admin, DASHBOARDS, new JsonObject().put("rollout_percent", 0)).statusCode()).isEqualTo(200);
+    Api.error(Api.anonymous().get(download), 404, "FEATURE_DISABLED");
     JsonObject error = Api.error(Api.anonymous().get(link), 404, "FEATURE_DISABLED");
     assertThat(error.getString("message")).contains("dashboards");
     assertThat(error.getJsonObject("details").getString("module")).isEqualTo("dashboards");
@@ -172,6 +177,7 @@ class FeatureFlagsTest {
     assertThat(reopened.statusCode()).as("the owner's evaluation decides, not the anonymous viewer's")
       .isEqualTo(200);
     assertThat(reopened.bodyAsJsonObject().getJsonObject("dashboard").getString("dashboard_id")).isEqualTo(id);
+    assertThat(Api.anonymous().get(download).statusCode()).as("the export link follows the owner too").isEqualTo(200);
     Api.error(Api.newUser("viewer").get("/api/v1/dashboards"), 404, "FEATURE_DISABLED");
   }
 

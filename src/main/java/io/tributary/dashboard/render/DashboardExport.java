@@ -71,7 +71,8 @@ public final class DashboardExport {
     boolean described = !dashboard.getString("description", "").isBlank();
     int header = described ? 78 : 56;
     List<GridLayout.Cell> cells = GridLayout.cells(visualizations(dashboard));
-    int h = height <= 0 ? GridLayout.naturalHeight(cells, w, header) : height;
+    // the natural height of a dashboard without visualizations is its header alone: still a drawable page
+    int h = height <= 0 ? Math.max(header + 100, GridLayout.naturalHeight(cells, w, header)) : height;
     if (w < 200 || h < header + 100 || (long) w * h > MAX_PIXELS) {
       throw new IllegalArgumentException("canvas " + w + " x " + h + " is out of range (at least 200 x "
         + (header + 100) + ", at most " + MAX_PIXELS + " pixels)");
