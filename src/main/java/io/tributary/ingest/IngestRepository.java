@@ -1,7 +1,6 @@
 package io.tributary.ingest;
 
 import io.tributary.audit.AuditEvent;
-import io.tributary.audit.AuditLog;
 import io.tributary.bus.ApiException;
 import io.tributary.bus.ErrorCode;
 import io.tributary.dataset.DatasetStore;
@@ -85,71 +84,18 @@ public final class IngestRepository {
    * flight, fails with 409. Returns the upload as stored (its dataset id may be the existing one).
    */
   public Future<Upload> createJob(Upload upload, AuditEvent who) {
-    return pool.withTransaction(conn -> target(conn, upload, who)
+    return pool.withTransaction(conn -> UploadTargets.target(conn, upload, who)
       .compose(stored -> conn.preparedQuery(INSERT_JOB).execute(Tuple.from(List.of(stored.jobId(), stored.ownerId(),
           stored.datasetId(), stored.sourceType(), stored.skipBadRows(), stored.stagingPath(),
           stored.originalFilename() == null ? "" : stored.originalFilename(), stored.sizeBytes(), stored.replace(),
           stored.append())))
-        .recover(err -> Future.failedFuture(isUniqueViolation(err, "jobs_one_active_per_dataset")
+        .recover(err -> Future.failedFuture(UploadTargets.isUniqueViolation(err, "jobs_one_active_per_dataset")
           ? new ApiException(ErrorCode.CONFLICT, "An upload of this dataset is still being processed; try again when it ends",
           new JsonObject().put("field", "name")) : err))
         .compose(r -> OutboxStore.add(conn, stored.jobId(), "job.queued", ingestionTopic, new JsonObject()
           .put("job_id", stored.jobId().toString()).put("dataset_id", stored.datasetId().toString())
           .put("owner_id", stored.ownerId().toString())))
         .map(stored)));
-  }
-
-  /** The dataset an upload goes to: the existing one (replace, append) or a new pending one. */
-  private Future<Upload> target(SqlConnection conn, Upload upload, AuditEvent who) {
-    if (upload.append()) {
-      return appendTarget(conn, upload);
-    }
-    Future<Row> existing = upload.replace() ? DatasetStore.lockLiveByName(conn, upload.ownerId(), upload.name())
-      : Future.succeededFuture(null);
-    return existing.compose(row -> {
-      if (row == null) {
-        return DatasetStore.insertUpload(conn, upload.datasetId(), upload.ownerId(), upload.name(), upload.sourceType())
-          .compose(v -> AuditLog.record(conn, who.as("dataset.created", "dataset", upload.datasetId(), null,
-            new JsonObject().put("name", upload.name()).put("source_type", upload.sourceType()))))
-          .map(upload.withReplace(false))
-          .recover(err -> Future.failedFuture(isUniqueViolation(err, DatasetStore.UNIQUE_NAME)
-            ? new ApiException(ErrorCode.DATASET_EXISTS, "You already have a dataset named " + upload.name()
-            + "; choose another name, or send replace=true to upload a new version of it",
-            new JsonObject().put("field", "name")) : err));
-      }
-      if ("pending".equals(row.getString("status"))) {
-        return Future.failedFuture(new ApiException(ErrorCode.CONFLICT,
-          "The first upload of this dataset is still being processed; try again when it ends",
-          new JsonObject().put("field", "name")));
-      }
-      return Future.succeededFuture(upload.withDataset(row.getUUID("id"), upload.name()));
-    });
-  }
-
-  /** The ready file dataset an append goes to (the caller's, or of a collection they edit), or 404/409. */
-  private static Future<Upload> appendTarget(SqlConnection conn, Upload upload) {
-    return DatasetStore.lockForAppend(conn, upload.datasetId(), upload.ownerId(), upload.name()).compose(row -> {
-      String named = upload.datasetId() != null ? upload.datasetId().toString() : upload.name();
-      if (row == null) {
-        return Future.failedFuture(new ApiException(ErrorCode.NOT_FOUND, "Dataset " + named + " not found; "
-          + "mode=append adds rows to one of your datasets (or of a collection you edit)",
-          new JsonObject().put("field", upload.datasetId() != null ? "dataset_id" : "name").put("dataset", named)));
-      }
-      if ("stream".equals(row.getString("kind"))) {
-        return Future.failedFuture(new ApiException(ErrorCode.CONFLICT, "The dataset " + row.getString("name")
-          + " fills from its stream; uploads cannot append to it", new JsonObject().put("dataset", named)));
-      }
-      if (!"ready".equals(row.getString("status"))) {
-        return Future.failedFuture(new ApiException(ErrorCode.NOT_READY, "The dataset " + row.getString("name")
-          + " is still being processed; append when it is ready", new JsonObject().put("dataset", named)));
-      }
-      return Future.succeededFuture(upload.withDataset(row.getUUID("id"), row.getString("name")));
-    });
-  }
-
-  private static boolean isUniqueViolation(Throwable err, String constraint) {
-    return err instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())
-      && (constraint == null || constraint.equals(pg.getConstraint()));
   }
 
   /** Staged uploads that jobs still need. */
