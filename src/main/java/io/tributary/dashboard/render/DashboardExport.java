@@ -84,6 +84,13 @@ public final class DashboardExport {
       g.setColor(Palette.CANVAS);
       g.fillRect(0, 0, w, h);
       header(g, dashboard, w, generatedAt);
+      if (cells.isEmpty()) {
+        Font note = fonts.awt(false, 15f);
+        g.setFont(note);
+        g.setColor(Palette.MUTED);
+        String text = "This dashboard has no visualizations yet";
+        g.drawString(text, (w - g.getFontMetrics(note).stringWidth(text)) / 2, header + (h - header) / 2);
+      }
       for (GridLayout.Tile tile : GridLayout.place(cells, w, h, header)) {
         Rectangle2D box = tile.box();
         g.setColor(Palette.TILE);

@@ -175,4 +175,23 @@ class DashboardExportTest {
     }
     return pages;
   }
+
+  @Test
+  @DisplayName("a dashboard without visualizations draws at its default size: the header and a note saying it is empty")
+  void emptyDashboard() {
+    JsonObject empty = new JsonObject().put("name", "Empty board").put("visualizations", new io.vertx.core.json.JsonArray());
+    BufferedImage image = export.image(empty, java.util.Map.of(), 0, 0, Instant.EPOCH);
+    assertThat(image.getWidth()).isEqualTo(1600);
+    assertThat(image.getHeight()).isGreaterThanOrEqualTo(156);
+    int background = image.getRGB(5, image.getHeight() - 5);
+    long inked = 0;
+    for (int x = 600; x < 1000; x++) {
+      for (int y = 80; y < image.getHeight(); y++) {
+        if (image.getRGB(x, y) != background) {
+          inked++;
+        }
+      }
+    }
+    assertThat(inked).as("the note in the body's middle").isGreaterThan(200);
+  }
 }
