@@ -4,6 +4,7 @@ import io.tributary.audit.AuditEvent;
 import io.tributary.audit.AuditLog;
 import io.tributary.bus.ApiException;
 import io.tributary.bus.ErrorCode;
+import io.tributary.lake.Lake;
 import io.tributary.lake.LakePaths;
 import io.tributary.redis.RedisLink;
 import io.vertx.core.Future;
@@ -36,6 +37,9 @@ public final class UserEraser {
   static final String STAGED = "SELECT staging_path FROM jobs WHERE owner_id = $1";
   static final String EXPORTS = "SELECT file_path FROM dashboard_exports WHERE owner_id = $1";
   static final String STREAMS = "SELECT id FROM streams WHERE owner_id = $1";
+  /** The archives of exports of the user's data (whoever asked for them). */
+  static final String USER_EXPORTS = "SELECT result->>'file' FROM jobs WHERE job_type = 'user_export' "
+    + "AND params->>'user_id' = $1 AND result->>'file' IS NOT NULL";
   /** Every (table, column) whose single-column foreign key references users(id). */
   static final String USER_REFERENCES = "SELECT c.conrelid::regclass::text AS tbl, a.attname AS col "
     + "FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
@@ -87,7 +91,12 @@ public final class UserEraser {
       })
       .compose(v -> conn.preparedQuery(EXPORTS).execute(Tuple.of(user)))
       .map(rows -> {
-        rows.forEach(r -> files.add(dataDir.resolve(LakePaths.exportPath(r.getString(0))).toString()));
+        rows.forEach(r -> files.add(LakePaths.exportPath(r.getString(0))));
+        return null;
+      })
+      .compose(v -> conn.preparedQuery(USER_EXPORTS).execute(Tuple.of(user.toString())))
+      .map(rows -> {
+        rows.forEach(r -> files.add(LakePaths.exportPath(r.getString(0))));
         return null;
       });
   }
@@ -131,16 +140,15 @@ public final class UserEraser {
       deletions.add(vertx.fileSystem().exists(dir)
         .compose(exists -> exists ? vertx.fileSystem().deleteRecursive(dir) : Future.succeededFuture()));
     }
-    String exports = dataDir.resolve("exports").toString();
-    deletions.add(vertx.fileSystem().exists(exports)
-      .compose(exists -> exists ? vertx.fileSystem().readDir(exports, "user-" + user + "-.*")
-        : Future.succeededFuture(List.<String>of()))
-      .compose(archives -> Future.join(archives.stream().map(a -> vertx.fileSystem().delete(a)).toList()))
-      .mapEmpty());
     for (String file : files) {
       if (file != null) {
-        deletions.add(vertx.fileSystem().exists(file)
-          .compose(exists -> exists ? vertx.fileSystem().deleteRecursive(file) : Future.succeededFuture()));
+        // staged uploads are absolute local paths; exports are lake objects, removed from an object store too
+        String local = dataDir.resolve(file).toString();
+        if (!Path.of(file).isAbsolute()) {
+          Lake.of(vertx, dataDir).deleteRemoteLater(vertx, file);
+        }
+        deletions.add(vertx.fileSystem().exists(local)
+          .compose(exists -> exists ? vertx.fileSystem().deleteRecursive(local) : Future.succeededFuture()));
       }
     }
     return Future.join(deletions).mapEmpty();

@@ -9,6 +9,9 @@ import io.tributary.http.Json;
 import io.tributary.http.Params;
 import io.tributary.ingest.JobContract;
 import io.tributary.ingest.JobQueue;
+import io.tributary.lake.Lake;
+import io.tributary.lake.LakePaths;
+import io.tributary.lake.LakeUnavailableException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -16,7 +19,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 
-import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -30,14 +33,14 @@ public final class UserExportRoutes {
   private final Pool pool;
   private final UserAdminRepository users;
   private final JobQueue jobs;
-  private final Path exportsDir;
+  private final Lake lake;
 
-  public UserExportRoutes(Vertx vertx, Pool pool, UserAdminRepository users, JobQueue jobs, Path exportsDir) {
+  public UserExportRoutes(Vertx vertx, Pool pool, UserAdminRepository users, JobQueue jobs, Lake lake) {
     this.vertx = vertx;
     this.pool = pool;
     this.users = users;
     this.jobs = jobs;
-    this.exportsDir = exportsDir;
+    this.lake = lake;
   }
 
   public void mount(Router router) {
@@ -84,9 +87,10 @@ public final class UserExportRoutes {
         if (!user.toString().equals(job.getJsonObject("result", new JsonObject()).getString("user_id"))) {
           return Future.failedFuture(ApiException.notFound("Export"));
         }
-        Path file = exportsDir.resolve(UserExportVerticle.fileName(user.toString(), jobId.toString()));
-        return vertx.fileSystem().exists(file.toString()).compose(exists -> exists ? Future.succeededFuture(file)
-          : Future.failedFuture(ApiException.notFound("Export")));
+        String file = LakePaths.exportPath(job.getJsonObject("result").getString("file"));
+        return lake.ensure(vertx, List.of(file)).map(v -> lake.dataDir().resolve(file)).recover(err ->
+          Future.failedFuture(err instanceof LakeUnavailableException ? new ApiException(ErrorCode.SERVICE_UNAVAILABLE,
+            "The lake cannot be reached; try again shortly") : ApiException.notFound("Export")));
       })
       .onSuccess(file -> ctx.response().putHeader("Content-Type", "application/zip")
         .putHeader("Content-Disposition", "attachment; filename=\"" + file.getFileName() + "\"")

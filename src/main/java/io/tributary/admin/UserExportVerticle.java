@@ -3,6 +3,7 @@ package io.tributary.admin;
 import io.tributary.config.Sections;
 import io.tributary.db.Database;
 import io.tributary.ingest.JobContract;
+import io.tributary.lake.Lake;
 import io.tributary.lake.LakePaths;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -18,7 +19,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -27,10 +30,11 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * Runs jobs of kind {@value #JOB_TYPE} (GDPR export): one zip archive of everything a user owns, in
- * {@code exports/user-<user id>-<job id>.zip}: {@code user.json} (no password hash), one {@code tables/<table>.json}
+ * the lake's {@code exports/users/user-<user id>-<job id>.zip} (so any node can send it): {@code user.json} (no password hash), one {@code tables/<table>.json}
  * per table whose foreign key names the user (datasets, jobs, streams, dashboards, shares, and any later feature's
  * tables), {@code profiles.json}, {@code audit.json} (entries by or about them) and their Parquet files under
- * {@code lake/}. Reads on the event loop (reactive client); the archive is written with {@code executeBlocking}.
+ * {@code lake/} (on an object-store lake, the files PostgreSQL registers for them, fetched through this node's
+ * cache). Reads on the event loop (reactive client); the archive is written with {@code executeBlocking}.
  */
 public final class UserExportVerticle extends VerticleBase {
 
@@ -43,20 +47,21 @@ public final class UserExportVerticle extends VerticleBase {
   static final String AUDIT = "SELECT coalesce(json_agg(row_to_json(a) ORDER BY a.id), '[]'::json)::text FROM (SELECT id, "
     + "occurred_at, actor_id, actor_role, action, resource_type, resource_id, before, after, request_id FROM audit_events "
     + "WHERE actor_id = $1 OR (resource_type = 'user' AND resource_id = $1::text)) a";
+  /** The lake files of the user's datasets and stream parts (what an object-store lake holds of them). */
+  static final String FILES = "SELECT file_path FROM datasets WHERE owner_id = $1 AND file_path IS NOT NULL "
+    + "UNION SELECT p.file_path FROM stream_parts p JOIN datasets d ON d.id = p.dataset_id WHERE d.owner_id = $1 "
+    + "ORDER BY 1";
 
   private Pool pool;
   private Path dataDir;
+  private Lake lake;
 
   @Override
   public Future<?> start() {
     pool = Database.pool(vertx, config().getJsonObject("postgres"));
     dataDir = Path.of(config().getJsonObject(Sections.NODE).getString("data_dir"));
+    lake = Lake.of(vertx, dataDir);
     return vertx.eventBus().<JsonObject>consumer(JobContract.runAddress(JOB_TYPE), this::export).completion();
-  }
-
-  /** The archive's file name, under {@code exports/}. */
-  static String fileName(String userId, String jobId) {
-    return "user-" + userId + "-" + jobId + ".zip";
   }
 
   private void export(Message<JsonObject> msg) {
@@ -87,16 +92,23 @@ public final class UserExportVerticle extends VerticleBase {
       .map(rows -> entries.put("profiles.json", rows.iterator().next().getString(0)))
       .compose(v -> pool.preparedQuery(AUDIT).execute(Tuple.of(user)))
       .map(rows -> entries.put("audit.json", rows.iterator().next().getString(0)))
-      .compose(v -> vertx.executeBlocking(() -> write(user.toString(), job.getString("job_id"), entries), false))
+      .compose(v -> pool.preparedQuery(FILES).execute(Tuple.of(user)))
+      .compose(rows -> {
+        List<String> registered = new ArrayList<>();
+        rows.forEach(r -> registered.add(r.getString(0)));
+        return vertx.executeBlocking(() -> write(user.toString(), job.getString("job_id"), entries, registered), false);
+      })
       .onSuccess(msg::reply)
       .onFailure(err -> msg.fail(500, "Export failed: " + err.getMessage()));
   }
 
-  private JsonObject write(String user, String jobId, Map<String, String> entries) throws IOException {
-    Path dir = dataDir.resolve("exports");
-    Files.createDirectories(dir);
-    Path target = dir.resolve(fileName(user, jobId));
-    Path tmp = dir.resolve(fileName(user, jobId) + ".tmp");
+  private JsonObject write(String user, String jobId, Map<String, String> entries, List<String> registered)
+    throws IOException {
+    String relative = LakePaths.userExportFile(user, jobId);
+    Path target = dataDir.resolve(relative);
+    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+    Files.createDirectories(target.getParent());
+    String owner = LakePaths.ownerDir(user) + "/";
     long files = 0;
     try (OutputStream out = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(out)) {
       for (Map.Entry<String, String> e : entries.entrySet()) {
@@ -104,20 +116,34 @@ public final class UserExportVerticle extends VerticleBase {
         zip.write(e.getValue().getBytes(StandardCharsets.UTF_8));
         zip.closeEntry();
       }
-      Path lake = dataDir.resolve(LakePaths.ownerDir(user));
-      if (Files.isDirectory(lake)) {
-        try (Stream<Path> walk = Files.walk(lake)) {
-          for (Path p : (Iterable<Path>) walk.filter(Files::isRegularFile).sorted()::iterator) {
-            zip.putNextEntry(new ZipEntry("lake/" + lake.relativize(p).toString().replace('\\', '/')));
-            Files.copy(p, zip);
-            zip.closeEntry();
-            files++;
-          }
-        }
+      for (String file : lakeFiles(user, registered)) {
+        zip.putNextEntry(new ZipEntry("lake/" + (file.startsWith(owner) ? file.substring(owner.length()) : file)));
+        Files.copy(lake.fetch(file), zip);
+        zip.closeEntry();
+        files++;
       }
     }
     Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    return new JsonObject().put("user_id", user).put("file", target.getFileName().toString())
+    lake.publish(relative);
+    return new JsonObject().put("user_id", user).put("file", relative)
       .put("bytes", Files.size(target)).put("lake_files", files);
+  }
+
+  /**
+   * The lake files of the user: locally every file of their folder (older versions not yet swept included); on an
+   * object-store lake, whose local folder is only a cache, the files PostgreSQL registers.
+   */
+  private List<String> lakeFiles(String user, List<String> registered) throws IOException {
+    if (lake.remote()) {
+      return registered;
+    }
+    Path folder = dataDir.resolve(LakePaths.ownerDir(user));
+    if (!Files.isDirectory(folder)) {
+      return List.of();
+    }
+    try (Stream<Path> walk = Files.walk(folder)) {
+      return walk.filter(Files::isRegularFile).sorted()
+        .map(p -> dataDir.relativize(p).toString().replace('\\', '/')).toList();
+    }
   }
 }

@@ -160,7 +160,7 @@ final class ApiRouter {
     FanoutSettings fanout = FanoutSettings.from(cfg.getJsonObject("fanout"));
     StreamSockets streamSockets = new StreamSockets(vertx, fanout);
     Dashboards dashboards = new Dashboards(vertx, shared.pool(), queries, lookups(datasets, streams, gate), bearer,
-      streamSockets, cfg.getJsonObject("dashboard"), dataDir);
+      streamSockets, cfg.getJsonObject("dashboard"), dataDir, readCache(shared));
     dashboards.mountPublic(router);
     shared.changes().onChange(dashboards::changed);
     router.route().handler(apiOnly(bearer));
@@ -173,7 +173,7 @@ final class ApiRouter {
     new UserRoutes(new UserAdminRepository(shared.pool()), revocations,
       new UserEraser(vertx, shared.pool(), shared.redis(), revocations, dataDir)).mount(router);
     new UserExportRoutes(vertx, shared.pool(), new UserAdminRepository(shared.pool()),
-      new JobQueue(shared.pool(), cfg.getJsonObject("kafka").getJsonObject("topics")), dataDir.resolve("exports"))
+      new JobQueue(shared.pool(), cfg.getJsonObject("kafka").getJsonObject("topics")), io.tributary.lake.Lake.of(vertx, dataDir))
       .mount(router);
 
     new UploadRoutes(vertx, new IngestRepository(shared.pool(), cfg.getJsonObject("kafka").getJsonObject("topics")),

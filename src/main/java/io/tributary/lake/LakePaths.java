@@ -3,7 +3,8 @@ package io.tributary.lake;
 /**
  * Where datasets live in the lake, relative to the data directory: {@code datasets/<owner>/<dataset>/<job>.parquet}.
  * One folder per owner (a user's query sandbox may read that folder only), one per dataset, one file per
- * version (named by the job that wrote it). Rendered dashboard exports live under {@code exports/dashboards/<owner>/}.
+ * version (named by the job that wrote it). Rendered dashboard exports live under {@code exports/dashboards/<owner>/},
+ * user-data exports under {@code exports/users/}.
  */
 public final class LakePaths {
 
@@ -31,6 +32,11 @@ public final class LakePaths {
   /** The file of one rendered export ({@code ext}: png or pdf). */
   public static String exportFile(String ownerId, String exportId, String ext) {
     return EXPORTS + ownerId + "/" + exportId + "." + ext;
+  }
+
+  /** The archive of a user-data (GDPR) export job; archives of older releases sit at {@code exports/<file>}. */
+  public static String userExportFile(String userId, String jobId) {
+    return "exports/users/user-" + userId + "-" + jobId + ".zip";
   }
 
   /** The lake path of an export row's {@code file_path} (older rows name the file alone, under exports/). */

@@ -67,7 +67,7 @@ class UserExportTest {
     assertThat(files.keySet()).anyMatch(name -> name.startsWith("lake/" + datasetId + "/") && name.endsWith(".parquet"));
     Api.error(Api.admin().get("/api/v1/users/" + id + "/export/" + jobId), 404, "NOT_FOUND");
 
-    Path archive = TestApp.get().dataDir.resolve("app").resolve("exports").resolve("user-" + id + "-" + jobId + ".zip");
+    Path archive = TestApp.get().dataDir.resolve("app").resolve(io.tributary.lake.LakePaths.userExportFile(id, jobId));
     assertThat(archive).exists();
     assertThat(Api.admin().delete("/api/v1/users/" + id + "?erase=true").statusCode()).isEqualTo(204);
     assertThat(archive).doesNotExist();

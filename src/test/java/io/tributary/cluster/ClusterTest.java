@@ -136,6 +136,30 @@ class ClusterTest {
   }
 
   @Test
+  @Order(2)
+  @DisplayName("a user-data export made on one node downloads from every other node, with the user's Parquet")
+  void userExportOnOneNodeDownloadsOnAll() throws Exception {
+    String me = new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]))).getString("sub");
+    HttpResponse<String> started = cluster.node(1).post("/api/v1/users/" + me + "/export", token, "{}");
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+    String job = new JsonObject(started.body()).getString("job_id");
+    assertThat(ClusterNodes.awaitJob(cluster.node(1), token, job, 300).getString("status")).isEqualTo("completed");
+    for (ChildServer node : cluster.nodes) {
+      HttpResponse<byte[]> zip = cluster.download(node, "/api/v1/users/" + me + "/export/" + job, token);
+      assertThat(zip.statusCode()).as("download on port %d", node.port).isEqualTo(200);
+      List<String> names = new ArrayList<>();
+      try (var in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip.body()))) {
+        for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+          names.add(e.getName());
+        }
+      }
+      assertThat(names).contains("user.json")
+        .as("every dataset's Parquet from the bucket").filteredOn(n -> n.endsWith(".parquet"))
+        .hasSizeGreaterThanOrEqualTo(cluster.nodes.size());
+    }
+  }
+
+  @Test
   @Order(3)
   @DisplayName("a flag killed on one node switches its module off on every other node within 2 s")
   void flagKillReachesEveryNode() throws Exception {

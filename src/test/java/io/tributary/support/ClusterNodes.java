@@ -139,8 +139,17 @@ public final class ClusterNodes implements AutoCloseable {
 
   /** {@code GET path} on {@code node} without a token, as bytes (downloads). */
   public HttpResponse<byte[]> download(ChildServer node, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port + path))
-      .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    return download(node, path, null);
+  }
+
+  /** {@code GET path} on {@code node} with {@code token} (null: none), as bytes. */
+  public HttpResponse<byte[]> download(ChildServer node, String path, String token) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port + path))
+      .timeout(Duration.ofSeconds(60));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
   /** Logs {@code email} in on {@code node}: the token. */
