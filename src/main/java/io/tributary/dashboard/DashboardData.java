@@ -34,11 +34,14 @@ final class DashboardData {
   private final Vertx vertx;
   private final QueryService queries;
   private final int maxRows;
+  private final ReplyCache near;
 
-  DashboardData(Vertx vertx, QueryService queries, int maxRows) {
+  /** @param nearBytes bytes of compressed warm replies kept in this process (0: none, every load asks Redis) */
+  DashboardData(Vertx vertx, QueryService queries, int maxRows, long nearBytes) {
     this.vertx = vertx;
     this.queries = queries;
     this.maxRows = maxRows;
+    this.near = new ReplyCache(nearBytes);
   }
 
   /** A reply of {@code GET .../data}: {@code body} null when the client's copy is current ({@code etag} matched). */
@@ -67,29 +70,40 @@ final class DashboardData {
       if (etag != null && etag.equals(ifNoneMatch)) {
         return Future.succeededFuture(new Reply(etag, null, false));
       }
+      Buffer local = etag == null ? null : near.get(etag);
+      if (local != null) {
+        return compressed(etag, local, acceptsGzip);
+      }
       List<String> gzipped = new ArrayList<>(parts);
       gzipped.add("gzip");
       return queries.derived(gzipped).compose(hit -> {
         if (hit == null) {
           return load(dashboard, width, parts, true).map(body -> new Reply(etag, body, false));
         }
-        return acceptsGzip ? Future.succeededFuture(new Reply(etag, hit, true))
-          : vertx.executeBlocking(() -> new Reply(etag, Gzip.decode(hit), false), false);
+        near.put(etag, hit);
+        return compressed(etag, hit, acceptsGzip);
       });
     });
+  }
+
+  private Future<Reply> compressed(String etag, Buffer gzip, boolean acceptsGzip) {
+    return acceptsGzip ? Future.succeededFuture(new Reply(etag, gzip, true))
+      : vertx.executeBlocking(() -> new Reply(etag, Gzip.decode(gzip), false), false);
   }
 
   /** The cache key parts of a dashboard's data at a width: its version and every query's result key. */
   private Future<List<String>> parts(JsonObject dashboard, int width) {
     UUID owner = UUID.fromString(dashboard.getString("owner_id"));
-    JsonArray vizzes = dashboard.getJsonArray("visualizations");
-    List<Future<String>> keys = new ArrayList<>();
-    vizzes.forEach(v -> keys.add(queries.cacheKey(owner, ((JsonObject) v).getString("query"), maxRows)
-      .otherwise(err -> UNCACHED + UUID.randomUUID())));
-    return Future.all(keys).map(done -> {
+    List<String> sqls = new ArrayList<>();
+    dashboard.getJsonArray("visualizations").forEach(v -> sqls.add(((JsonObject) v).getString("query")));
+    return queries.cacheKeys(owner, sqls, maxRows).otherwise(err -> {
+      List<String> uncached = new ArrayList<>();
+      sqls.forEach(sql -> uncached.add(UNCACHED + UUID.randomUUID()));
+      return uncached;
+    }).map(keys -> {
       List<String> parts = new ArrayList<>(List.of("dashboard", dashboard.getString("dashboard_id"),
         String.valueOf(dashboard.getInteger("version")), Integer.toString(width)));
-      keys.forEach(k -> parts.add(k.result()));
+      parts.addAll(keys);
       return parts;
     });
   }

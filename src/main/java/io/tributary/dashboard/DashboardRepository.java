@@ -2,6 +2,7 @@ package io.tributary.dashboard;
 
 import io.tributary.audit.AuditEvent;
 import io.tributary.audit.AuditLog;
+import io.tributary.db.OwnerCache;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -50,9 +51,15 @@ final class DashboardRepository {
   static final String EXPIRED_EXPORTS = "DELETE FROM dashboard_exports WHERE expires_at < now()";
 
   private final Pool pool;
+  private final OwnerCache<JsonObject> readable;
 
-  DashboardRepository(Pool pool) {
+  /**
+   * @param readable where {@link #findReadable} keeps what a user may open until a change announced to them
+   *                 (migration V22: the dashboard, or a collection that shares it); null: always ask PostgreSQL
+   */
+  DashboardRepository(Pool pool, OwnerCache<JsonObject> readable) {
     this.pool = pool;
+    this.readable = readable;
   }
 
   Future<JsonObject> insert(UUID ownerId, JsonObject d) {
@@ -68,8 +75,13 @@ final class DashboardRepository {
       .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));
   }
 
-  /** The user's dashboard or one shared with them through a collection, or null. */
+  /** The user's dashboard or one shared with them through a collection, or null (the value is shared: read only). */
   Future<JsonObject> findReadable(UUID id, UUID userId) {
+    return readable == null ? lookReadable(id, userId)
+      : readable.get("dashboard:" + id + ":" + userId, userId, () -> lookReadable(id, userId));
+  }
+
+  private Future<JsonObject> lookReadable(UUID id, UUID userId) {
     return find(id, userId).compose(own -> own != null ? Future.succeededFuture(own)
       : pool.preparedQuery(FIND_SHARED).execute(Tuple.of(id, userId))
         .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next())));

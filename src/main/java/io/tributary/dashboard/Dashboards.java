@@ -1,5 +1,6 @@
 package io.tributary.dashboard;
 
+import io.tributary.db.OwnerCache;
 import io.tributary.fanout.StreamSockets;
 import io.tributary.http.BearerAuth;
 import io.tributary.http.ContractValidation;
@@ -30,9 +31,10 @@ public final class Dashboards {
   private final AnalyticsSockets sockets;
 
   public Dashboards(Vertx vertx, Pool pool, QueryService queries, DashboardChecks.Lookups lookups, BearerAuth auth,
-                    StreamSockets streams, JsonObject config, Path dataDir) {
-    DashboardRepository repository = new DashboardRepository(pool);
-    DashboardData data = new DashboardData(vertx, queries, config.getInteger("max_rows", 100_000));
+                    StreamSockets streams, JsonObject config, Path dataDir, OwnerCache<JsonObject> readable) {
+    DashboardRepository repository = new DashboardRepository(pool, readable);
+    DashboardData data = new DashboardData(vertx, queries, config.getInteger("max_rows", 100_000),
+      config.getLong("reply_cache_bytes", 33_554_432L));
     this.routes = new DashboardRoutes(repository, new DashboardChecks(queries, lookups), data);
     this.shares = new ShareRoutes(repository, data, lookups);
     this.exports = new ExportRoutes(vertx, repository, data, Lake.of(vertx, dataDir), config, lookups);

@@ -69,6 +69,17 @@ public final class QueryService {
     return tables.scope(userId, sql).map(scope -> QueryCache.key(userId, sql, limit, scope.getJsonArray("tables")));
   }
 
+  /** {@link #cacheKey} of several queries of one user, their tables looked up together. */
+  public Future<List<String>> cacheKeys(UUID userId, List<String> sqls, int limit) {
+    return tables.scopes(userId, sqls).map(scopes -> {
+      List<String> keys = new java.util.ArrayList<>();
+      for (int i = 0; i < sqls.size(); i++) {
+        keys.add(QueryCache.key(userId, sqls.get(i), limit, scopes.get(i).getJsonArray("tables")));
+      }
+      return keys;
+    });
+  }
+
   /** A value cached under a key derived from {@code parts} (e.g. result keys), or null. */
   public Future<Buffer> derived(List<String> parts) {
     return cache.get(QueryCache.derivedKey(parts));

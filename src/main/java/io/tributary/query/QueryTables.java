@@ -58,7 +58,8 @@ public final class QueryTables {
 
   /**
    * Datasets of the caller's collections and of those shared with them, one per {@code <collection>.<dataset>}
-   * (the caller's own collection first when two share a name). Never cached: a share may end at any time.
+   * (the caller's own collection first when two share a name). Cached as the caller's entry: every change to a
+   * collection, its items or shares, or to a dataset in it is announced to each of its readers (migration V22).
    */
   static final String COLLECTED = "SELECT c.name AS collection, d.id, d.owner_id, d.name, d.version, d.file_path, "
     + "(SELECT array_agg(p.file_path ORDER BY p.created_at, p.id) FROM stream_parts p WHERE p.dataset_id = d.id) AS parts "
@@ -75,30 +76,59 @@ public final class QueryTables {
    * and {@code <collection>.<dataset>}) and the folders of every dataset shared with the caller by others.
    */
   public Future<JsonObject> scope(UUID userId, String sql) {
+    return scopes(userId, java.util.List.of(sql)).map(all -> all.get(0));
+  }
+
+  /**
+   * {@link #scope} of several queries of one caller (a dashboard's): the collections they may read are looked up
+   * once for all of them.
+   */
+  public Future<java.util.List<JsonObject>> scopes(UUID userId, java.util.List<String> sqls) {
+    java.util.List<Future<JsonArray>> owned = new java.util.ArrayList<>();
+    sqls.forEach(sql -> owned.add(mentionedIn(userId, sql)));
+    return Future.all(owned).compose(done -> collected(userId)).map(collected -> {
+      java.util.List<JsonObject> scopes = new java.util.ArrayList<>();
+      for (int i = 0; i < sqls.size(); i++) {
+        scopes.add(scope(userId, sqls.get(i), owned.get(i).result(), collected));
+      }
+      return scopes;
+    });
+  }
+
+  /** {@link #COLLECTED} of the caller: {@code [{collection, owner_id, id, name, table}]} ({@code table} null: no file). */
+  private Future<JsonArray> collected(UUID userId) {
+    java.util.function.Supplier<Future<JsonArray>> load = () -> pool.preparedQuery(COLLECTED).execute(Tuple.of(userId))
+      .map(rows -> {
+        JsonArray out = new JsonArray();
+        rows.forEach(row -> out.add(new JsonObject().put("collection", row.getString("collection"))
+          .put("owner_id", row.getUUID("owner_id").toString()).put("id", row.getUUID("id").toString())
+          .put("name", row.getString("name")).put("table", table(row))));
+        return out;
+      });
+    return cache == null ? load.get() : cache.get("collected:" + userId, userId, load);
+  }
+
+  private JsonObject scope(UUID userId, String sql, JsonArray own, JsonArray collected) {
     java.util.Set<String> words = SqlText.identifiers(sql).stream().map(n -> n.toLowerCase(java.util.Locale.ROOT))
       .collect(java.util.stream.Collectors.toSet());
-    return mentionedIn(userId, sql).compose(own -> pool.preparedQuery(COLLECTED).execute(Tuple.of(userId)).map(rows -> {
-      JsonArray tables = own.copy();
-      java.util.Set<String> seen = new java.util.HashSet<>();
-      java.util.TreeSet<String> dirs = new java.util.TreeSet<>();
-      rows.forEach(row -> {
-        String owner = row.getUUID("owner_id").toString();
-        if (!owner.equals(userId.toString())) {
-          dirs.add(dataDir.resolve(io.tributary.lake.LakePaths.datasetDir(owner, row.getUUID("id").toString())).toString());
-        }
-        String collection = row.getString("collection");
-        String name = collection + "." + row.getString("name");
-        if (RESERVED_SCHEMAS.contains(collection) || !seen.add(name) || !words.contains(collection)
-          || !words.contains(row.getString("name"))) {
-          return;
-        }
-        JsonObject table = table(row);
-        if (table != null) {
-          tables.add(table.put("name", name));
-        }
-      });
-      return new JsonObject().put("tables", tables).put("shared_dirs", new JsonArray(new java.util.ArrayList<>(dirs)));
-    }));
+    JsonArray tables = own.copy();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    java.util.TreeSet<String> dirs = new java.util.TreeSet<>();
+    for (Object o : collected) {
+      JsonObject item = (JsonObject) o;
+      String owner = item.getString("owner_id");
+      if (!owner.equals(userId.toString())) {
+        dirs.add(dataDir.resolve(io.tributary.lake.LakePaths.datasetDir(owner, item.getString("id"))).toString());
+      }
+      String collection = item.getString("collection");
+      String name = collection + "." + item.getString("name");
+      JsonObject table = item.getJsonObject("table");
+      if (!RESERVED_SCHEMAS.contains(collection) && seen.add(name) && words.contains(collection)
+        && words.contains(item.getString("name")) && table != null) {
+        tables.add(table.copy().put("name", name));
+      }
+    }
+    return new JsonObject().put("tables", tables).put("shared_dirs", new JsonArray(new java.util.ArrayList<>(dirs)));
   }
 
   private JsonArray tables(io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row> rows) {

@@ -57,6 +57,8 @@ public final class DashboardBench {
     int runs = Integer.getInteger("bench.dashboard.runs", 5);
     int seconds = Integer.getInteger("bench.dashboard.seconds", 10);
     int viewers = Integer.getInteger("bench.dashboard.viewers", 1_000);
+    java.util.Set<String> phases = java.util.Set.of(System.getProperty("bench.dashboard.phases",
+      "cold,warm,export,live").split(","));
     JsonObject results = new JsonObject();
     StringBuilder md = new StringBuilder();
     try (ServerProcess server = new ServerProcess(Path.of("target/tributary.jar"), work.resolve("data"), "2g",
@@ -74,11 +76,21 @@ public final class DashboardBench {
       for (JsonObject d : datasets(server, token)) {
         ids.put(d.getString("name"), d.getString("dataset_id"));
       }
-      md.append(cold(server, token, ids, parquet, runs, results)).append('\n');
+      if (phases.contains("cold")) {
+        md.append(cold(server, token, ids, parquet, runs, results)).append('\n');
+      }
       String warmId = create(server, token, ids, 0);
       get(server, token, "/api/v1/dashboards/" + warmId + "/data?width=1600");
-      md.append(warm(server, token, warmId, seconds, results)).append('\n');
-      md.append(exports(server, token, warmId, results)).append('\n');
+      if (phases.contains("warm")) {
+        md.append(warm(server, token, warmId, seconds, results)).append('\n');
+      }
+      if (phases.contains("export")) {
+        md.append(exports(server, token, warmId, results)).append('\n');
+      }
+      if (!phases.contains("live")) {
+        System.out.println(md);
+        return;
+      }
       md.append(live(server, token, out, viewers, seconds, results)).append('\n');
     }
     results.put("bare_live", StreamBench.bareCeiling(out, viewers, seconds, 50));
