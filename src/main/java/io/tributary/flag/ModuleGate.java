@@ -77,20 +77,21 @@ public final class ModuleGate implements Handler<RoutingContext> {
    */
   public Future<Void> require(String name, String userId, String tier) {
     String module = Flag.MODULE_PREFIX + name;
-    return store.isOn(module, userId, tier, true) ? Future.succeededFuture() : Future.failedFuture(disabled(module));
+    return store.isOn(module, userId, tier, true) ? Future.succeededFuture()
+      : Future.failedFuture(disabled(module, "for the owner of what you opened"));
   }
 
   private void decide(RoutingContext ctx, String module, Caller caller) {
     if (store.isOn(module, caller.id().toString(), caller.tier(), true)) {
       ctx.next();
     } else {
-      ctx.fail(disabled(module));
+      ctx.fail(disabled(module, "for you"));
     }
   }
 
-  private static ApiException disabled(String module) {
+  private static ApiException disabled(String module, String forWhom) {
     String name = module.substring(Flag.MODULE_PREFIX.length());
-    return new ApiException(ErrorCode.FEATURE_DISABLED, "The " + name + " module is switched off for you",
+    return new ApiException(ErrorCode.FEATURE_DISABLED, "The " + name + " module is switched off " + forWhom,
       new JsonObject().put("module", name).put("flag", module));
   }
 }

@@ -73,10 +73,6 @@ public final class Metrics {
     SOCKETS.decrementAndGet();
   }
 
-  public static void socketMessageSent() {
-    Holder.SENT.increment();
-  }
-
   /** {@code n} records written to a socket (one frame, or several in a batched one). */
   public static void socketMessagesSent(int n) {
     Holder.SENT.increment(n);

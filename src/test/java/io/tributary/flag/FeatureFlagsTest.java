@@ -167,7 +167,8 @@ class FeatureFlagsTest {
     assertThat(patch(admin, DASHBOARDS, new JsonObject().put("rollout_percent", 0)).statusCode()).isEqualTo(200);
     Api.error(Api.anonymous().get(download), 404, "FEATURE_DISABLED");
     JsonObject error = Api.error(Api.anonymous().get(link), 404, "FEATURE_DISABLED");
-    assertThat(error.getString("message")).contains("dashboards");
+    assertThat(error.getString("message")).contains("dashboards").contains("the owner of what you opened")
+      .doesNotContain("for you");
     assertThat(error.getJsonObject("details").getString("module")).isEqualTo("dashboards");
     Api.error(owner.get("/api/v1/dashboards/" + id), 404, "FEATURE_DISABLED");
 
