@@ -1,0 +1,134 @@
+package io.tributary.web;
+
+import io.tributary.support.Api;
+import io.tributary.support.TestApp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.nio.file.Files;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The user's journey of {@link BrowserTest} and {@link DashboardBrowserTest}, in Firefox ESR over WebDriver BiDi:
+ * log in, upload a file and follow it to completion, read its profile, query it, save a dashboard with a bar and a
+ * line chart drawn from the right data, open its share link logged out, and watch a live chart move. Screenshots go to
+ * target/screenshots/firefox-*.png, the page's console to target/screenshots/firefox-console-*.log.
+ */
+@DisplayName("The web app in Firefox")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FirefoxBrowserTest {
+
+  private static final String DATASET = "firefox_sales";
+  private static final String TITLE = "Firefox dashboard";
+
+  Firefox firefox;
+  String email;
+  Api api;
+  final List<String> errors = new java.util.ArrayList<>();
+
+  @BeforeAll
+  void start() throws Exception {
+    assumeTrue(Firefox.available(), "Firefox ESR is absent (apt-get install -y firefox-esr)");
+    email = "firefox-" + UUID.randomUUID() + "@test.local";
+    api = Pages.newAnalyst(email);
+    firefox = new Firefox("http://127.0.0.1:" + TestApp.get().port);
+  }
+
+  @AfterEach
+  void keepConsole(TestInfo test) throws Exception {
+    if (firefox != null) {
+      List<String> console = firefox.console();
+      Files.write(Browser.SCREENSHOTS.resolve("firefox-console-" + test.getTestMethod().orElseThrow().getName() + ".log"), console);
+      console.stream().filter(line -> line.startsWith("error javascript")).forEach(errors::add);
+    }
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (firefox != null) {
+      firefox.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  @DisplayName("1. a user logs in")
+  void logIn() throws Exception {
+    Pages.logInAs(firefox, email, Pages.PASSWORD);
+    assertThat(firefox.textOf("#who-email", email)).contains("analyst");
+    firefox.screenshot("01-logged-in");
+  }
+
+  @Test
+  @Order(2)
+  @DisplayName("2. an uploaded CSV shows upload progress, then its job live until completed")
+  void uploadCsv() throws Exception {
+    Pages.uploadPlanted(firefox, DATASET);
+    firefox.screenshot("03-upload-completed");
+  }
+
+  @Test
+  @Order(3)
+  @DisplayName("3. the dataset's page shows its schema, per-column statistics and issues")
+  void openProfile() throws Exception {
+    Pages.openPlantedProfile(firefox, DATASET);
+    firefox.screenshot("04-dataset-profile");
+  }
+
+  @Test
+  @Order(4)
+  @DisplayName("4. the SQL console flags a bad query as it is typed, and shows a good query's result")
+  void runQuery() throws Exception {
+    Pages.queryPlanted(firefox, DATASET);
+  }
+
+  @Test
+  @Order(5)
+  @DisplayName("5. a dashboard with a bar and a line chart, built in the editor, saved and opened, draws both from the right data")
+  void buildAndView() throws Exception {
+    firefox.click("#nav a[href='/dashboards']");
+    firefox.click("#new-dashboard");
+    firefox.textOf("h1", "New dashboard");
+    firefox.type("#dash-name", TITLE);
+    Pages.addBarAndLine(firefox, DATASET);
+    firefox.click("#layout button[data-action=narrower][data-index='0']");
+    assertThat(firefox.textOf("#layout .layout-card[data-index='0'] .position", "5 × 4")).isEqualTo("column 1, row 1, 5 × 4");
+    firefox.screenshot("06-dashboard-editor");
+    Pages.saveAndView(firefox);
+  }
+
+  @Test
+  @Order(6)
+  @DisplayName("6. its share link opens it read-only for someone logged out")
+  void shareLink() throws Exception {
+    Pages.shareAndOpenLoggedOut(firefox, TITLE);
+  }
+
+  @Test
+  @Order(7)
+  @DisplayName("7. a live chart moves when records are produced to its stream")
+  void liveChart() throws Exception {
+    Pages.logInAs(firefox, email, Pages.PASSWORD);
+    LiveChart.movesWithItsStream(firefox, api, "firefox_live");
+  }
+
+  @Test
+  @Order(8)
+  @DisplayName("8. no page of the journey raised an uncaught error in Firefox")
+  void noUncaughtErrors() {
+    assertThat(errors).isEmpty();
+  }
+}
