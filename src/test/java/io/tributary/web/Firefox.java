@@ -35,7 +35,7 @@ final class Firefox implements Tab, AutoCloseable {
 
   static final Path FIREFOX = Path.of("/usr/bin/firefox-esr");
   private static final Pattern LISTENING = Pattern.compile("WebDriver BiDi listening on (ws://\\S+)");
-  /** BiDi only (no CDP), no first-run pages, no update or telemetry traffic. */
+  /** BiDi only (no CDP), no first-run pages, no update or telemetry traffic; downloads saved without asking. */
   private static final String USER_JS = """
     user_pref("remote.active-protocols", 1);
     user_pref("browser.shell.checkDefaultBrowser", false);
@@ -49,10 +49,16 @@ final class Firefox implements Tab, AutoCloseable {
     user_pref("network.captive-portal-service.enabled", false);
     user_pref("network.connectivity-service.enabled", false);
     user_pref("intl.accept_languages", "en-US");
+    user_pref("browser.download.folderList", 2);
+    user_pref("browser.download.useDownloadDir", true);
+    user_pref("browser.download.always_ask_before_handling_new_types", false);
+    user_pref("browser.download.start_downloads_in_tmp_dir", false);
+    user_pref("pdfjs.disabled", true);
     """;
 
   private final String base;
   private final Path profile;
+  private final Path downloads;
   private final Process process;
   private final StringBuffer output = new StringBuffer();
   private final Queue<String> console = new ConcurrentLinkedQueue<>();
@@ -62,7 +68,9 @@ final class Firefox implements Tab, AutoCloseable {
   Firefox(String base) throws Exception {
     this.base = base;
     profile = Files.createTempDirectory("tributary-firefox-");
-    Files.writeString(profile.resolve("user.js"), USER_JS);
+    downloads = Files.createDirectories(profile.resolve("downloads"));
+    Files.writeString(profile.resolve("user.js"), USER_JS
+      + "user_pref(\"browser.download.dir\", \"" + downloads.toAbsolutePath() + "\");\n");
     Files.createDirectories(Browser.SCREENSHOTS);
     ProcessBuilder builder = new ProcessBuilder(FIREFOX.toString(), "--headless", "--remote-debugging-port=0",
       "--profile", profile.toString(), "--no-remote", "about:blank").redirectErrorStream(true);
@@ -218,6 +226,20 @@ final class Firefox implements Tab, AutoCloseable {
     Path file = Browser.SCREENSHOTS.resolve("firefox-" + name + ".png");
     Files.write(file, Base64.getDecoder().decode(png));
     return file;
+  }
+
+  /** Waits until Firefox has saved a download whose name ends so (nothing still in progress), and answers it. */
+  Path downloaded(String suffix) {
+    return waitFor(Duration.ofSeconds(60), () -> {
+      try (var files = Files.list(downloads)) {
+        List<Path> all = files.toList();
+        boolean busy = all.stream().anyMatch(f -> f.toString().endsWith(".part"));
+        return busy ? null : all.stream().filter(f -> f.getFileName().toString().endsWith(suffix) && f.toFile().length() > 0)
+          .findFirst().orElse(null);
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    });
   }
 
   /** What the page wrote to its console, and its uncaught errors, since the last call. */

@@ -13,7 +13,19 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDResources;
+import org.apache.pdfbox.text.PDFTextStripper;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -23,8 +35,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The user's journey of {@link BrowserTest} and {@link DashboardBrowserTest}, in Firefox ESR over WebDriver BiDi:
  * log in, upload a file and follow it to completion, read its profile, query it, save a dashboard with a bar and a
- * line chart drawn from the right data, open its share link logged out, and watch a live chart move. Screenshots go to
- * target/screenshots/firefox-*.png, the page's console to target/screenshots/firefox-console-*.log.
+ * line chart drawn from the right data, open its share link logged out, and watch a live chart move. What Firefox
+ * downloads on the way (the dataset's Parquet, a result's CSV, the dashboard's PNG and PDF) is read back. Screenshots
+ * go to target/screenshots/firefox-*.png, the page's console to target/screenshots/firefox-console-*.log.
  */
 @DisplayName("The web app in Firefox")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -37,7 +50,7 @@ class FirefoxBrowserTest {
   Firefox firefox;
   String email;
   Api api;
-  final List<String> errors = new java.util.ArrayList<>();
+  final List<String> errors = new ArrayList<>();
 
   @BeforeAll
   void start() throws Exception {
@@ -82,22 +95,34 @@ class FirefoxBrowserTest {
 
   @Test
   @Order(3)
-  @DisplayName("3. the dataset's page shows its schema, per-column statistics and issues")
+  @DisplayName("3. the dataset's page shows its schema, per-column statistics and issues, and downloads its Parquet")
   void openProfile() throws Exception {
     Pages.openPlantedProfile(firefox, DATASET);
     firefox.screenshot("04-dataset-profile");
+    firefox.click("#download");
+    Path parquet = firefox.downloaded(".parquet");
+    try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:");
+         ResultSet rs = duckdb.createStatement().executeQuery("SELECT count(*), sum(amount) FROM read_parquet('" + parquet + "')")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getLong(1)).isEqualTo(PlantedSales.ROWS);
+      assertThat(rs.getLong(2)).isEqualTo(PlantedSales.totals().values().stream().mapToLong(Long::longValue).sum());
+    }
   }
 
   @Test
   @Order(4)
-  @DisplayName("4. the SQL console flags a bad query as it is typed, and shows a good query's result")
+  @DisplayName("4. the SQL console flags a bad query as it is typed, shows a good query's result, and downloads it as CSV")
   void runQuery() throws Exception {
     Pages.queryPlanted(firefox, DATASET);
+    firefox.click("#csv");
+    List<String> expected = new ArrayList<>(List.of("city,total,n"));
+    PlantedSales.totals().forEach((city, total) -> expected.add(city + "," + total + "," + PlantedSales.ROWS / 3));
+    assertThat(Files.readAllLines(firefox.downloaded("result.csv"))).isEqualTo(expected);
   }
 
   @Test
   @Order(5)
-  @DisplayName("5. a dashboard with a bar and a line chart, built in the editor, saved and opened, draws both from the right data")
+  @DisplayName("5. a dashboard with a bar and a line chart, built in the editor, saved and opened, draws both from the right data and exports")
   void buildAndView() throws Exception {
     firefox.click("#nav a[href='/dashboards']");
     firefox.click("#new-dashboard");
@@ -108,6 +133,16 @@ class FirefoxBrowserTest {
     assertThat(firefox.textOf("#layout .layout-card[data-index='0'] .position", "5 × 4")).isEqualTo("column 1, row 1, 5 × 4");
     firefox.screenshot("06-dashboard-editor");
     Pages.saveAndView(firefox);
+    long width = (Long) firefox.js("return Math.max(800, Math.round(document.querySelector('#grid').clientWidth));");
+    firefox.click("#export-png");
+    BufferedImage png = ImageIO.read(firefox.downloaded(".png").toFile());
+    assertThat(png.getWidth()).isEqualTo(width);
+    firefox.click("#export-pdf");
+    try (PDDocument pdf = Loader.loadPDF(firefox.downloaded(".pdf").toFile())) {
+      assertThat(new PDFTextStripper().getText(pdf)).contains(TITLE);
+      PDResources page = pdf.getPage(0).getResources();
+      assertThat(page.getXObjectNames()).as("one image for each chart").filteredOn(name -> page.isImageXObject(name)).hasSize(2);
+    }
   }
 
   @Test
