@@ -147,9 +147,10 @@ class BrowserTest {
 
   @Test
   @Order(5)
-  @DisplayName("5. the SQL console flags a bad query as it is typed, and shows a good query's result")
+  @DisplayName("5. the SQL console flags a bad query as it is typed, and shows a good query's result; Ctrl+Enter runs one")
   void runQuery() throws Exception {
     Pages.queryPlanted(browser, dataset);
+    Pages.queryFromKeyboard(browser, dataset);
   }
 
   @Test

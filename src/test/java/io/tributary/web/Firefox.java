@@ -34,6 +34,7 @@ import java.util.regex.Pattern;
 final class Firefox implements Tab, AutoCloseable {
 
   static final Path FIREFOX = Path.of("/usr/bin/firefox-esr");
+  private static final String MODIFIERS = "\uE008\uE009\uE00A\uE03D";
   private static final Pattern LISTENING = Pattern.compile("WebDriver BiDi listening on (ws://\\S+)");
   /** BiDi only (no CDP), no first-run pages, no update or telemetry traffic; downloads saved without asking. */
   private static final String USER_JS = """
@@ -150,10 +151,8 @@ final class Firefox implements Tab, AutoCloseable {
   @Override
   public void replace(String css, String text) {
     focus(css);
-    JsonArray selectAll = new JsonArray().add(key("keyDown", "\uE009")).add(key("keyDown", "a")).add(key("keyUp", "a"))
-      .add(key("keyUp", "\uE009")).add(key("keyDown", "\uE017")).add(key("keyUp", "\uE017"));
-    perform(new JsonObject().put("type", "key").put("id", "keyboard").put("actions", selectAll));
-    keys(text);
+    keys(Tab.CONTROL + "a");
+    keys("\uE017" + text);
   }
 
   @Override
@@ -267,9 +266,19 @@ final class Firefox implements Tab, AutoCloseable {
       element(css));
   }
 
+  /** Presses each key in turn; a modifier (Shift, Control, Alt, Meta) stays down until the end, as in WebDriver. */
   private void keys(String text) {
     JsonArray presses = new JsonArray();
-    text.codePoints().mapToObj(Character::toString).forEach(k -> presses.add(key("keyDown", k)).add(key("keyUp", k)));
+    List<String> held = new ArrayList<>();
+    text.codePoints().mapToObj(Character::toString).forEach(k -> {
+      presses.add(key("keyDown", k));
+      if (MODIFIERS.contains(k)) {
+        held.add(k);
+      } else {
+        presses.add(key("keyUp", k));
+      }
+    });
+    held.forEach(k -> presses.add(key("keyUp", k)));
     perform(new JsonObject().put("type", "key").put("id", "keyboard").put("actions", presses));
   }
 

@@ -94,6 +94,14 @@ final class Pages {
     browser.screenshot("05-query-result");
   }
 
+  /** In the SQL console, Ctrl+Enter runs the query from the keyboard. */
+  static void queryFromKeyboard(Tab browser, String dataset) {
+    browser.replace("#sql", "SELECT count(*) AS n FROM " + dataset);
+    browser.type("#sql", Tab.CONTROL + Tab.ENTER);
+    browser.textOf("#result-meta", "1 rows");
+    assertThat(browser.textOf("#result tbody", String.valueOf(ROWS)).trim()).as("Ctrl+Enter ran the query").isEqualTo(String.valueOf(ROWS));
+  }
+
   /**
    * Adds, through the editor, a bar chart of the total per city and a line chart of amount by day, checking each
    * preview against the planted data (Chart.js's and uPlot's own data, and the labels they draw).

@@ -13,6 +13,8 @@ interface Tab {
 
   /** The WebDriver key code of Enter, usable inside {@link #type}. */
   String ENTER = "\uE007";
+  /** The WebDriver key code of Control: held down, inside {@link #type}, until the end of the keys. */
+  String CONTROL = "\uE009";
 
   /** Opens a path of the app (or an absolute URL). */
   void open(String pathOrUrl);
