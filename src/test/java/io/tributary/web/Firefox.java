@@ -77,6 +77,7 @@ final class Firefox implements Tab, AutoCloseable {
       "--profile", profile.toString(), "--no-remote", "about:blank").redirectErrorStream(true);
     builder.environment().put("MOZ_CRASHREPORTER_DISABLE", "1");
     process = builder.start();
+    Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "firefox-stop"));
     bidi = BiDi.connect(URI.create(endpoint() + "/session"), this::event);
     bidi.send("session.new", new JsonObject().put("capabilities", new JsonObject()));
     bidi.send("session.subscribe", new JsonObject().put("events", new JsonArray().add("log.entryAdded")));
@@ -215,7 +216,13 @@ final class Firefox implements Tab, AutoCloseable {
       }
       sleep();
     }
-    throw new AssertionError("Firefox: the page did not get there in " + timeout + " (at " + base + path() + ")", last);
+    String at;
+    try {
+      at = base + path();
+    } catch (RuntimeException e) {
+      at = "a page that does not answer: " + e.getMessage();
+    }
+    throw new AssertionError("Firefox: the page did not get there in " + timeout + " (at " + at + ")", last);
   }
 
   /** Saves a screenshot of the page as target/screenshots/firefox-{name}.png. */
