@@ -2,6 +2,7 @@ package io.tributary.web;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
@@ -14,6 +15,7 @@ import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedCondition;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.IOException;
@@ -22,6 +24,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.stream.Collectors;
 
@@ -29,7 +32,7 @@ import java.util.stream.Collectors;
  * Debian's Chromium driven by its chromedriver (headless, a fresh profile), with the waits, screenshots and
  * script calls the browser tests use.
  */
-final class Browser implements AutoCloseable {
+final class Browser implements Tab, AutoCloseable {
 
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
@@ -60,16 +63,55 @@ final class Browser implements AutoCloseable {
     return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
   }
 
-  void open(String path) {
-    driver.get(base + path);
+  @Override
+  public void open(String pathOrUrl) {
+    driver.get(pathOrUrl.startsWith("http") ? pathOrUrl : base + pathOrUrl);
   }
 
-  String path() {
+  @Override
+  public String path() {
     return driver.getCurrentUrl().substring(base.length());
   }
 
   WebElement find(String css) {
     return until(d -> d.findElements(By.cssSelector(css)).stream().filter(WebElement::isDisplayed).findFirst().orElse(null));
+  }
+
+  @Override
+  public void click(String css) {
+    find(css).click();
+  }
+
+  @Override
+  public void type(String css, String keys) {
+    find(css).sendKeys(keys);
+  }
+
+  @Override
+  public void replace(String css, String text) {
+    WebElement element = find(css);
+    element.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
+    element.sendKeys(text);
+  }
+
+  @Override
+  public void select(String css, String value) {
+    new Select(find(css)).selectByValue(value);
+  }
+
+  @Override
+  public void selectText(String css, String text) {
+    new Select(find(css)).selectByVisibleText(text);
+  }
+
+  @Override
+  public void upload(String css, Path file) {
+    find(css).sendKeys(file.toAbsolutePath().toString());
+  }
+
+  @Override
+  public <T> T waitFor(Duration timeout, Supplier<T> condition) {
+    return until(timeout, d -> condition.get());
   }
 
   <T> T until(ExpectedCondition<T> condition) {
@@ -81,15 +123,16 @@ final class Browser implements AutoCloseable {
       .ignoring(StaleElementReferenceException.class).until(condition);
   }
 
-  /** Waits until the element's text contains the words, and answers that text. */
-  String textOf(String css, String contains) {
+  @Override
+  public String textOf(String css, String contains) {
     return until(d -> {
       var found = d.findElements(By.cssSelector(css));
       return found.isEmpty() || !found.get(0).getText().contains(contains) ? null : found.get(0).getText();
     });
   }
 
-  Object js(String script, Object... args) {
+  @Override
+  public Object js(String script, Object... args) {
     return ((JavascriptExecutor) driver).executeScript(script, args);
   }
 
@@ -98,7 +141,8 @@ final class Browser implements AutoCloseable {
   }
 
   /** Saves a screenshot of the page as target/screenshots/{name}.png. */
-  Path screenshot(String name) throws IOException {
+  @Override
+  public Path screenshot(String name) throws IOException {
     Path file = SCREENSHOTS.resolve(name + ".png");
     Files.copy(((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath(), file, StandardCopyOption.REPLACE_EXISTING);
     return file;

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 import java.nio.file.Files;
@@ -26,8 +25,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 
-import static io.tributary.web.PlantedSales.CITIES;
-import static io.tributary.web.PlantedSales.ROWS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -41,8 +38,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BrowserTest {
 
-  static final String PASSWORD = "Browser-password-1";
-
   Browser browser;
   String email;
   Api api;
@@ -52,10 +47,7 @@ class BrowserTest {
   void start() throws Exception {
     assumeTrue(Browser.available(), "Chromium or chromedriver is absent (apt-get install -y chromium chromium-driver)");
     email = "browser-" + UUID.randomUUID() + "@test.local";
-    var created = Api.admin().post("/api/v1/users", new JsonObject().put("email", email).put("password", PASSWORD)
-      .put("role", "analyst").put("tier", "premium"));
-    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
-    api = Api.anonymous().login(email, PASSWORD);
+    api = Pages.newAnalyst(email);
     browser = new Browser("http://127.0.0.1:" + TestApp.get().port);
   }
 
@@ -78,7 +70,7 @@ class BrowserTest {
   @Order(1)
   @DisplayName("1. a user logs in and, with nothing uploaded yet, is offered the samples")
   void logIn() throws Exception {
-    Pages.logInAs(browser, email, PASSWORD);
+    Pages.logInAs(browser, email, Pages.PASSWORD);
     assertThat(browser.find("#who-email").getText()).contains(email).contains("analyst");
     assertThat(browser.find("#load-samples").getText()).contains("samples");
     browser.screenshot("01-logged-in-empty-account");
@@ -130,16 +122,7 @@ class BrowserTest {
   @Order(3)
   @DisplayName("3. an uploaded CSV shows upload progress, then its job live until completed; a broken one shows the job's error")
   void uploadCsv() throws Exception {
-    Path csv = Files.createTempFile("browser-sales", ".csv");
-    Files.writeString(csv, PlantedSales.csv());
-    browser.find("#upload-form input[type=file]").sendKeys(csv.toAbsolutePath().toString());
-    browser.find("#upload-form input[name=name]").sendKeys(dataset);
-    browser.find("#upload-form button[type=submit]").click();
-    WebElement item = browser.until(Duration.ofSeconds(60), d -> d.findElements(
-      By.cssSelector("#transfers li[data-status=completed]")).stream().findFirst().orElse(null));
-    assertThat(item.getText()).contains("Completed").contains(dataset).contains(ROWS + " rows");
-    assertThat(item.findElement(By.tagName("progress")).getAttribute("value")).isEqualTo("100");
-    browser.textOf("#datasets", dataset);
+    Pages.uploadPlanted(browser, dataset);
     browser.screenshot("03-upload-completed");
 
     Path broken = Files.createTempFile("broken", ".csv");
@@ -158,52 +141,16 @@ class BrowserTest {
   @Order(4)
   @DisplayName("4. the dataset's page shows its schema, per-column statistics and issues")
   void openProfile() throws Exception {
-    browser.find("#datasets a[href^='/datasets/']");
-    browser.driver.findElement(By.linkText(dataset)).click();
-    browser.textOf("h1", dataset);
-    browser.textOf("#issues", "high_nulls");
-    Map<String, List<String>> stats = new TreeMap<>();
-    for (WebElement tr : browser.driver.findElements(By.cssSelector("#profile table tbody tr"))) {
-      List<String> cells = tr.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
-      stats.put(cells.get(0), cells);
-    }
-    // Column, Type, Nulls, Null %, Unique, Min, Max, Mean, Std dev
-    var amounts = PlantedSales.amounts();
-    assertThat(stats.get("amount").subList(0, 7)).containsExactly("amount", "BIGINT", "0", "0",
-      String.valueOf(PlantedSales.distinctAmounts()), String.valueOf(amounts.getMin()), String.valueOf(amounts.getMax()));
-    assertThat(Double.parseDouble(stats.get("amount").get(7))).isCloseTo(amounts.getAverage(), org.assertj.core.data.Offset.offset(0.001));
-    assertThat(stats.get("city").subList(0, 7)).containsExactly("city", "VARCHAR", "0", "0", "3", "Lima", "Pune");
-    assertThat(stats.get("note").get(2)).isEqualTo("200");
-    assertThat(Double.parseDouble(stats.get("note").get(3))).isCloseTo(200 * 100.0 / ROWS, org.assertj.core.data.Offset.offset(0.01));
-    assertThat(browser.find("#issues").getText()).contains("note").contains("high_nulls");
-    assertThat(browser.find("main").getText()).contains("Download Parquet");
+    Pages.openPlantedProfile(browser, dataset);
     browser.screenshot("04-dataset-profile");
   }
 
   @Test
   @Order(5)
-  @DisplayName("5. the SQL console flags a bad query as it is typed, and shows a good query's result")
+  @DisplayName("5. the SQL console flags a bad query as it is typed, and shows a good query's result; Ctrl+Enter runs one")
   void runQuery() throws Exception {
-    browser.driver.findElement(By.linkText("SQL")).click();
-    WebElement sql = browser.find("#sql");
-    sql.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
-    sql.sendKeys("SELECT no_such_column FROM " + dataset);
-    String problem = browser.textOf("#sql-check", "no_such_column");
-    assertThat(sql.getAttribute("aria-invalid")).isEqualTo("true");
-    browser.screenshot("05-query-invalid");
-    assertThat(problem).isNotBlank();
-
-    sql.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
-    sql.sendKeys("SELECT city, sum(amount) AS total, count(*) AS n FROM " + dataset + " GROUP BY city ORDER BY city");
-    browser.textOf("#sql-check", "Valid query");
-    browser.find("#run").click();
-    browser.textOf("#result-meta", "3 rows");
-    List<List<String>> cells = browser.driver.findElements(By.cssSelector("#result tbody tr")).stream()
-      .map(tr -> tr.findElements(By.tagName("td")).stream().map(WebElement::getText).toList()).toList();
-    List<List<String>> expected = PlantedSales.totals().entrySet().stream()
-      .map(e -> List.of(e.getKey(), String.valueOf(e.getValue()), String.valueOf(ROWS / CITIES.length))).toList();
-    assertThat(cells).isEqualTo(expected);
-    browser.screenshot("05-query-result");
+    Pages.queryPlanted(browser, dataset);
+    Pages.queryFromKeyboard(browser, dataset);
   }
 
   @Test
