@@ -12,16 +12,18 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Listens (PostgreSQL LISTEN, migration V4) for changes to users' datasets and profiles and drops the changed
- * owner's entries from this event loop's {@link OwnerCache}s. Caches are used only while the feed is listening;
+ * Listens (PostgreSQL LISTEN) on a channel whose payload is a user id, by default the changes to users' datasets and
+ * profiles (migration V4), and drops that user's entries from this event loop's {@link OwnerCache}s. Caches are used only while the feed is listening;
  * when its connection drops they are emptied and bypassed until it has listened again (it reconnects every
  * second), so a missed notification can never leave a stale entry behind.
  */
 public final class ChangeFeed {
 
-  static final String CHANNEL = "tributary_dataset_changes";
+  /** Changes to a user's datasets, profiles and models (migrations V4, V19): the owner's id. */
+  public static final String DATASET_CHANNEL = "tributary_dataset_changes";
   private static final Logger LOG = LoggerFactory.getLogger(ChangeFeed.class);
 
+  private final String channel;
   private final PgSubscriber subscriber;
   private final List<OwnerCache<?>> caches = new ArrayList<>();
   private final List<java.util.function.Consumer<UUID>> listeners = new ArrayList<>();
@@ -30,10 +32,16 @@ public final class ChangeFeed {
   private long generation;
 
   public ChangeFeed(Vertx vertx, String pgUrl) {
+    this(vertx, pgUrl, DATASET_CHANNEL);
+  }
+
+  /** A feed of {@code channel}, whose payload is the id of the user whose cached values may be stale. */
+  public ChangeFeed(Vertx vertx, String pgUrl, String channel) {
+    this.channel = channel;
     subscriber = PgSubscriber.subscriber(vertx, PgConnectOptions.fromUri(pgUrl))
       .reconnectPolicy(attempt -> 1_000L);
     subscriber.closeHandler(v -> lost());
-    subscriber.channel(CHANNEL)
+    subscriber.channel(channel)
       .subscribeHandler(v -> {
         // (re)subscribed: whatever happened while not listening is unknown, so start empty
         lost();
@@ -46,7 +54,7 @@ public final class ChangeFeed {
   /** Connects; a failure is logged and retried, never fatal (the caches are bypassed meanwhile). */
   public Future<Void> start() {
     return subscriber.connect().recover(err -> {
-      LOG.warn("Dataset change feed not connected ({}); read caches bypassed until it is", err.getMessage());
+      LOG.warn("Change feed {} not connected ({}); its caches bypassed until it is", channel, err.getMessage());
       return Future.succeededFuture();
     });
   }

@@ -38,6 +38,11 @@ public final class TestApp {
   public final Vertx vertx;
   public final Path dataDir;
   public final int port;
+  /**
+   * BENCHMARK ONLY: the API without the search cache ({@code http.bench.without_search_cache_port}), when the
+   * system property {@code tributary.bench.search_uncached} is true; else 0.
+   */
+  public final int searchUncachedPort;
   public final EmbeddedServices services;
   public final FakeLlm llm;
   public final FakeEmbeddings embeddings;
@@ -70,6 +75,8 @@ public final class TestApp {
     config = Await.result(AppConfig.load(vertx, Map.of()));
     config.put("data_dir", dataDir.resolve("app").toString());
     config.getJsonObject("http").put("port", port).put("host", "127.0.0.1").put("max_upload_bytes", MAX_UPLOAD_BYTES);
+    searchUncachedPort = Boolean.getBoolean("tributary.bench.search_uncached") ? freePort() : 0;
+    config.getJsonObject("http").getJsonObject("bench").put("without_search_cache_port", searchUncachedPort);
     config.getJsonObject("admin").put("email", ADMIN_EMAIL).put("password", ADMIN_PASSWORD);
     config.getJsonObject("postgres").put("url", services.pgUrl());
     config.getJsonObject("redis").put("url", services.redisUrl());
