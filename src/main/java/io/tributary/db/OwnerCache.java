@@ -13,9 +13,9 @@ import java.util.function.Supplier;
 /**
  * Read-through cache of values that belong to one owner (a dataset's metadata, its profile, the tables a query
  * reads) or to several (a search reply), confined to one event loop. {@link ChangeFeed} drops an owner's entries
- * when PostgreSQL announces a change to what they own; while the feed is not listening, nothing is cached or served from the cache. A value
- * loaded while a change arrived is not kept (it may predate the change), and entries live at most
- * {@code maxAgeMs} in any case.
+ * when PostgreSQL announces a change to what they own; while the feed is not listening, nothing is cached or served
+ * from the cache. A value loaded while a change arrived is not kept (it may predate the change), and entries live
+ * at most {@code maxAgeMs} in any case.
  *
  * @param <V> the cached value (immutable, e.g. an encoded reply)
  */

@@ -15,14 +15,17 @@ import java.util.UUID;
 
 /**
  * The catalog search queries over {@code search_documents} (maintained by the triggers of migration V11) and its
- * distinct names {@code search_names} (V20): keywords, and the vectors of {@code search_embeddings} (V18) for semantic matches.
+ * distinct names {@code search_names} (V20): keywords, and the vectors of {@code search_embeddings} (V18) for
+ * semantic matches.
  */
 final class SearchRepository {
 
   /** Full-text candidates ranked per query: a common word stops after this many visible matches. */
-  static final int TEXT_CANDIDATES = 1000;
-  /** Distinct names nearest the query by trigram word distance (typos, prefixes). */
+  static final int TEXT_CANDIDATES = 200;
+  /** Distinct names nearest the query by trigram word distance (typos, prefixes) that the caller has. */
   static final int NAME_CANDIDATES = 50;
+  /** Distinct names of all users looked at, nearest first, to find those {@value #NAME_CANDIDATES}. */
+  static final int NAME_SCAN = 500;
   /** Below this word similarity a name-only candidate is not a match. */
   static final double MIN_SIMILARITY = 0.5;
 
@@ -50,22 +53,27 @@ final class SearchRepository {
    * Two bounded candidate sets of what the caller can see. Full-text matches of {@code websearch_to_tsquery} (GIN
    * for a rare word, a scan that stops early for a common one: the tsquery is a constant the planner estimates), at
    * most {@value #TEXT_CANDIDATES}. And names: the {@value #NAME_CANDIDATES} distinct names nearest the query by
-   * trigram word distance ({@code search_names}, GiST, in index order) of at least {@value #MIN_SIMILARITY} word
-   * similarity, and of their visible documents the $4 first by similarity, name, id and position: a document that
-   * matches by its name only scores its name's similarity, so no other can rank above them. The union is ranked by
-   * {@code ts_rank_cd} over the weighted vector plus the name's {@code word_similarity}, each computed once.
+   * trigram word distance ({@code search_names} of all users, GiST, in index order, at most {@value #NAME_SCAN}
+   * looked at) of at least {@value #MIN_SIMILARITY} word similarity that name a document the caller can see, and of
+   * their visible documents the $4 first by similarity, name, id and position: a document that matches by its name
+   * only scores its name's similarity, so no other can rank above them, and the documents whose names are nearest
+   * the query (the best ranked) are candidates however many full-text matches there are. The union is ranked by
+   * {@code ts_rank_cd} over the weighted vector plus the name's {@code word_similarity}, each computed once per
+   * candidate (materialized: else the final filter is pushed down and computes them again).
    */
   static final String SEARCH = "WITH q AS (SELECT websearch_to_tsquery('english', $2) AS tsq), " + SHARED + ", "
     + "text AS (SELECT " + CANDIDATE + " FROM search_documents s WHERE s.tsv @@ websearch_to_tsquery('english', $2) "
     + "AND " + OF_KIND + " AND " + VISIBLE + " LIMIT " + TEXT_CANDIDATES + "), "
     + "near AS (SELECT n.name, word_similarity($2, n.name) AS similarity FROM (SELECT name FROM search_names "
-    + "ORDER BY name <->> $2 LIMIT " + NAME_CANDIDATES + ") n WHERE word_similarity($2, n.name) >= " + MIN_SIMILARITY
-    + "), named AS (SELECT d.kind, d.id, d.ordinal FROM near n CROSS JOIN LATERAL (" + OF_NAME + ") d "
+    + "ORDER BY name <->> $2 LIMIT " + NAME_SCAN + ") n WHERE word_similarity($2, n.name) >= " + MIN_SIMILARITY
+    + " AND EXISTS (SELECT 1 FROM search_documents s WHERE s.name = n.name AND " + OF_KIND + " AND " + VISIBLE + ") "
+    + "LIMIT " + NAME_CANDIDATES + "), "
+    + "named AS (SELECT d.kind, d.id, d.ordinal FROM near n CROSS JOIN LATERAL (" + OF_NAME + ") d "
     + "ORDER BY n.similarity DESC, n.name, d.id, d.ordinal LIMIT $4), "
     + "candidates AS (SELECT * FROM text UNION ALL SELECT " + CANDIDATE + " FROM named n "
     + "JOIN search_documents s USING (kind, id, ordinal) "
     + "WHERE (n.kind, n.id, n.ordinal) NOT IN (SELECT kind, id, ordinal FROM text)), "
-    + "scored AS (SELECT c.*, c.tsv @@ q.tsq AS matched, ts_rank_cd(c.tsv, q.tsq) AS rank, "
+    + "scored AS MATERIALIZED (SELECT c.*, c.tsv @@ q.tsq AS matched, ts_rank_cd(c.tsv, q.tsq) AS rank, "
     + "word_similarity($2, c.name) AS similarity "
     + "FROM candidates c, q) "
     + "SELECT kind, id, ordinal, name, parent, detail, owner_id = $1 AS own, rank, similarity FROM scored "

@@ -36,7 +36,8 @@ import java.util.function.Function;
  * {@code bench.search.datasets} datasets x 20 columns of one user (rows written straight into PostgreSQL, the
  * triggers index them), a closed loop of 16 connections for {@code bench.search.seconds} through HTTP without the
  * search cache (a benchmark listener: the SQL on every request), the same SQL directly in PostgreSQL on 16
- * connections, and through HTTP as served (the cache answers each query after its first request). Results: {@code target/bench/collections.md}.
+ * connections, and through HTTP as served (the cache answers each query after its first request). Results:
+ * {@code target/bench/collections.md}.
  */
 public final class CollectionBench {
 
@@ -71,7 +72,8 @@ public final class CollectionBench {
         contention.elapsedNanos() / 1e9, contention.updatesPerSecond(), contention.conflicts()));
     }
 
-    Api user = Api.newUser("analyst");
+    // premium: 100,000 API requests an hour, room for a cached closed loop
+    Api user = Api.newUser("analyst", "premium");
     String userId = new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(user.token().split("\\.")[1]),
       StandardCharsets.UTF_8)).getString("sub");
     Vertx vertx = TestApp.get().vertx;
@@ -116,13 +118,14 @@ public final class CollectionBench {
     return i -> http.request(new RequestOptions().setMethod(HttpMethod.GET)
         .setHost("127.0.0.1").setPort(port).setURI("/api/v1/search?limit=20&q="
           + URLEncoder.encode(QUERIES[i % QUERIES.length], StandardCharsets.UTF_8))
-        .putHeader("Authorization", "Bearer " + token))
+        .putHeader("Authorization", "Bearer " + token).setIdleTimeout(60_000))
       .compose(req -> req.send()).compose(resp -> resp.body().map(b -> {
         if (resp.statusCode() != 200) {
           throw new IllegalStateException(resp.statusCode() + " " + b);
         }
         return b;
-      }));
+      })).recover(err -> Future.failedFuture(new IllegalStateException("search of '" + QUERIES[i % QUERIES.length]
+        + "' on port " + port + " failed: " + err, err)));
   }
 
   /** The benchmark listener starts after the API: asks until it answers (at most 30 s). */
