@@ -54,7 +54,18 @@ public final class CollectionBench {
   private CollectionBench() {
   }
 
-  public static void main(String[] args) throws Exception {
+  /** Exits when done or failed: the embedded services' threads would keep a failed run's JVM alive. */
+  public static void main(String[] args) {
+    try {
+      run(args);
+      System.exit(0);
+    } catch (Exception e) {
+      e.printStackTrace();
+      System.exit(1);
+    }
+  }
+
+  private static void run(String[] args) throws Exception {
     System.setProperty("tributary.bench.search_uncached", "true");
     System.setProperty("tributary.bench.api_premium_per_hour", "100000000");
     Path out = Path.of(args.length > 0 ? args[0] : "target/bench");
@@ -111,7 +122,6 @@ public final class CollectionBench {
       seconds);
     Files.writeString(out.resolve("collections.md"), md.toString());
     System.out.println(md);
-    System.exit(0);
   }
 
   /** A search of the rotating queries through HTTP on {@code port}; a status other than 200 fails it. */
