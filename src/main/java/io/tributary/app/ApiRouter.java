@@ -102,14 +102,14 @@ final class ApiRouter {
 
   /**
    * Which per-request checks a router runs: {@link #ALL} in service. The others serve only FlagBench's with/without
-   * comparison, on extra listeners bound to 127.0.0.1 when {@code http.bench.*_port} is set (0, the default: none).
-   * BENCHMARK ONLY: they skip a security check.
+   * comparison (and CollectionBench's search without its cache), on extra listeners bound to 127.0.0.1 when
+   * {@code http.bench.*_port} is set (0, the default: none). BENCHMARK ONLY: they skip a security check or a cache.
    */
-  enum Checks { ALL, WITHOUT_MODULE_GATE, WITHOUT_REVOCATION_CHECK }
+  enum Checks { ALL, WITHOUT_MODULE_GATE, WITHOUT_REVOCATION_CHECK, WITHOUT_SEARCH_CACHE }
 
   /** What the routes share on one HTTP verticle instance. */
   record Shared(Pool pool, RedisLink redis, KafkaAdminClient admin, HealthRoutes health, ContractValidation contract,
-                ChangeFeed changes) {
+                ChangeFeed changes, ChangeFeed searchChanges) {
   }
 
   private ApiRouter() {
@@ -198,7 +198,8 @@ final class ApiRouter {
       readCache(shared), node.getLong("file_grace_ms")).mount(router, contract);
     new Collections(vertx, shared.pool(), cfg.getJsonObject("collection"), dataDir, node.getLong("file_grace_ms"),
       cfg.getJsonObject("kafka").getJsonObject("topics"), cfg.getLong("max_upload_bytes")).mount(router, contract);
-    new SearchRoutes(vertx, shared.pool(), cfg.getJsonObject("search")).mount(router);
+    new SearchRoutes(vertx, shared.pool(), cfg.getJsonObject("search"),
+      checks == Checks.WITHOUT_SEARCH_CACHE ? null : shared.searchChanges()).mount(router);
     new SocketRoutes(bearer, new UserSockets(vertx, fanout), streams, streamSockets).mount(router);
     dashboards.mountSockets(router);
     new WebRoutes().mount(router); // the web app, last: it never answers an API path

@@ -3,6 +3,7 @@ package io.tributary.app;
 import io.tributary.admin.Revocations;
 import io.tributary.config.Sections;
 import io.tributary.db.ChangeFeed;
+import io.tributary.search.SearchRoutes;
 import io.tributary.db.Database;
 import io.tributary.flag.FlagStore;
 import io.tributary.health.HealthRoutes;
@@ -37,6 +38,7 @@ public final class HttpServerVerticle extends VerticleBase {
   private HttpServer hello;
   private final List<HttpServer> benchServers = new ArrayList<>();
   private ChangeFeed changes;
+  private ChangeFeed searchChanges;
   private KafkaAdminClient admin;
   private RedisLink redis;
 
@@ -56,6 +58,7 @@ public final class HttpServerVerticle extends VerticleBase {
     admin = KafkaAdminClient.create(vertx, KafkaSettings.admin(cfg.getJsonObject("kafka")));
     HealthRoutes health = new HealthRoutes(vertx, pool, redis, admin);
     changes = new ChangeFeed(vertx, cfg.getJsonObject("postgres").getString("url"));
+    searchChanges = new ChangeFeed(vertx, cfg.getJsonObject("postgres").getString("url"), SearchRoutes.CHANGES_CHANNEL);
     HttpServerOptions options = new HttpServerOptions()
       .setHost(httpCfg.getString("host", "0.0.0.0"))
       .setPort(httpCfg.getInteger("port", 8080))
@@ -65,12 +68,14 @@ public final class HttpServerVerticle extends VerticleBase {
       .recover(err -> Future.failedFuture(new IllegalStateException("Redis is not reachable at " + redisUrl
         + " (" + err.getMessage() + "); start it or unset TRIBUTARY_REDIS_URL to use the embedded one", err)))
       .compose(v -> changes.start())
+      .compose(v -> searchChanges.start())
       .compose(v -> FlagStore.acquire(vertx, pool, cfg.getJsonObject("postgres").getString("url")))
       .compose(v -> Revocations.acquire(vertx, pool, cfg.getJsonObject("postgres").getString("url"), redisUrl,
         cfg.getJsonObject("auth").getLong("token_ttl_hours", 24L) * 3600))
       .compose(v -> ContractValidation.load(vertx))
       .compose(contract -> {
-        ApiRouter.Shared shared = new ApiRouter.Shared(pool, redis, admin, health, contract, changes);
+        ApiRouter.Shared shared = new ApiRouter.Shared(pool, redis, admin, health, contract, changes,
+          searchChanges);
         return vertx.createHttpServer(options).requestHandler(ApiRouter.create(vertx, cfg, shared))
           .listen()
           .onSuccess(s -> server = s)
@@ -83,12 +88,14 @@ public final class HttpServerVerticle extends VerticleBase {
   /**
    * BENCHMARK ONLY: the same API without one check, on 127.0.0.1 and the same event loops, for each
    * {@code http.bench.<check>_port} above 0 (the default is 0: none), so FlagBench can compare a route with and
-   * without the module gate or the revocation check in one process. Started after the API, outside the start
+   * without the module gate or the revocation check in one process, and CollectionBench search with and without
+   * its cache. Started after the API, outside the start
    * future: they neither delay nor fail the start (FlagBench waits for them).
    */
   private void benchListeners(JsonObject cfg, ApiRouter.Shared shared, HttpServerOptions options, JsonObject bench) {
     Map.of("without_module_gate_port", ApiRouter.Checks.WITHOUT_MODULE_GATE,
-      "without_revocation_check_port", ApiRouter.Checks.WITHOUT_REVOCATION_CHECK).forEach((key, checks) -> {
+      "without_revocation_check_port", ApiRouter.Checks.WITHOUT_REVOCATION_CHECK,
+      "without_search_cache_port", ApiRouter.Checks.WITHOUT_SEARCH_CACHE).forEach((key, checks) -> {
         int port = bench.getInteger(key, 0);
         if (port > 0) {
           vertx.runOnContext(v -> vertx.createHttpServer(new HttpServerOptions(options).setHost("127.0.0.1")
@@ -122,7 +129,7 @@ public final class HttpServerVerticle extends VerticleBase {
     Future<?> closed = server == null ? Future.succeededFuture() : server.shutdown(drainMs, TimeUnit.MILLISECONDS);
     Future<?> helloClosed = hello == null ? Future.succeededFuture() : hello.close();
     benchServers.forEach(HttpServer::close);
-    return Future.join(closed, helloClosed, admin.close(), redis.close(), changes.close())
+    return Future.join(closed, helloClosed, admin.close(), redis.close(), changes.close(), searchChanges.close())
       .eventually(() -> Future.join(FlagStore.release(vertx), Revocations.release(vertx)));
   }
 }

@@ -12,16 +12,23 @@ import java.util.function.Supplier;
 
 /**
  * Read-through cache of values that belong to one owner (a dataset's metadata, its profile, the tables a query
- * reads), confined to one event loop. {@link ChangeFeed} drops an owner's entries when PostgreSQL announces a
- * change to their datasets; while the feed is not listening, nothing is cached or served from the cache. A value
- * loaded while a change arrived is not kept (it may predate the change), and entries live at most
- * {@code maxAgeMs} in any case.
+ * reads) or to several (a search reply), confined to one event loop. {@link ChangeFeed} drops an owner's entries
+ * when PostgreSQL announces a change to what they own; while the feed is not listening, nothing is cached or served
+ * from the cache. A value loaded while a change arrived is not kept (it may predate the change), and entries live
+ * at most {@code maxAgeMs} in any case.
  *
  * @param <V> the cached value (immutable, e.g. an encoded reply)
  */
 public final class OwnerCache<V> {
 
-  private record Entry<V>(UUID owner, V value, long loadedAt) {
+  private record Entry<V>(Set<UUID> owners, V value, long loadedAt) {
+  }
+
+  /**
+   * A value and every owner whose change may change it (a search reply: its caller and the owners of what is
+   * shared with them).
+   */
+  public record Owned<V>(V value, Set<UUID> owners) {
   }
 
   private final ChangeFeed feed;
@@ -43,31 +50,49 @@ public final class OwnerCache<V> {
    * a missing dataset is asked again).
    */
   public Future<V> get(String key, UUID owner, Supplier<Future<V>> load) {
+    Set<UUID> owners = Set.of(owner);
+    return cached(key, owners, () -> load.get().map(value -> value == null ? null : new Owned<>(value, owners)));
+  }
+
+  /**
+   * The value under {@code key}, from the cache or from {@code load}, kept until any of the owners it names
+   * changes. The key alone decides a hit: it must name whoever may read the value.
+   */
+  public Future<V> getOwned(String key, Supplier<Future<Owned<V>>> load) {
+    return cached(key, null, load);
+  }
+
+  /** A hit needs the same owners as {@code owners}, unless null. */
+  private Future<V> cached(String key, Set<UUID> owners, Supplier<Future<Owned<V>>> load) {
     long now = System.currentTimeMillis();
     if (feed.listening()) {
       Entry<V> e = entries.get(key);
-      if (e != null && e.owner().equals(owner) && now - e.loadedAt() < maxAgeMs) {
+      if (e != null && (owners == null || e.owners().equals(owners)) && now - e.loadedAt() < maxAgeMs) {
         return Future.succeededFuture(e.value());
       }
     }
     long generation = feed.generation();
-    return load.get().onSuccess(value -> {
-      if (value != null && feed.listening() && feed.generation() == generation) {
-        put(key, owner, value, now);
+    return load.get().map(owned -> {
+      if (owned == null) {
+        return null;
       }
+      if (feed.listening() && feed.generation() == generation) {
+        put(key, owned, now);
+      }
+      return owned.value();
     });
   }
 
-  private void put(String key, UUID owner, V value, long now) {
-    Entry<V> old = entries.put(key, new Entry<>(owner, value, now));
-    if (old != null && !old.owner().equals(owner)) {
-      forget(old.owner(), key);
+  private void put(String key, Owned<V> owned, long now) {
+    Entry<V> old = entries.put(key, new Entry<>(Set.copyOf(owned.owners()), owned.value(), now));
+    if (old != null) {
+      old.owners().forEach(o -> forget(o, key));
     }
-    keysByOwner.computeIfAbsent(owner, o -> new HashSet<>()).add(key);
+    owned.owners().forEach(o -> keysByOwner.computeIfAbsent(o, k -> new HashSet<>()).add(key));
     if (entries.size() > maxEntries) {
       var eldest = entries.entrySet().iterator().next();
       entries.remove(eldest.getKey());
-      forget(eldest.getValue().owner(), eldest.getKey());
+      eldest.getValue().owners().forEach(o -> forget(o, eldest.getKey()));
     }
   }
 
@@ -82,7 +107,12 @@ public final class OwnerCache<V> {
   void invalidate(UUID owner) {
     Set<String> keys = keysByOwner.remove(owner);
     if (keys != null) {
-      keys.forEach(entries::remove);
+      keys.forEach(key -> {
+        Entry<V> e = entries.remove(key);
+        if (e != null) {
+          e.owners().forEach(o -> forget(o, key));
+        }
+      });
     }
   }
 

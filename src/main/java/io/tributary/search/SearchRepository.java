@@ -14,15 +14,18 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The catalog search queries over {@code search_documents} (maintained by the triggers of migration V11): keywords,
- * and the vectors of {@code search_embeddings} (V18) for semantic matches.
+ * The catalog search queries over {@code search_documents} (maintained by the triggers of migration V11) and its
+ * distinct names {@code search_names} (V20): keywords, and the vectors of {@code search_embeddings} (V18) for
+ * semantic matches.
  */
 final class SearchRepository {
 
   /** Full-text candidates ranked per query: a common word stops after this many visible matches. */
-  static final int TEXT_CANDIDATES = 1000;
-  /** Name candidates nearest the query by trigram word distance (typos, prefixes). */
+  static final int TEXT_CANDIDATES = 200;
+  /** Distinct names nearest the query by trigram word distance (typos, prefixes) that the caller has. */
   static final int NAME_CANDIDATES = 50;
+  /** Distinct names of all users looked at, nearest first, to find those {@value #NAME_CANDIDATES}. */
+  static final int NAME_SCAN = 500;
   /** Below this word similarity a name-only candidate is not a match. */
   static final double MIN_SIMILARITY = 0.5;
 
@@ -32,28 +35,50 @@ final class SearchRepository {
     + "UNION SELECT cs.collection_id FROM collection_shares cs WHERE cs.user_id = $1)";
   /** A document the caller ($1) can see: their own, or shared with them (a dataset's columns go with it). */
   private static final String VISIBLE = "(s.owner_id = $1 OR s.id IN (SELECT id FROM shared))";
+  private static final String OF_KIND = "($3::text IS NULL OR s.kind = $3)";
 
   /** The columns a candidate carries, so the ranking needs no second visit to the table. */
   private static final String CANDIDATE = "s.kind, s.id, s.ordinal, s.name, s.parent, s.detail, s.owner_id, s.tsv";
 
   /**
-   * Two bounded candidate sets of what the caller can see: full-text matches of {@code websearch_to_tsquery} (GIN),
-   * at most {@value #TEXT_CANDIDATES}, and the {@value #NAME_CANDIDATES} names nearest the query by trigram word
-   * distance (GiST, in index order). The union is ranked by {@code ts_rank_cd} over the weighted vector plus the
-   * name's {@code word_similarity}, from the candidates' own columns.
+   * The first $4 documents, by id and position, of the near name {@code n} that the caller ($1) owns or that are
+   * shared with them: each side through an index.
+   */
+  private static final String OF_NAME = "(SELECT s.kind, s.id, s.ordinal FROM search_documents s WHERE s.name = n.name "
+    + "AND s.owner_id = $1 AND " + OF_KIND + " ORDER BY s.id, s.ordinal LIMIT $4) UNION ALL "
+    + "(SELECT s.kind, s.id, s.ordinal FROM shared sh JOIN search_documents s ON s.id = sh.id WHERE s.name = n.name "
+    + "AND s.owner_id <> $1 AND " + OF_KIND + " ORDER BY s.id, s.ordinal LIMIT $4)";
+
+  /**
+   * Two bounded candidate sets of what the caller can see. Full-text matches of {@code websearch_to_tsquery} (GIN
+   * for a rare word, a scan that stops early for a common one: the tsquery is a constant the planner estimates), at
+   * most {@value #TEXT_CANDIDATES}. And names: the {@value #NAME_CANDIDATES} distinct names nearest the query by
+   * trigram word distance ({@code search_names} of all users, GiST, in index order, at most {@value #NAME_SCAN}
+   * looked at) of at least {@value #MIN_SIMILARITY} word similarity that name a document the caller can see, and of
+   * their visible documents the $4 first by similarity, name, id and position: a document that matches by its name
+   * only scores its name's similarity, so no other can rank above them, and the documents whose names are nearest
+   * the query (the best ranked) are candidates however many full-text matches there are. The union is ranked by
+   * {@code ts_rank_cd} over the weighted vector plus the name's {@code word_similarity}, each computed once per
+   * candidate (materialized: else the final filter is pushed down and computes them again).
    */
   static final String SEARCH = "WITH q AS (SELECT websearch_to_tsquery('english', $2) AS tsq), " + SHARED + ", "
-    + "text AS (SELECT " + CANDIDATE + " FROM search_documents s, q WHERE s.tsv @@ q.tsq "
-    + "AND ($3::text IS NULL OR s.kind = $3) AND " + VISIBLE + " LIMIT " + TEXT_CANDIDATES + "), "
-    + "names AS (SELECT " + CANDIDATE + " FROM search_documents s "
-    + "WHERE ($3::text IS NULL OR s.kind = $3) AND " + VISIBLE + " "
-    + "ORDER BY s.name <->> $2 LIMIT " + NAME_CANDIDATES + "), "
-    + "candidates AS (SELECT * FROM text UNION ALL SELECT * FROM names n "
-    + "WHERE (n.kind, n.id, n.ordinal) NOT IN (SELECT kind, id, ordinal FROM text)) "
-    + "SELECT c.kind, c.id, c.ordinal, c.name, c.parent, c.detail, c.owner_id = $1 AS own, "
-    + "ts_rank_cd(c.tsv, q.tsq) AS rank, word_similarity($2, c.name) AS similarity "
-    + "FROM candidates c, q WHERE c.tsv @@ q.tsq OR word_similarity($2, c.name) >= " + MIN_SIMILARITY + " "
-    + "ORDER BY ts_rank_cd(c.tsv, q.tsq) + word_similarity($2, c.name) DESC, c.name, c.id, c.ordinal LIMIT $4";
+    + "text AS (SELECT " + CANDIDATE + " FROM search_documents s WHERE s.tsv @@ websearch_to_tsquery('english', $2) "
+    + "AND " + OF_KIND + " AND " + VISIBLE + " LIMIT " + TEXT_CANDIDATES + "), "
+    + "near AS (SELECT n.name, word_similarity($2, n.name) AS similarity FROM (SELECT name FROM search_names "
+    + "ORDER BY name <->> $2 LIMIT " + NAME_SCAN + ") n WHERE word_similarity($2, n.name) >= " + MIN_SIMILARITY
+    + " AND EXISTS (SELECT 1 FROM search_documents s WHERE s.name = n.name AND " + OF_KIND + " AND " + VISIBLE + ") "
+    + "LIMIT " + NAME_CANDIDATES + "), "
+    + "named AS (SELECT d.kind, d.id, d.ordinal FROM near n CROSS JOIN LATERAL (" + OF_NAME + ") d "
+    + "ORDER BY n.similarity DESC, n.name, d.id, d.ordinal LIMIT $4), "
+    + "candidates AS (SELECT * FROM text UNION ALL SELECT " + CANDIDATE + " FROM named n "
+    + "JOIN search_documents s USING (kind, id, ordinal) "
+    + "WHERE (n.kind, n.id, n.ordinal) NOT IN (SELECT kind, id, ordinal FROM text)), "
+    + "scored AS MATERIALIZED (SELECT c.*, c.tsv @@ q.tsq AS matched, ts_rank_cd(c.tsv, q.tsq) AS rank, "
+    + "word_similarity($2, c.name) AS similarity "
+    + "FROM candidates c, q) "
+    + "SELECT kind, id, ordinal, name, parent, detail, owner_id = $1 AS own, rank, similarity FROM scored "
+    + "WHERE matched OR similarity >= " + MIN_SIMILARITY + " "
+    + "ORDER BY rank + similarity DESC, name, id, ordinal LIMIT $4";
 
   /**
    * The vectors of the model ($3) of at most $4 documents the caller ($1) can see, of one kind ($2) or all. A vector

@@ -2,6 +2,7 @@ package io.tributary.search;
 
 import io.tributary.bus.ApiException;
 import io.tributary.bus.ErrorCode;
+import io.tributary.db.ChangeFeed;
 import io.tributary.http.Caller;
 import io.tributary.http.Json;
 import io.tributary.http.Params;
@@ -22,23 +23,33 @@ import java.util.UUID;
  * {@code GET /api/v1/search?q=&type=&limit=&mode=}: the catalog (names, descriptions, tags, column names and profile
  * facts such as "high nulls") of everything the caller can see, own and shared. Keyword search in PostgreSQL;
  * {@code mode=hybrid} fuses it with the nearest documents by embedding ({@code search.embeddings.url}) by
- * reciprocal-rank fusion, and without an endpoint, or when it fails, answers the keyword search and says why.
+ * reciprocal-rank fusion, and without an endpoint, or when it fails, answers the keyword search and says why. The
+ * keyword ranking comes from {@link SearchCache} when it holds it.
  */
 public final class SearchRoutes {
 
+  /** Announces, with a user's id, that their search results may have changed (migration V20). */
+  public static final String CHANGES_CHANNEL = "tributary_search_changes";
   static final Set<String> TYPES = Set.of("dataset", "column", "collection", "dashboard");
   static final int MAX_QUERY = 500;
   /** How many of each ranking are fused. */
   static final int FUSION_DEPTH = 50;
 
   private final SearchRepository repository;
+  private final SearchCache keywords;
   private final EmbeddingsClient embeddings;
   private final double minSimilarity;
   private final int maxCandidates;
 
-  public SearchRoutes(Vertx vertx, Pool pool, JsonObject config) {
-    JsonObject cfg = (config == null ? new JsonObject() : config).getJsonObject("embeddings", new JsonObject());
+  /**
+   * @param changes the feed of {@link #CHANGES_CHANNEL} that keeps the keyword cache ({@code search.cache}) current;
+   *                null: no cache
+   */
+  public SearchRoutes(Vertx vertx, Pool pool, JsonObject config, ChangeFeed changes) {
+    JsonObject search = config == null ? new JsonObject() : config;
+    JsonObject cfg = search.getJsonObject("embeddings", new JsonObject());
     this.repository = new SearchRepository(vertx, pool);
+    this.keywords = new SearchCache(pool, repository, changes, search.getJsonObject("cache", new JsonObject()));
     this.embeddings = new EmbeddingsClient(vertx, cfg);
     this.minSimilarity = cfg.getDouble("min_similarity", 0.25);
     this.maxCandidates = cfg.getInteger("max_candidates", 5_000);
@@ -73,7 +84,7 @@ public final class SearchRoutes {
     String kind = type == null || type.isBlank() ? null : type;
     String words = q.trim();
     Future<JsonObject> reply = mode.equals("keyword")
-      ? repository.search(user, words, kind, limit).map(items -> keyword(items))
+      ? keywords.search(user, words, kind, limit).map(items -> keyword(items))
       : hybrid(user, words, kind, limit);
     reply.onSuccess(r -> Json.ok(ctx, r.put("query", q))).onFailure(ctx::fail);
   }
@@ -85,22 +96,22 @@ public final class SearchRoutes {
   /** Both rankings fused; the keyword search alone, saying why, when there is no embedding of the query. */
   private Future<JsonObject> hybrid(UUID user, String q, String kind, int limit) {
     int depth = Math.max(limit, FUSION_DEPTH);
-    Future<JsonArray> keywords = repository.search(user, q, kind, depth);
+    Future<JsonArray> ranked = keywords.search(user, q, kind, depth);
     if (!embeddings.configured()) {
-      return keywords.map(items -> fellBack(items, limit,
+      return ranked.map(items -> fellBack(items, limit,
         "no embeddings endpoint is configured (search.embeddings.url)"));
     }
     Future<JsonArray> semantic = embeddings.embed(List.of(q))
       .compose(v -> repository.semantic(user, kind, embeddings.model(), v[0], minSimilarity, maxCandidates, depth));
-    return Future.join(keywords, semantic).transform(done -> {
-      if (keywords.failed()) {
-        return Future.failedFuture(keywords.cause());
+    return Future.join(ranked, semantic).transform(done -> {
+      if (ranked.failed()) {
+        return Future.failedFuture(ranked.cause());
       }
       if (semantic.failed()) {
-        return Future.succeededFuture(fellBack(keywords.result(), limit, reason(semantic.cause())));
+        return Future.succeededFuture(fellBack(ranked.result(), limit, reason(semantic.cause())));
       }
       return Future.succeededFuture(new JsonObject().put("mode", "hybrid")
-        .put("items", Fusion.fuse(keywords.result(), semantic.result(), limit)));
+        .put("items", Fusion.fuse(ranked.result(), semantic.result(), limit)));
     });
   }
 

@@ -3,6 +3,7 @@ package io.tributary.app;
 import io.tributary.auth.JwtKeys;
 import io.tributary.config.Sections;
 import io.tributary.db.ChangeFeed;
+import io.tributary.search.SearchRoutes;
 import io.tributary.http.ContractValidation;
 import io.tributary.db.Database;
 import io.tributary.health.HealthRoutes;
@@ -51,7 +52,8 @@ class OpenApiContractTest {
     HealthRoutes health = new HealthRoutes(vertx, pool, redis, admin);
     Sections.withNode(cfg, cfg.getString("data_dir"), "contract-test");
     Router router = ApiRouter.create(vertx, HttpServerVerticle.config(cfg), new ApiRouter.Shared(pool, redis, admin, health,
-      Await.result(ContractValidation.load(vertx)), new ChangeFeed(vertx, cfg.getJsonObject("postgres").getString("url"))));
+      Await.result(ContractValidation.load(vertx)), new ChangeFeed(vertx, cfg.getJsonObject("postgres").getString("url")),
+      new ChangeFeed(vertx, cfg.getJsonObject("postgres").getString("url"), SearchRoutes.CHANGES_CHANNEL)));
     Set<String> routed = new TreeSet<>();
     for (Route route : router.getRoutes()) {
       if (route.getPath() == null || !route.isExactPath() || route.methods() == null) {

@@ -38,6 +38,11 @@ public final class TestApp {
   public final Vertx vertx;
   public final Path dataDir;
   public final int port;
+  /**
+   * BENCHMARK ONLY: the API without the search cache ({@code http.bench.without_search_cache_port}), when the
+   * system property {@code tributary.bench.search_uncached} is true; else 0.
+   */
+  public final int searchUncachedPort;
   public final EmbeddedServices services;
   public final FakeLlm llm;
   public final FakeEmbeddings embeddings;
@@ -70,6 +75,8 @@ public final class TestApp {
     config = Await.result(AppConfig.load(vertx, Map.of()));
     config.put("data_dir", dataDir.resolve("app").toString());
     config.getJsonObject("http").put("port", port).put("host", "127.0.0.1").put("max_upload_bytes", MAX_UPLOAD_BYTES);
+    searchUncachedPort = Boolean.getBoolean("tributary.bench.search_uncached") ? freePort() : 0;
+    config.getJsonObject("http").getJsonObject("bench").put("without_search_cache_port", searchUncachedPort);
     config.getJsonObject("admin").put("email", ADMIN_EMAIL).put("password", ADMIN_PASSWORD);
     config.getJsonObject("postgres").put("url", services.pgUrl());
     config.getJsonObject("redis").put("url", services.redisUrl());
@@ -84,6 +91,12 @@ public final class TestApp {
     config.getJsonObject("search").getJsonObject("embeddings").put("url", embeddings.url()).put("api_key", "embed-key")
       .put("model", "fake-bag-of-words").put("poll_ms", 200).put("retry_ms", 500);
     config.getJsonObject("rate_limit").put("free_per_hour", RATE_LIMIT_FREE);
+    // BENCHMARK ONLY: a closed loop of cached searches passes 100,000 requests an hour in seconds
+    Integer benchApiPerHour = Integer.getInteger("tributary.bench.api_premium_per_hour");
+    if (benchApiPerHour != null) {
+      config.getJsonObject("rate_limit").getJsonObject("classes").getJsonObject("api")
+        .put("premium_per_hour", benchApiPerHour);
+    }
     config.getJsonObject("query").put("timeout_ms", QUERY_TIMEOUT_MS);
     // small, frequent micro-batches and eager compaction, so stream tests see many parts quickly
     config.getJsonObject("stream").put("flush_records", 20_000).put("flush_ms", 300).put("compaction_interval_ms", 1_000)
