@@ -171,6 +171,15 @@ final class BackupRepository {
     });
   }
 
+  /** The owner's dashboards that are members of the collection ({@code id, name}). */
+  Future<List<Row>> memberDashboards(UUID collectionId, UUID ownerId) {
+    return pool.preparedQuery(RestoredDashboards.MEMBERS).execute(Tuple.of(collectionId, ownerId)).map(rows -> {
+      List<Row> out = new ArrayList<>();
+      rows.forEach(out::add);
+      return out;
+    });
+  }
+
   /** The names of the owner's live datasets. */
   Future<Set<String>> datasetNames(UUID ownerId) {
     return pool.preparedQuery(DATASET_NAMES).execute(Tuple.of(ownerId)).map(rows -> {
@@ -187,24 +196,26 @@ final class BackupRepository {
    * new versions replaced
    */
   Future<JsonObject> register(UUID ownerId, JsonObject collection, String name, UUID planned, List<Restored> datasets,
-                              AuditEvent who) {
+                              List<RestoredDashboards.Planned> dashboards, AuditEvent who) {
     return pool.withTransaction(conn -> byName(conn, ownerId, name, true).compose(existing -> {
       if ((existing == null) != (planned == null)
         || existing != null && !existing.getUUID("id").equals(planned)) {
         return Future.failedFuture(new ApiException(ErrorCode.COLLECTION_EXISTS, "The collection " + name
           + " was created or deleted while the restore ran; nothing was restored", new JsonObject().put("name", name)));
       }
-      return (existing == null ? create(conn, ownerId, collection, name, datasets, who)
-        : replace(conn, ownerId, existing, name, datasets, who))
+      Contents contents = new Contents(datasets, dashboards);
+      return (existing == null ? create(conn, ownerId, collection, name, contents, who)
+        : replace(conn, ownerId, existing, name, contents, who))
         .compose(done -> AuditLog.record(conn, who.as(who.action(), CollectionEvents.RESOURCE,
           done.getString("collection_id"), null, who.after().copy().put("name", name)
             .put("version", done.getInteger("version")).put("datasets", datasets.size())
+            .put("dashboards", dashboards.size())
             .put("rows", datasets.stream().mapToLong(Restored::rows).sum()))).map(done));
     })).recover(e -> Future.failedFuture(unique(e, name)));
   }
 
   private Future<JsonObject> create(SqlConnection conn, UUID ownerId, JsonObject collection, String name,
-                                    List<Restored> datasets, AuditEvent who) {
+                                    Contents datasets, AuditEvent who) {
     UUID id = UUID.randomUUID();
     JsonArray tags = collection.getJsonArray("tags", new JsonArray());
     String description = collection.getString("description");
@@ -219,7 +230,7 @@ final class BackupRepository {
   }
 
   private Future<JsonObject> replace(SqlConnection conn, UUID ownerId, Row existing, String name,
-                                     List<Restored> datasets, AuditEvent who) {
+                                     Contents datasets, AuditEvent who) {
     UUID id = existing.getUUID("id");
     int expected = existing.getInteger("version");
     JsonArray replaced = new JsonArray();
@@ -241,11 +252,18 @@ final class BackupRepository {
     });
   }
 
-  /** Registers each dataset, adds it to the collection, records both. @return the files new versions replaced */
+  /** What a restore registers. */
+  private record Contents(List<Restored> datasets, List<RestoredDashboards.Planned> dashboards) {
+  }
+
+  /**
+   * Registers each dataset, adds it to the collection, records both; then the dashboards. @return the files new
+   * versions replaced
+   */
   private Future<JsonArray> datasets(SqlConnection conn, UUID ownerId, UUID collectionId, int version,
-                                     List<Restored> datasets, AuditEvent who, JsonArray replaced) {
+                                     Contents contents, AuditEvent who, JsonArray replaced) {
     Future<Void> chain = Future.succeededFuture();
-    for (Restored d : datasets) {
+    for (Restored d : contents.datasets()) {
       chain = chain.compose(v -> (d.replaces() ? Future.<Void>succeededFuture()
           : DatasetStore.insertUpload(conn, d.id(), ownerId, d.name(), d.sourceType())
             .compose(x -> AuditLog.record(conn, who.as("dataset.created", "dataset", d.id(), null,
@@ -263,7 +281,8 @@ final class BackupRepository {
           null, new JsonObject().put("type", "dataset").put("id", d.id().toString()).put("version", version))))
         .mapEmpty());
     }
-    return chain.map(replaced);
+    return chain.compose(v -> RestoredDashboards.register(conn, ownerId, collectionId, version, contents.dashboards(),
+      who)).map(replaced);
   }
 
   private static Throwable unique(Throwable e, String name) {

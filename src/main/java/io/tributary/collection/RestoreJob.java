@@ -74,7 +74,7 @@ final class RestoreJob {
       .compose(planned -> vertx.executeBlocking(() -> place(job, planned, stage, moved), false))
       .compose(planned -> commitDelayMs > 0 ? vertx.timer(commitDelayMs).map(planned) : Future.succeededFuture(planned))
       .compose(planned -> repository.register(owner, planned.manifest().getJsonObject("collection"),
-          planned.plan().name(), planned.plan().existingId(), planned.plan().datasets(),
+          planned.plan().name(), planned.plan().existingId(), planned.plan().datasets(), planned.plan().dashboards(),
           who.as("collection.restored", CollectionEvents.RESOURCE, null, null, new JsonObject()
             .put("backup_id", params.getString("backup_id")).put("upload", params.getBoolean("upload", false))))
         .map(done -> result(planned, done)))
@@ -151,8 +151,10 @@ final class RestoreJob {
     return repository.byName(repository.pool(), owner, name, false).compose(existing -> (existing == null
         ? Future.succeededFuture(List.<io.vertx.sqlclient.Row>of())
         : repository.memberDatasets(repository.pool(), existing.getUUID("id"), owner))
-      .compose(members -> repository.datasetNames(owner)
-        .map(names -> new RestorePlan.Current(existing, members, names))));
+      .compose(members -> (existing == null ? Future.succeededFuture(List.<io.vertx.sqlclient.Row>of())
+        : repository.memberDashboards(existing.getUUID("id"), owner))
+        .compose(dashboards -> repository.datasetNames(owner)
+          .map(names -> new RestorePlan.Current(existing, members, names, dashboards)))));
   }
 
   /** Moves the staged files to their lake paths and publishes them. Blocking. */
@@ -175,6 +177,8 @@ final class RestoreJob {
     JsonArray datasets = new JsonArray();
     planned.plan().datasets().forEach(d -> datasets.add(d.toJson()));
     return done.put("name", planned.plan().name()).put("datasets", datasets)
+      .put("dashboards", new JsonArray(planned.plan().dashboards().stream().map(RestoredDashboards.Planned::toJson)
+        .toList()))
       .put("removed_from_collection", planned.plan().removed())
       .put("schema_only", planned.manifest().getBoolean("schema_only", false));
   }
