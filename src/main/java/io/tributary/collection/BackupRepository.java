@@ -28,11 +28,16 @@ import java.util.UUID;
 final class BackupRepository {
 
   static final String OWNED = "SELECT id, name, description, tags, version FROM collections WHERE id = $1 AND owner_id = $2";
-  /** The member datasets a backup holds: ready uploaded files (a stream's dataset fills live and is skipped). */
-  static final String DATASETS = "SELECT d.id, d.name, d.source_type, d.row_count, d.column_count, d.size_bytes, "
-    + "d.schema, d.file_path, p.profile FROM collection_items i JOIN datasets d ON d.id = i.item_id "
-    + "LEFT JOIN profiles p ON p.dataset_id = d.id WHERE i.collection_id = $1 AND i.item_type = 'dataset' "
-    + "AND d.status = 'ready' AND d.kind = 'file' AND d.file_path IS NOT NULL ORDER BY d.name, d.id";
+  /**
+   * The member datasets a backup holds: the ready ones with data, as a query reads them: the part files a stream
+   * wrote ({@code parts}, oldest first) when there are any, else the dataset's file.
+   */
+  static final String DATASETS = "SELECT d.id, d.name, d.kind, d.source_type, d.row_count, d.column_count, "
+    + "d.size_bytes, d.schema, d.file_path, p.profile, (SELECT array_agg(s.file_path ORDER BY s.created_at, s.id) "
+    + "FROM stream_parts s WHERE s.dataset_id = d.id) AS parts FROM collection_items i JOIN datasets d "
+    + "ON d.id = i.item_id LEFT JOIN profiles p ON p.dataset_id = d.id WHERE i.collection_id = $1 "
+    + "AND i.item_type = 'dataset' AND d.status = 'ready' AND (d.file_path IS NOT NULL OR EXISTS (SELECT 1 "
+    + "FROM stream_parts s WHERE s.dataset_id = d.id)) ORDER BY d.name, d.id";
   static final String ITEMS = "SELECT item_type, item_id FROM collection_items WHERE collection_id = $1 "
     + "ORDER BY item_type, item_id";
   /** The owner's dashboards in the collection or drawing one of its datasets. */
@@ -100,7 +105,8 @@ final class BackupRepository {
         .put("name", r.getString("name")).put("source_type", r.getString("source_type"))
         .put("row_count", r.getLong("row_count")).put("column_count", r.getInteger("column_count"))
         .put("size_bytes", r.getLong("size_bytes")).put("schema", r.getJsonArray("schema"))
-        .put("file_path", r.getString("file_path")).put("profile", r.getJsonObject("profile"))));
+        .put("file_path", r.getString("file_path")).put("profile", r.getJsonObject("profile"))
+        .put("kind", r.getString("kind")).put("parts", parts(r))));
       out.put("datasets", datasets);
       return pool.preparedQuery(ITEMS).execute(Tuple.of(collectionId));
     }).compose(rows -> {
@@ -293,6 +299,11 @@ final class BackupRepository {
         : "You already have a collection named " + name + "; nothing was restored", new JsonObject().put("name", name));
     }
     return e;
+  }
+
+  private static JsonArray parts(Row r) {
+    String[] parts = r.getArrayOfStrings("parts");
+    return parts == null ? new JsonArray() : new JsonArray(List.of(parts));
   }
 
   /** What a manifest keeps of a collection. */
