@@ -4,6 +4,7 @@ import io.tributary.config.Sections;
 import io.tributary.db.Database;
 import io.tributary.ingest.JobContract;
 import io.tributary.lake.Lake;
+import io.tributary.parquet.ParquetFooter;
 import io.tributary.parquet.ParquetMerge;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -43,6 +44,10 @@ public final class BackupVerticle extends VerticleBase {
     lake = Lake.of(vertx, dataDir);
     restores = new RestoreJob(vertx, repository, lake, dataDir, node.getLong("file_grace_ms", 60_000L),
       config().getLong("restore_commit_delay_ms", 0L));
+    vertx.executeBlocking(() -> {
+      ParquetFooter.warmUp();
+      return null;
+    }, false).onFailure(e -> LOG.warn("Parquet footer reader warm-up failed: {}", e.getMessage()));
     return vertx.executeBlocking(() -> removeStaged(dataDir.resolve(BackupContract.RESTORE_DIR)), false)
       .compose(n -> vertx.eventBus().<JsonObject>consumer(JobContract.runAddress(BackupContract.BACKUP), this::backup)
         .completion())
