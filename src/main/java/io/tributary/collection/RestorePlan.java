@@ -28,7 +28,8 @@ import java.util.stream.Collectors;
  *   dataset must match a member by name and columns (400 naming the first that does not);</li>
  *   <li>a new dataset keeps its archived name when the caller has no dataset of that name, else it becomes
  *   {@code <collection>_<name>} (then {@code _2}, {@code _3}, ...).</li>
- *   <li>the archived collection's member dashboards are recreated ({@link RestoredDashboards}).</li>
+ *   <li>the archived collection's member dashboards are recreated ({@link RestoredDashboards}), except with
+ *   {@code skip_schema}, which loads data only.</li>
  * </ul>
  * New dataset ids derive from the job id and the entry, so a restore run again after a crash writes the same files.
  */
@@ -101,7 +102,7 @@ record RestorePlan(String name, UUID existingId, List<BackupRepository.Restored>
     current.members().stream().filter(r -> !kept.contains(r.getString("name"))).forEach(r -> removed.add(
       new JsonObject().put("dataset_id", r.getUUID("id").toString()).put("name", r.getString("name"))));
     return new RestorePlan(name, current.collection() == null ? null : current.collection().getUUID("id"), datasets,
-      removed, RestoredDashboards.plan(manifest, datasets, current.dashboards()));
+      removed, skipSchema ? List.of() : RestoredDashboards.plan(manifest, datasets, current.dashboards()));
   }
 
   /** The dry run's answer. */

@@ -119,5 +119,10 @@ class RestoreDashboardsTest {
     assertThat(collection.getJsonArray("members").stream()
       .filter(m -> "dashboard".equals(((JsonObject) m).getString("type")))).hasSize(1);
     assertThat(f.owner().api.get("/api/v1/dashboards").bodyAsJsonObject().getJsonArray("items")).hasSize(1);
+    // skip_schema loads data only: no dashboard is touched
+    HttpResponse<Buffer> dataOnly = f.owner().api.post(Client.BASE + "/restore", new JsonObject()
+      .put("backup_id", backupId).put("skip_schema", true).put("dry_run", true));
+    assertThat(dataOnly.statusCode()).as(dataOnly.bodyAsString()).isEqualTo(200);
+    assertThat(dataOnly.bodyAsJsonObject().getJsonArray("dashboards")).isEmpty();
   }
 }
