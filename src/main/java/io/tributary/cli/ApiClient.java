@@ -131,10 +131,13 @@ final class ApiClient {
   /** The server's error envelope as a message: {@code message (CODE, HTTP status)}. */
   static CliError error(int status, String body) {
     String message = "HTTP " + status;
+    int exit = CliError.forStatus(status);
     try {
       JsonObject error = new JsonObject(body).getJsonObject("error");
       if (error != null) {
         message = error.getString("message") + " (" + error.getString("code") + ", HTTP " + status + ")";
+        // an append refused for its columns is refused whether the request or its job said so
+        exit = "SCHEMA_MISMATCH".equals(error.getString("code")) ? CliError.REFUSED : exit;
         if (status == 401) {
           message += "; run tributary login";
         }
@@ -142,6 +145,6 @@ final class ApiClient {
     } catch (DecodeException | ClassCastException | NullPointerException notEnvelope) {
       // not our envelope (a proxy's page): the status says enough
     }
-    return new CliError(CliError.forStatus(status), message);
+    return new CliError(exit, message);
   }
 }

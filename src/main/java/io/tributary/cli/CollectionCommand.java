@@ -218,7 +218,7 @@ final class CollectionCommand {
     JsonArray datasets = result.getJsonArray("datasets", new JsonArray());
     cli.out.println("Restored collection " + result.getString("name", accepted.getString("name")) + " ("
       + result.getString("collection_id") + ", version " + result.getInteger("version") + ") with " + datasets.size()
-      + " datasets");
+      + " datasets and " + result.getJsonArray("dashboards", new JsonArray()).size() + " dashboards");
     if (!datasets.isEmpty()) {
       Table.print(cli.out, List.of("name", "original_name", "row_count", "replaced"), datasets, cli.width());
     }

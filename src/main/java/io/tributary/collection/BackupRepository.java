@@ -28,11 +28,16 @@ import java.util.UUID;
 final class BackupRepository {
 
   static final String OWNED = "SELECT id, name, description, tags, version FROM collections WHERE id = $1 AND owner_id = $2";
-  /** The member datasets a backup holds: ready uploaded files (a stream's dataset fills live and is skipped). */
-  static final String DATASETS = "SELECT d.id, d.name, d.source_type, d.row_count, d.column_count, d.size_bytes, "
-    + "d.schema, d.file_path, p.profile FROM collection_items i JOIN datasets d ON d.id = i.item_id "
-    + "LEFT JOIN profiles p ON p.dataset_id = d.id WHERE i.collection_id = $1 AND i.item_type = 'dataset' "
-    + "AND d.status = 'ready' AND d.kind = 'file' AND d.file_path IS NOT NULL ORDER BY d.name, d.id";
+  /**
+   * The member datasets a backup holds: the ready ones with data, as a query reads them: the part files a stream
+   * wrote ({@code parts}, oldest first) when there are any, else the dataset's file.
+   */
+  static final String DATASETS = "SELECT d.id, d.name, d.kind, d.source_type, d.row_count, d.column_count, "
+    + "d.size_bytes, d.schema, d.file_path, p.profile, (SELECT array_agg(s.file_path ORDER BY s.created_at, s.id) "
+    + "FROM stream_parts s WHERE s.dataset_id = d.id) AS parts FROM collection_items i JOIN datasets d "
+    + "ON d.id = i.item_id LEFT JOIN profiles p ON p.dataset_id = d.id WHERE i.collection_id = $1 "
+    + "AND i.item_type = 'dataset' AND d.status = 'ready' AND (d.file_path IS NOT NULL OR EXISTS (SELECT 1 "
+    + "FROM stream_parts s WHERE s.dataset_id = d.id)) ORDER BY d.name, d.id";
   static final String ITEMS = "SELECT item_type, item_id FROM collection_items WHERE collection_id = $1 "
     + "ORDER BY item_type, item_id";
   /** The owner's dashboards in the collection or drawing one of its datasets. */
@@ -100,7 +105,8 @@ final class BackupRepository {
         .put("name", r.getString("name")).put("source_type", r.getString("source_type"))
         .put("row_count", r.getLong("row_count")).put("column_count", r.getInteger("column_count"))
         .put("size_bytes", r.getLong("size_bytes")).put("schema", r.getJsonArray("schema"))
-        .put("file_path", r.getString("file_path")).put("profile", r.getJsonObject("profile"))));
+        .put("file_path", r.getString("file_path")).put("profile", r.getJsonObject("profile"))
+        .put("kind", r.getString("kind")).put("parts", parts(r))));
       out.put("datasets", datasets);
       return pool.preparedQuery(ITEMS).execute(Tuple.of(collectionId));
     }).compose(rows -> {
@@ -171,6 +177,15 @@ final class BackupRepository {
     });
   }
 
+  /** The owner's dashboards that are members of the collection ({@code id, name}). */
+  Future<List<Row>> memberDashboards(UUID collectionId, UUID ownerId) {
+    return pool.preparedQuery(RestoredDashboards.MEMBERS).execute(Tuple.of(collectionId, ownerId)).map(rows -> {
+      List<Row> out = new ArrayList<>();
+      rows.forEach(out::add);
+      return out;
+    });
+  }
+
   /** The names of the owner's live datasets. */
   Future<Set<String>> datasetNames(UUID ownerId) {
     return pool.preparedQuery(DATASET_NAMES).execute(Tuple.of(ownerId)).map(rows -> {
@@ -187,24 +202,26 @@ final class BackupRepository {
    * new versions replaced
    */
   Future<JsonObject> register(UUID ownerId, JsonObject collection, String name, UUID planned, List<Restored> datasets,
-                              AuditEvent who) {
+                              List<RestoredDashboards.Planned> dashboards, AuditEvent who) {
     return pool.withTransaction(conn -> byName(conn, ownerId, name, true).compose(existing -> {
       if ((existing == null) != (planned == null)
         || existing != null && !existing.getUUID("id").equals(planned)) {
         return Future.failedFuture(new ApiException(ErrorCode.COLLECTION_EXISTS, "The collection " + name
           + " was created or deleted while the restore ran; nothing was restored", new JsonObject().put("name", name)));
       }
-      return (existing == null ? create(conn, ownerId, collection, name, datasets, who)
-        : replace(conn, ownerId, existing, name, datasets, who))
+      Contents contents = new Contents(datasets, dashboards);
+      return (existing == null ? create(conn, ownerId, collection, name, contents, who)
+        : replace(conn, ownerId, existing, name, contents, who))
         .compose(done -> AuditLog.record(conn, who.as(who.action(), CollectionEvents.RESOURCE,
           done.getString("collection_id"), null, who.after().copy().put("name", name)
             .put("version", done.getInteger("version")).put("datasets", datasets.size())
+            .put("dashboards", dashboards.size())
             .put("rows", datasets.stream().mapToLong(Restored::rows).sum()))).map(done));
     })).recover(e -> Future.failedFuture(unique(e, name)));
   }
 
   private Future<JsonObject> create(SqlConnection conn, UUID ownerId, JsonObject collection, String name,
-                                    List<Restored> datasets, AuditEvent who) {
+                                    Contents datasets, AuditEvent who) {
     UUID id = UUID.randomUUID();
     JsonArray tags = collection.getJsonArray("tags", new JsonArray());
     String description = collection.getString("description");
@@ -219,7 +236,7 @@ final class BackupRepository {
   }
 
   private Future<JsonObject> replace(SqlConnection conn, UUID ownerId, Row existing, String name,
-                                     List<Restored> datasets, AuditEvent who) {
+                                     Contents datasets, AuditEvent who) {
     UUID id = existing.getUUID("id");
     int expected = existing.getInteger("version");
     JsonArray replaced = new JsonArray();
@@ -241,11 +258,18 @@ final class BackupRepository {
     });
   }
 
-  /** Registers each dataset, adds it to the collection, records both. @return the files new versions replaced */
+  /** What a restore registers. */
+  private record Contents(List<Restored> datasets, List<RestoredDashboards.Planned> dashboards) {
+  }
+
+  /**
+   * Registers each dataset, adds it to the collection, records both; then the dashboards. @return the files new
+   * versions replaced
+   */
   private Future<JsonArray> datasets(SqlConnection conn, UUID ownerId, UUID collectionId, int version,
-                                     List<Restored> datasets, AuditEvent who, JsonArray replaced) {
+                                     Contents contents, AuditEvent who, JsonArray replaced) {
     Future<Void> chain = Future.succeededFuture();
-    for (Restored d : datasets) {
+    for (Restored d : contents.datasets()) {
       chain = chain.compose(v -> (d.replaces() ? Future.<Void>succeededFuture()
           : DatasetStore.insertUpload(conn, d.id(), ownerId, d.name(), d.sourceType())
             .compose(x -> AuditLog.record(conn, who.as("dataset.created", "dataset", d.id(), null,
@@ -263,7 +287,8 @@ final class BackupRepository {
           null, new JsonObject().put("type", "dataset").put("id", d.id().toString()).put("version", version))))
         .mapEmpty());
     }
-    return chain.map(replaced);
+    return chain.compose(v -> RestoredDashboards.register(conn, ownerId, collectionId, version, contents.dashboards(),
+      who)).map(replaced);
   }
 
   private static Throwable unique(Throwable e, String name) {
@@ -274,6 +299,11 @@ final class BackupRepository {
         : "You already have a collection named " + name + "; nothing was restored", new JsonObject().put("name", name));
     }
     return e;
+  }
+
+  private static JsonArray parts(Row r) {
+    String[] parts = r.getArrayOfStrings("parts");
+    return parts == null ? new JsonArray() : new JsonArray(List.of(parts));
   }
 
   /** What a manifest keeps of a collection. */

@@ -4,6 +4,8 @@ import io.tributary.config.Sections;
 import io.tributary.db.Database;
 import io.tributary.ingest.JobContract;
 import io.tributary.lake.Lake;
+import io.tributary.parquet.ParquetFooter;
+import io.tributary.parquet.ParquetMerge;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -42,6 +44,10 @@ public final class BackupVerticle extends VerticleBase {
     lake = Lake.of(vertx, dataDir);
     restores = new RestoreJob(vertx, repository, lake, dataDir, node.getLong("file_grace_ms", 60_000L),
       config().getLong("restore_commit_delay_ms", 0L));
+    vertx.executeBlocking(() -> {
+      ParquetFooter.warmUp();
+      return null;
+    }, false).onFailure(e -> LOG.warn("Parquet footer reader warm-up failed: {}", e.getMessage()));
     return vertx.executeBlocking(() -> removeStaged(dataDir.resolve(BackupContract.RESTORE_DIR)), false)
       .compose(n -> vertx.eventBus().<JsonObject>consumer(JobContract.runAddress(BackupContract.BACKUP), this::backup)
         .completion())
@@ -74,8 +80,9 @@ public final class BackupVerticle extends VerticleBase {
     repository.owned(collectionId, owner)
       .compose(c -> repository.contents(collectionId, owner).map(contents -> contents.put("collection", c)))
       .compose(contents -> {
-        List<String> files = contents.getJsonArray("datasets").stream()
-          .map(d -> ((JsonObject) d).getString("file_path")).toList();
+        List<String> files = contents.getJsonArray("datasets").stream().map(JsonObject.class::cast)
+          .flatMap(d -> d.getJsonArray("parts").isEmpty() ? Stream.of(d.getString("file_path"))
+            : d.getJsonArray("parts").stream().map(String::valueOf)).toList();
         return lake.ensure(vertx, files).map(contents);
       })
       .compose(contents -> vertx.executeBlocking(() -> write(job, contents, schemaOnly, relative, temporary), false))
@@ -97,7 +104,11 @@ public final class BackupVerticle extends VerticleBase {
       .onFailure(err -> BackupContract.fail(msg, err, "Backup"));
   }
 
-  /** Writes the archive (blocking); a schema-only backup stores an empty Parquet file of each dataset's schema. */
+  /**
+   * Writes the archive (blocking); a schema-only backup stores an empty Parquet file of each dataset's schema. A
+   * dataset a stream fills is stored as its part files merged into one, a plain dataset from then on
+   * ({@code backed_up_from: "stream"}, its rows those of the merged parts).
+   */
   private JsonObject write(JsonObject job, JsonObject contents, boolean schemaOnly, String relative,
                            List<String> temporary) throws Exception {
     List<BackupArchive.Entry> entries = new ArrayList<>();
@@ -105,10 +116,20 @@ public final class BackupVerticle extends VerticleBase {
     long total = 0;
     for (Object o : contents.getJsonArray("datasets")) {
       JsonObject d = ((JsonObject) o).copy();
-      Path file = dataDir.resolve(d.getString("file_path"));
+      JsonArray parts = (JsonArray) d.remove("parts");
+      String temp = "backup-" + job.getString("job_id") + "-" + d.getString("id");
+      Path file = d.getString("file_path") == null ? null : dataDir.resolve(d.getString("file_path"));
+      if (!parts.isEmpty()) {
+        Path merged = dataDir.resolve("tmp").resolve(temp + "-merged.parquet");
+        Files.createDirectories(merged.getParent());
+        temporary.add(merged.toString());
+        long rows = ParquetMerge.merge(parts.stream().map(p -> dataDir.resolve((String) p)).toList(), merged);
+        file = merged;
+        d.put("row_count", rows).put("size_bytes", Files.size(merged)).put("source_type", "parquet")
+          .put("backed_up_from", "stream");
+      }
       if (schemaOnly) {
-        Path empty = dataDir.resolve("tmp").resolve("backup-" + job.getString("job_id") + "-" + d.getString("id")
-          + ".parquet");
+        Path empty = dataDir.resolve("tmp").resolve(temp + ".parquet");
         ClearRoutes.emptyCopy(file, empty);
         temporary.add(empty.toString());
         file = empty;
@@ -118,6 +139,7 @@ public final class BackupVerticle extends VerticleBase {
       entries.add(new BackupArchive.Entry(entry, file));
       total += Files.size(file);
       d.remove("file_path");
+      d.remove("kind");
       datasets.add(d.put("entry", entry));
     }
     JsonArray skipped = new JsonArray();
@@ -127,7 +149,11 @@ public final class BackupVerticle extends VerticleBase {
         .anyMatch(d -> ((JsonObject) d).getString("id").equals(item.getString("id")));
       boolean dashboard = "dashboard".equals(item.getString("type"));
       if (!kept && !dashboard) {
-        skipped.add(item.copy().put("reason", "only ready uploaded datasets are backed up with their data"));
+        skipped.add(item.copy().put("reason", switch (item.getString("type")) {
+          case "dataset" -> "only ready datasets with data are backed up";
+          case "stream" -> "a stream's consumer is not backed up; its dataset is, as a plain dataset, when it is a member";
+          default -> "only datasets and dashboards are backed up";
+        }));
       }
     }
     JsonObject manifest = new JsonObject().put("created_at", java.time.Instant.now().toString())

@@ -5,6 +5,7 @@ import io.tributary.bus.ApiException;
 import io.tributary.bus.ErrorCode;
 import io.tributary.ingest.JobContract;
 import io.tributary.lake.Lake;
+import io.tributary.parquet.ParquetFooter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -14,10 +15,6 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,7 +71,7 @@ final class RestoreJob {
       .compose(planned -> vertx.executeBlocking(() -> place(job, planned, stage, moved), false))
       .compose(planned -> commitDelayMs > 0 ? vertx.timer(commitDelayMs).map(planned) : Future.succeededFuture(planned))
       .compose(planned -> repository.register(owner, planned.manifest().getJsonObject("collection"),
-          planned.plan().name(), planned.plan().existingId(), planned.plan().datasets(),
+          planned.plan().name(), planned.plan().existingId(), planned.plan().datasets(), planned.plan().dashboards(),
           who.as("collection.restored", CollectionEvents.RESOURCE, null, null, new JsonObject()
             .put("backup_id", params.getString("backup_id")).put("upload", params.getBoolean("upload", false))))
         .map(done -> result(planned, done)))
@@ -121,20 +118,15 @@ final class RestoreJob {
       }
     });
     // the rows a file holds are what its footer says, not what the manifest claims
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
-      s.execute("SET threads = 1");
-      int n = 0;
-      for (Object o : manifest.getJsonArray("datasets")) {
-        JsonObject d = (JsonObject) o;
-        Path file = stage.resolve((n++) + ".parquet");
-        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM read_parquet('"
-          + file.toAbsolutePath().toString().replace("'", "''") + "')")) {
-          rs.next();
-          d.put("row_count", rs.getLong(1)).put("size_bytes", Files.size(file));
-        } catch (java.sql.SQLException e) {
-          throw new ApiException(ErrorCode.INVALID_FILE, "The archive entry " + d.getString("entry")
-            + " is not a readable Parquet file; nothing was restored", new JsonObject().put("entry", d.getString("entry")));
-        }
+    int n = 0;
+    for (Object o : manifest.getJsonArray("datasets")) {
+      JsonObject d = (JsonObject) o;
+      Path file = stage.resolve((n++) + ".parquet");
+      try {
+        d.put("row_count", ParquetFooter.rows(file)).put("size_bytes", Files.size(file));
+      } catch (java.io.IOException e) {
+        throw new ApiException(ErrorCode.INVALID_FILE, "The archive entry " + d.getString("entry")
+          + " is not a readable Parquet file; nothing was restored", new JsonObject().put("entry", d.getString("entry")));
       }
     }
     return manifest;
@@ -151,8 +143,10 @@ final class RestoreJob {
     return repository.byName(repository.pool(), owner, name, false).compose(existing -> (existing == null
         ? Future.succeededFuture(List.<io.vertx.sqlclient.Row>of())
         : repository.memberDatasets(repository.pool(), existing.getUUID("id"), owner))
-      .compose(members -> repository.datasetNames(owner)
-        .map(names -> new RestorePlan.Current(existing, members, names))));
+      .compose(members -> (existing == null ? Future.succeededFuture(List.<io.vertx.sqlclient.Row>of())
+        : repository.memberDashboards(existing.getUUID("id"), owner))
+        .compose(dashboards -> repository.datasetNames(owner)
+          .map(names -> new RestorePlan.Current(existing, members, names, dashboards)))));
   }
 
   /** Moves the staged files to their lake paths and publishes them. Blocking. */
@@ -175,6 +169,8 @@ final class RestoreJob {
     JsonArray datasets = new JsonArray();
     planned.plan().datasets().forEach(d -> datasets.add(d.toJson()));
     return done.put("name", planned.plan().name()).put("datasets", datasets)
+      .put("dashboards", new JsonArray(planned.plan().dashboards().stream().map(RestoredDashboards.Planned::toJson)
+        .toList()))
       .put("removed_from_collection", planned.plan().removed())
       .put("schema_only", planned.manifest().getBoolean("schema_only", false));
   }

@@ -28,13 +28,19 @@ import java.util.stream.Collectors;
  *   dataset must match a member by name and columns (400 naming the first that does not);</li>
  *   <li>a new dataset keeps its archived name when the caller has no dataset of that name, else it becomes
  *   {@code <collection>_<name>} (then {@code _2}, {@code _3}, ...).</li>
+ *   <li>the archived collection's member dashboards are recreated ({@link RestoredDashboards}), except with
+ *   {@code skip_schema}, which loads data only.</li>
  * </ul>
  * New dataset ids derive from the job id and the entry, so a restore run again after a crash writes the same files.
  */
-record RestorePlan(String name, UUID existingId, List<BackupRepository.Restored> datasets, JsonArray removed) {
+record RestorePlan(String name, UUID existingId, List<BackupRepository.Restored> datasets, JsonArray removed,
+                   List<RestoredDashboards.Planned> dashboards) {
 
-  /** What the caller has now: the collection of the target name (or null), its dataset members, their dataset names. */
-  record Current(Row collection, List<Row> members, Set<String> datasetNames) {
+  /**
+   * What the caller has now: the collection of the target name (or null), its dataset members, their dataset names,
+   * its member dashboards.
+   */
+  record Current(Row collection, List<Row> members, Set<String> datasetNames, List<Row> dashboards) {
   }
 
   static String target(JsonObject manifest, String requested) {
@@ -96,7 +102,7 @@ record RestorePlan(String name, UUID existingId, List<BackupRepository.Restored>
     current.members().stream().filter(r -> !kept.contains(r.getString("name"))).forEach(r -> removed.add(
       new JsonObject().put("dataset_id", r.getUUID("id").toString()).put("name", r.getString("name"))));
     return new RestorePlan(name, current.collection() == null ? null : current.collection().getUUID("id"), datasets,
-      removed);
+      removed, skipSchema ? List.of() : RestoredDashboards.plan(manifest, datasets, current.dashboards()));
   }
 
   /** The dry run's answer. */
@@ -120,7 +126,8 @@ record RestorePlan(String name, UUID existingId, List<BackupRepository.Restored>
     }
     return new JsonObject().put("dry_run", true).put("action", "restore").put("name", name)
       .put("exists", existingId != null).put("collection_id", existingId == null ? null : existingId.toString())
-      .put("items", datasets.size()).put("rows", rows).put("bytes", bytes).put("datasets", list)
+      .put("items", datasets.size() + dashboards.size()).put("rows", rows).put("bytes", bytes).put("datasets", list)
+      .put("dashboards", new JsonArray(dashboards.stream().map(RestoredDashboards.Planned::toJson).toList()))
       .put("removed_from_collection", removed).put("conflicts", existingId == null ? new JsonArray()
         : new JsonArray().add(new JsonObject().put("type", "collection").put("name", name)
           .put("resolution", "overwrite: the archive becomes the collection's next version")));

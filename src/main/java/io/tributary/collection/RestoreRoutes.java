@@ -146,7 +146,8 @@ final class RestoreRoutes {
           .map(v -> {
             JobContract.wakeOutbox(vertx.eventBus());
             return new JsonObject().put("job_id", jobId.toString()).put("status", "queued").put("name", name)
-              .put("datasets", plan.datasets().size()).put("overwrite", overwrite);
+              .put("datasets", plan.datasets().size()).put("dashboards", plan.dashboards().size())
+              .put("overwrite", overwrite);
           });
       });
     }).recover(err -> Future.failedFuture(err instanceof ClassCastException

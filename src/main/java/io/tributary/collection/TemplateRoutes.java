@@ -14,8 +14,10 @@ import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 
 /**
- * Templates: {@code GET /api/v1/templates} (built-in and the caller's), {@code POST /api/v1/collections/{id}/template}
- * (the owner saves the collection's dataset schemas and dashboards, no data; streams and models are not kept).
+ * Templates: {@code GET /api/v1/templates} (built-in and the caller's), {@code GET /api/v1/templates/{name}} (one
+ * blueprint), {@code DELETE /api/v1/templates/{name}} (the caller's saved ones only),
+ * {@code POST /api/v1/collections/{id}/template} (the owner saves the collection's dataset schemas and dashboards, no
+ * data; streams and models are not kept).
  */
 final class TemplateRoutes {
 
@@ -35,6 +37,8 @@ final class TemplateRoutes {
 
   void mount(Router router, ContractValidation contract) {
     router.get("/api/v1/templates").handler(this::list);
+    router.get("/api/v1/templates/:name").handler(this::get);
+    router.delete("/api/v1/templates/:name").handler(this::delete);
     router.post(CollectionRoutes.PATH + "/template").handler(contract.jsonBody("saveCollectionTemplate"))
       .handler(this::save);
   }
@@ -42,6 +46,18 @@ final class TemplateRoutes {
   private void list(RoutingContext ctx) {
     templates.list(Caller.of(ctx).id()).onSuccess(items -> Json.ok(ctx, new JsonObject().put("items", items)))
       .onFailure(ctx::fail);
+  }
+
+  /** One template's blueprint: the caller's saved one of that name, else the built-in one. */
+  private void get(RoutingContext ctx) {
+    templates.find(Caller.of(ctx).id(), ctx.pathParam("name")).onSuccess(t -> Json.ok(ctx, t)).onFailure(ctx::fail);
+  }
+
+  /** Deletes one of the caller's saved templates (built-in ones are refused). */
+  private void delete(RoutingContext ctx) {
+    AuditEvent who = AuditEvent.by(ctx, "template.deleted", "template", null, null, null);
+    templates.delete(Caller.of(ctx).id(), ctx.pathParam("name"), who)
+      .onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
   }
 
   /** Saves the collection's blueprint under the body's name; owner only. */

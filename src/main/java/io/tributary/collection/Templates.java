@@ -33,6 +33,8 @@ final class Templates {
   static final String FIND_SAVED = "SELECT blueprint FROM collection_templates WHERE owner_id = $1 AND name = $2";
   static final String INSERT = "INSERT INTO collection_templates (id, owner_id, name, description, blueprint) "
     + "VALUES ($1, $2, $3, $4, $5)";
+  static final String DELETE = "DELETE FROM collection_templates WHERE owner_id = $1 AND name = $2 "
+    + "RETURNING id, blueprint";
 
   private final Vertx vertx;
   private final Pool pool;
@@ -86,17 +88,44 @@ final class Templates {
     }));
   }
 
-  /** The owner's template of that name, else the built-in one; 404 naming it when there is neither. */
+  /**
+   * The owner's template of that name, else the built-in one, as its blueprint plus {@code source} (saved or
+   * builtin); 404 naming it when there is neither.
+   */
   Future<JsonObject> find(UUID ownerId, String name) {
     return pool.preparedQuery(FIND_SAVED).execute(Tuple.of(ownerId, name)).compose(rows -> {
       if (rows.size() > 0) {
-        return Future.succeededFuture(rows.iterator().next().getJsonObject("blueprint"));
+        return Future.succeededFuture(rows.iterator().next().getJsonObject("blueprint").copy().put("source", "saved"));
       }
-      return builtIn().compose(builtIns -> builtIns.containsKey(name) ? Future.succeededFuture(builtIns.get(name))
-        : Future.failedFuture(new ApiException(ErrorCode.NOT_FOUND, "Template " + name + " not found; GET "
-        + "/api/v1/templates lists the built-in templates and yours", new JsonObject().put("field", "template")
-        .put("template", name))));
+      return builtIn().compose(builtIns -> builtIns.containsKey(name)
+        ? Future.succeededFuture(builtIns.get(name).copy().put("source", "builtin")) : Future.failedFuture(notFound(name)));
     });
+  }
+
+  /**
+   * Deletes the owner's saved template with its audit event ({@code template.deleted}). A built-in template is 409
+   * (they come from the server's template folder); a name the owner has no template of is 404.
+   */
+  Future<Void> delete(UUID ownerId, String name, AuditEvent who) {
+    return pool.withTransaction(conn -> conn.preparedQuery(DELETE).execute(Tuple.of(ownerId, name))
+      .compose(rows -> {
+        if (rows.size() == 0) {
+          return Future.succeededFuture(false);
+        }
+        JsonObject blueprint = rows.iterator().next().getJsonObject("blueprint");
+        return AuditLog.record(conn, who.as("template.deleted", "template", rows.iterator().next().getUUID("id"),
+          new JsonObject().put("name", name).put("datasets", blueprint.getJsonArray("datasets").size())
+            .put("dashboards", blueprint.getJsonArray("dashboards").size()), null)).map(true);
+      }))
+      .compose(deleted -> deleted ? Future.<Void>succeededFuture() : builtIn().compose(builtIns -> Future.failedFuture(
+        builtIns.containsKey(name) ? new ApiException(ErrorCode.CONFLICT, "The template " + name + " is built in "
+          + "(the server's template folder) and cannot be deleted; only templates you saved can",
+          new JsonObject().put("template", name).put("source", "builtin")) : notFound(name))));
+  }
+
+  private static ApiException notFound(String name) {
+    return new ApiException(ErrorCode.NOT_FOUND, "Template " + name + " not found; GET /api/v1/templates lists the "
+      + "built-in templates and yours", new JsonObject().put("field", "template").put("template", name));
   }
 
   /** Stores the owner's blueprint with its audit event; 409 when the name is taken (by theirs or a built-in one). */

@@ -33,10 +33,27 @@ public final class DashboardStore {
    * are {@linkplain #normalise normalised}). Returns it as the API shows it.
    */
   public static Future<JsonObject> insert(SqlClient conn, UUID ownerId, JsonObject d) {
-    return conn.preparedQuery(DashboardRepository.INSERT).execute(Tuple.from(new Object[] {UUID.randomUUID(), ownerId,
+    return write(conn, DashboardRepository.INSERT, UUID.randomUUID(), ownerId, d);
+  }
+
+  /** {@link #insert} under a chosen id. */
+  public static Future<JsonObject> insert(SqlClient conn, UUID id, UUID ownerId, JsonObject d) {
+    return write(conn, DashboardRepository.INSERT, id, ownerId, d);
+  }
+
+  /**
+   * Replaces the owner's dashboard {@code id} with {@code d} as its next version (same shape as {@link #insert});
+   * null when the owner has no such dashboard.
+   */
+  public static Future<JsonObject> replace(SqlClient conn, UUID id, UUID ownerId, JsonObject d) {
+    return write(conn, DashboardRepository.UPDATE, id, ownerId, d);
+  }
+
+  private static Future<JsonObject> write(SqlClient conn, String sql, UUID id, UUID ownerId, JsonObject d) {
+    return conn.preparedQuery(sql).execute(Tuple.from(new Object[] {id, ownerId,
         d.getString("name"), d.getString("description"), d.getInteger("refresh_seconds"),
         d.getJsonObject("layout", new JsonObject()), normalise(d.getJsonArray("visualizations", new JsonArray()))}))
-      .map(rows -> DashboardRepository.toJson(rows.iterator().next()));
+      .map(rows -> rows.size() == 0 ? null : DashboardRepository.toJson(rows.iterator().next()));
   }
 
   /** The dashboards of these ids, by name. */

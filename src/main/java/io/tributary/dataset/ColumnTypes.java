@@ -121,6 +121,24 @@ public final class ColumnTypes {
       }
     }
     dataset.keySet().stream().filter(n -> !inFile.contains(n)).forEach(missing::add);
+    refuse(missing, extra, mistyped);
+  }
+
+  /**
+   * Fails with 422 SCHEMA_MISMATCH naming the missing and extra columns when a file's column {@code names} (types not
+   * known yet, e.g. a CSV header read before the job runs) are not the schema's, in any order.
+   */
+  public static void requireNames(JsonArray schema, List<String> names) {
+    Set<String> wanted = new java.util.LinkedHashSet<>();
+    schema.forEach(c -> wanted.add(((JsonObject) c).getString("name")));
+    JsonArray missing = new JsonArray();
+    wanted.stream().filter(n -> !names.contains(n)).forEach(missing::add);
+    JsonArray extra = new JsonArray();
+    names.stream().filter(n -> !wanted.contains(n)).forEach(extra::add);
+    refuse(missing, extra, new JsonArray());
+  }
+
+  private static void refuse(JsonArray missing, JsonArray extra, JsonArray mistyped) {
     if (missing.isEmpty() && extra.isEmpty() && mistyped.isEmpty()) {
       return;
     }

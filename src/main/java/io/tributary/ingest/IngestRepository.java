@@ -1,6 +1,7 @@
 package io.tributary.ingest;
 
 import io.tributary.audit.AuditEvent;
+import io.tributary.audit.AuditLog;
 import io.tributary.bus.ApiException;
 import io.tributary.bus.ErrorCode;
 import io.tributary.dataset.DatasetStore;
@@ -23,7 +24,8 @@ public final class IngestRepository {
 
   static final String INSERT_JOB =
     "INSERT INTO jobs (id, owner_id, dataset_id, status, source_type, skip_bad_rows, staging_path, "
-      + "original_filename, upload_bytes, replaces, appends) VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7, $8, $9, $10)";
+      + "original_filename, upload_bytes, replaces, appends, params) "
+      + "VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7, $8, $9, $10, $11)";
   static final String FIND_JOB =
     "SELECT * FROM jobs WHERE id = $1 AND owner_id = $2";
   static final String CLAIM_JOB =
@@ -88,7 +90,8 @@ public final class IngestRepository {
       .compose(stored -> conn.preparedQuery(INSERT_JOB).execute(Tuple.from(List.of(stored.jobId(), stored.ownerId(),
           stored.datasetId(), stored.sourceType(), stored.skipBadRows(), stored.stagingPath(),
           stored.originalFilename() == null ? "" : stored.originalFilename(), stored.sizeBytes(), stored.replace(),
-          stored.append())))
+          stored.append(), new JsonObject().put("actor", new JsonObject().put("role", who.actorRole())
+            .put("request_id", who.requestId())))))
         .recover(err -> Future.failedFuture(UploadTargets.isUniqueViolation(err, "jobs_one_active_per_dataset")
           ? new ApiException(ErrorCode.CONFLICT, "An upload of this dataset is still being processed; try again when it ends",
           new JsonObject().put("field", "name")) : err))
@@ -163,8 +166,9 @@ public final class IngestRepository {
   /**
    * One transaction for an append: the dataset is locked, {@code merge} writes its current rows and the job's into a
    * new file and profiles it (it gets the locked row: {@code dataset_id, owner_id, name, schema, file_path}) and
-   * answers {@code {file, row_count, size_bytes, profile}}; that file becomes the new version, the job completes
-   * with the rows it added, the completion event goes to the outbox. Appends to one dataset thus wait for each other
+   * answers {@code {file, row_count, size_bytes, profile}}; that file becomes the new version, recorded as a
+   * {@code dataset.appended} audit event, the job completes with the rows it added, the completion event goes to the
+   * outbox. Appends to one dataset thus wait for each other
    * and none loses rows. Returns the job as {@link #complete} does; a deleted dataset fails the job.
    */
   public Future<JsonObject> completeAppend(JsonObject job, JsonObject result,
@@ -186,13 +190,24 @@ public final class IngestRepository {
             return Future.succeededFuture(null); // cancelled meanwhile: the lake sweeper removes the unused file
           }
           JsonObject done = Jobs.toJson(rows.iterator().next());
+          int version = row.getInteger("version") + ("ready".equals(row.getString("status")) ? 1 : 0);
           return DatasetStore.markReady(conn, datasetId, merged.getLong("row_count"), row.getJsonArray("schema"),
               merged.getLong("size_bytes"), merged.getString("file"), row.getString("source_type"))
+            .compose(replaced -> AuditLog.record(conn, appended(job, datasetId, result.getLong("row_count"),
+              merged.getLong("row_count"), version)).map(replaced))
             .compose(replaced -> DatasetStore.putProfile(conn, datasetId, merged.getJsonObject("profile"))
               .compose(x -> OutboxStore.add(conn, jobId, JobContract.TYPE_COMPLETED, completeTopic, completion(job, done)))
               .map(x -> done.copy().put("replaced_file", replaced)));
         }));
     }));
+  }
+
+  /** The {@code dataset.appended} event of an append job, by the user who uploaded the rows. */
+  private static AuditEvent appended(JsonObject job, UUID datasetId, long added, long rows, int version) {
+    JsonObject actor = job.getJsonObject("params", new JsonObject()).getJsonObject("actor", new JsonObject());
+    return new AuditEvent(UUID.fromString(job.getString("owner_id")), actor.getString("role"), "dataset.appended",
+      "dataset", datasetId.toString(), null, new JsonObject().put("job_id", job.getString("job_id"))
+        .put("rows_added", added).put("row_count", rows).put("version", version), actor.getString("request_id"));
   }
 
   /**

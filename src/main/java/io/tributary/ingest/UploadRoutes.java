@@ -8,6 +8,7 @@ import io.tributary.http.Json;
 import io.tributary.http.Params;
 import io.tributary.lake.Lake;
 import io.tributary.lake.LakeUnavailableException;
+import io.tributary.transform.CsvHeader;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -123,9 +124,12 @@ public final class UploadRoutes {
       String name = appendTo != null ? null : UploadValidator.datasetName(option(request, "name"), received.filename());
       // an append names its dataset by id, or by name (its id is then found when the job is stored)
       UUID datasetId = appendTo != null ? Params.uuid(appendTo, "Dataset") : append ? null : UUID.randomUUID();
+      // an append of a CSV file whose header is in its first bytes is checked against the dataset's columns at once
+      java.util.List<String> columns = append && "csv".equals(type)
+        ? CsvHeader.columns(head.getBytes(), received.bytes() <= head.length()) : null;
       Upload upload = new Upload(jobId, datasetId,
         caller.id(), name, type, "skip".equals(onError), staging, received.filename(), received.bytes(),
-        "true".equals(replace) || "replace".equals(mode), append);
+        "true".equals(replace) || "replace".equals(mode), append, columns);
       // on an S3 lake the staged file is published first, so whichever node claims the job can fetch it
       return lake.publishAsync(vertx, "staging/" + jobId)
         .recover(err -> Future.failedFuture(err instanceof LakeUnavailableException

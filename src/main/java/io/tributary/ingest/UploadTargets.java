@@ -4,6 +4,7 @@ import io.tributary.audit.AuditEvent;
 import io.tributary.audit.AuditLog;
 import io.tributary.bus.ApiException;
 import io.tributary.bus.ErrorCode;
+import io.tributary.dataset.ColumnTypes;
 import io.tributary.dataset.DatasetStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -12,7 +13,8 @@ import io.vertx.sqlclient.SqlConnection;
 
 /**
  * Which dataset an upload goes to, inside the upload's transaction: a new pending one, the caller's live one of that
- * name ({@code replace}), or a ready file dataset to append to (the caller's, or of a collection they edit).
+ * name ({@code replace}), or a ready file dataset to append to (the caller's, or of a collection they edit; a CSV
+ * header naming other columns than its schema is refused here, before a job exists).
  */
 final class UploadTargets {
 
@@ -62,6 +64,10 @@ final class UploadTargets {
       if (!"ready".equals(row.getString("status"))) {
         return Future.failedFuture(new ApiException(ErrorCode.NOT_READY, "The dataset " + row.getString("name")
           + " is still being processed; append when it is ready", new JsonObject().put("dataset", named)));
+      }
+      if (upload.columns() != null) {
+        // the header's names decide missing and extra columns now; types, and files without a header, at job time
+        ColumnTypes.requireNames(row.getJsonArray("schema"), upload.columns());
       }
       return Future.succeededFuture(upload.withDataset(row.getUUID("id"), row.getString("name")));
     });

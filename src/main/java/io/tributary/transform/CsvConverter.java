@@ -255,47 +255,13 @@ final class CsvConverter {
     if (!rows.hasNext()) {
       throw new ConversionException("the file is empty");
     }
-    List<String> fields = rows.next().fields();
-    List<String> names = new ArrayList<>();
-    Set<String> used = new HashSet<>();
-    for (int i = 0; i < fields.size(); i++) {
-      String name = fields.get(i);
-      if (name.isBlank()) {
-        name = "column_" + (i + 1);
-      }
-      String unique = name;
-      for (int k = 2; !used.add(unique); k++) {
-        unique = name + "_" + k;
-      }
-      names.add(unique);
-    }
-    return names;
+    return CsvHeader.names(rows.next().fields());
   }
 
-  /** Comma unless the header line (outside quotes) has more semicolons or tabs. */
+  /** The separator of the header line (see {@link CsvHeader}). */
   static char detectSeparator(Path file) throws IOException {
-    byte[] head;
     try (InputStream in = Files.newInputStream(file)) {
-      head = in.readNBytes(64 * 1024);
+      return CsvHeader.separator(in.readNBytes(64 * 1024));
     }
-    int commas = 0;
-    int semicolons = 0;
-    int tabs = 0;
-    boolean quoted = false;
-    for (byte b : head) {
-      if (b == '"') {
-        quoted = !quoted;
-      } else if (!quoted && (b == '\n' || b == '\r')) {
-        break;
-      } else if (!quoted) {
-        commas += b == ',' ? 1 : 0;
-        semicolons += b == ';' ? 1 : 0;
-        tabs += b == '\t' ? 1 : 0;
-      }
-    }
-    if (tabs > commas && tabs >= semicolons) {
-      return '\t';
-    }
-    return semicolons > commas ? ';' : ',';
   }
 }

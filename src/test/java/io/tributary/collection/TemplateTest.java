@@ -167,4 +167,40 @@ class TemplateTest {
     assertThat(viz.getString("dataset_id")).isEqualTo(datasets.get("visits").getString("id"));
     assertThat(viz.getString("query")).isEqualTo("SELECT page, sum(views) AS views FROM visits GROUP BY page");
   }
+  @Test
+  @DisplayName("one template's blueprint is readable by name; a saved one can be deleted by its owner, a built-in one not")
+  void readAndDelete() {
+    Client owner = new Client(Api.newUser("analyst"));
+    JsonObject web = ok(owner.api.get("/api/v1/templates/web_analytics"));
+    assertThat(web.getString("source")).isEqualTo("builtin");
+    assertThat(names(web.getJsonArray("datasets"))).containsExactly("events", "sessions");
+    JsonObject traffic = web.getJsonArray("dashboards").getJsonObject(0);
+    assertThat(traffic.getString("name")).isEqualTo("Traffic");
+    assertThat(traffic.getJsonArray("visualizations").getJsonObject(0).getString("dataset")).isIn("events", "sessions");
+    JsonObject refused = Api.error(owner.api.delete("/api/v1/templates/web_analytics"), 409, "CONFLICT");
+    assertThat(refused.getString("message")).contains("built in");
+    Api.error(owner.api.get("/api/v1/templates/no_such_template"), 404, "NOT_FOUND");
+    Api.error(owner.api.delete("/api/v1/templates/no_such_template"), 404, "NOT_FOUND");
+
+    JsonObject c = createFrom(owner, unique("site_"), "web_analytics");
+    String template = unique("mine_");
+    HttpResponse<Buffer> saved = owner.api.post(Client.BASE + "/" + c.getString("collection_id") + "/template",
+      new JsonObject().put("name", template).put("description", "my site"));
+    assertThat(saved.statusCode()).as(saved.bodyAsString()).isEqualTo(201);
+    JsonObject mine = ok(owner.api.get("/api/v1/templates/" + template));
+    assertThat(mine.getString("source")).isEqualTo("saved");
+    assertThat(mine.getString("description")).isEqualTo("my site");
+    assertThat(names(mine.getJsonArray("datasets"))).containsExactlyInAnyOrder("events", "sessions");
+    assertThat(mine.getJsonArray("dashboards").getJsonObject(0).getJsonArray("visualizations")).hasSize(4);
+
+    Client stranger = new Client(Api.newUser("analyst"));
+    Api.error(stranger.api.get("/api/v1/templates/" + template), 404, "NOT_FOUND");
+    Api.error(stranger.api.delete("/api/v1/templates/" + template), 404, "NOT_FOUND");
+    assertThat(owner.api.delete("/api/v1/templates/" + template).statusCode()).isEqualTo(204);
+    Api.error(owner.api.get("/api/v1/templates/" + template), 404, "NOT_FOUND");
+    assertThat(names(templates(owner.api))).doesNotContain(template).contains("web_analytics");
+    JsonArray audit = Api.admin().get("/api/v1/audit?action=template.deleted").bodyAsJsonObject().getJsonArray("items");
+    assertThat(audit.stream().map(JsonObject.class::cast).filter(e -> template.equals(e.getJsonObject("before")
+      .getString("name")))).hasSize(1);
+  }
 }

@@ -147,6 +147,18 @@ class DatasetSchemaTest {
     JsonObject sum = query(api, "SELECT count(*) AS n, sum(seconds) AS s FROM " + name);
     assertThat(sum.getJsonArray("results").getJsonObject(0).getLong("n")).isEqualTo(4);
     assertThat(sum.getJsonArray("results").getJsonObject(0).getDouble("s")).isEqualTo(14.5);
+
+    // each append is audited with the rows it added and the version it made, newest first
+    JsonArray audit = Api.admin().get("/api/v1/audit?action=dataset.appended&resource_id=" + id).bodyAsJsonObject()
+      .getJsonArray("items");
+    assertThat(audit).hasSize(2);
+    JsonObject latest = audit.getJsonObject(0);
+    assertThat(latest.getJsonObject("after").getLong("rows_added")).isEqualTo(2);
+    assertThat(latest.getJsonObject("after").getLong("row_count")).isEqualTo(4);
+    assertThat(latest.getJsonObject("after").getInteger("version")).isEqualTo(3);
+    assertThat(latest.getJsonObject("after").getString("job_id")).isEqualTo(second.getString("job_id"));
+    assertThat(latest.getString("actor_role")).isEqualTo("analyst");
+    assertThat(audit.getJsonObject(1).getJsonObject("after").getInteger("version")).isEqualTo(2);
   }
 
   @Test
@@ -157,12 +169,21 @@ class DatasetSchemaTest {
     String id = create(api, name).getString("dataset_id");
     api.uploadAndWait(csv(dir, "user_id,page,seconds\n1,/home,2.5\n"), Map.of("mode", "append", "name", name));
 
-    JsonObject extra = api.uploadAndWait(csv(dir, "user_id,page,seconds,referrer\n2,/a,1,x\n"),
-      Map.of("mode", "append", "name", name));
-    assertThat(extra.getString("status")).isEqualTo("failed");
-    assertThat(extra.getString("error")).contains("extra column referrer");
-    JsonObject missing = api.uploadAndWait(csv(dir, "user_id,page\n2,/a\n"), Map.of("mode", "append", "name", name));
-    assertThat(missing.getString("error")).contains("missing column seconds");
+    // a CSV header is checked at once: 422 naming the column, no job
+    JsonObject extra = Api.error(api.upload(csv(dir, "user_id,page,seconds,referrer\n2,/a,1,x\n"),
+      Map.of("mode", "append", "name", name)), 422, "SCHEMA_MISMATCH");
+    assertThat(extra.getString("message")).contains("extra column referrer");
+    assertThat(extra.getJsonObject("details").getJsonArray("extra")).containsExactly("referrer");
+    JsonObject missing = Api.error(api.upload(csv(dir, "user_id,page\n2,/a\n"), Map.of("mode", "append", "name", name)),
+      422, "SCHEMA_MISMATCH");
+    assertThat(missing.getString("message")).contains("missing column seconds");
+    assertThat(missing.getJsonObject("details").getJsonArray("missing")).containsExactly("seconds");
+    // the job stays the authority for what the first bytes cannot tell: JSON records, types
+    Path json = dir.resolve(UUID.randomUUID() + ".json");
+    Files.writeString(json, "[{\"user_id\":2,\"page\":\"/a\",\"seconds\":1,\"referrer\":\"x\"}]");
+    JsonObject extraJson = api.uploadAndWait(json, Map.of("mode", "append", "name", name));
+    assertThat(extraJson.getString("status")).isEqualTo("failed");
+    assertThat(extraJson.getString("error")).contains("extra column referrer");
     JsonObject mistyped = api.uploadAndWait(csv(dir, "user_id,page,seconds\nabc,/a,1\n"),
       Map.of("mode", "append", "name", name));
     assertThat(mistyped.getString("error")).contains("user_id is VARCHAR", "BIGINT");
