@@ -183,7 +183,7 @@ public final class TrainBench {
     params.put("objective", "binary:logistic");
     params.put("eval_metric", "logloss");
     params.put("seed", 42);
-    params.put("verbose_eval", false); // evaluated as the pipeline does, not printed
+    params.put("verbose_eval", "false"); // evaluated as the pipeline does, not printed (a string: XGBoost4J compares it as one)
     params.put("nthread", threads); // as the pipeline ran
     Booster b = XGBoost.train(train, params, rounds, watches, null, null);
     b.dispose();
