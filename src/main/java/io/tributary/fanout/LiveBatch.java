@@ -1,8 +1,7 @@
 package io.tributary.fanout;
 
-import io.vertx.core.buffer.Buffer;
+import io.tributary.bus.LocalCodec;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.MessageCodec;
 
 import java.util.List;
 
@@ -13,42 +12,8 @@ import java.util.List;
  */
 public record LiveBatch(List<LiveRecord> records) {
 
-  /** Name of the local codec (registered by MainVerticle). */
-  public static final String CODEC = "tributary-live-batch";
-
   /** Registers the local codec once per Vert.x instance. */
   public static void registerCodec(EventBus bus) {
-    try {
-      bus.registerDefaultCodec(LiveBatch.class, new Codec());
-    } catch (IllegalStateException alreadyRegistered) {
-      // a redeployment in the same Vert.x instance
-    }
-  }
-
-  private static final class Codec implements MessageCodec<LiveBatch, LiveBatch> {
-    @Override
-    public void encodeToWire(Buffer buffer, LiveBatch batch) {
-      throw new UnsupportedOperationException("live batches are local to a process");
-    }
-
-    @Override
-    public LiveBatch decodeFromWire(int pos, Buffer buffer) {
-      throw new UnsupportedOperationException("live batches are local to a process");
-    }
-
-    @Override
-    public LiveBatch transform(LiveBatch batch) {
-      return batch;
-    }
-
-    @Override
-    public String name() {
-      return CODEC;
-    }
-
-    @Override
-    public byte systemCodecID() {
-      return -1;
-    }
+    LocalCodec.register(bus, LiveBatch.class);
   }
 }

@@ -19,6 +19,8 @@ final class Analysis {
 
   /** The time column's epoch seconds in table {@code t}. */
   static final String TS = "__ts";
+  /** Text columns with at most this many distinct values have their values parsed once per distinct value. */
+  static final long PARSE_DISTINCT_VALUES = 100_000;
 
   /** A column's kind for the analysis. */
   enum Kind { NUMERIC, TIME, CATEGORY, OTHER }
@@ -92,7 +94,10 @@ final class Analysis {
     return columns.stream().filter(c -> c.kind() == Kind.CATEGORY).toList();
   }
 
-  /** Computes every column's summary: one scan for the numeric columns, one for the text columns. */
+  /**
+   * Computes every column's summary: one scan for the numeric columns, one for the text columns, then the values of
+   * each text column that parse as numbers or timestamps.
+   */
   void summarize() throws SQLException {
     List<Column> nums = numericColumns();
     if (!nums.isEmpty()) {
@@ -116,18 +121,55 @@ final class Analysis {
     if (!cats.isEmpty()) {
       StringBuilder sql = new StringBuilder("SELECT ");
       for (Column c : cats) {
-        String x = c.sql();
-        sql.append(sql.length() > 7 ? ", " : "").append("count(").append(x).append("), approx_count_distinct(")
-          .append(x).append("), count(TRY_CAST(").append(x).append(" AS DOUBLE)), count(TRY_CAST(").append(x)
-          .append(" AS TIMESTAMP))");
+        sql.append(sql.length() > 7 ? ", " : "").append("count(").append(c.sql()).append("), approx_count_distinct(")
+          .append(c.sql()).append(")");
       }
       Object[] r = duck.row(sql.append(" FROM t").toString());
+      List<Column> many = new ArrayList<>();
+      Map<String, long[]> parsable = new LinkedHashMap<>();
       for (int i = 0; i < cats.size(); i++) {
-        int o = i * 4;
-        categories.put(cats.get(i).name(), new Category(cats.get(i), count(r[o]), count(r[o + 1]), count(r[o + 2]),
-          count(r[o + 3])));
+        Column c = cats.get(i);
+        if (count(r[i * 2 + 1]) <= PARSE_DISTINCT_VALUES) {
+          parsable.put(c.name(), parsable(c));
+        } else {
+          many.add(c);
+        }
+      }
+      parsable.putAll(parsableByRow(many));
+      for (int i = 0; i < cats.size(); i++) {
+        long[] p = parsable.get(cats.get(i).name());
+        categories.put(cats.get(i).name(), new Category(cats.get(i), count(r[i * 2]), count(r[i * 2 + 1]), p[0], p[1]));
       }
     }
+  }
+
+  /**
+   * Values of a text column that parse as numbers and as timestamps, counted over its distinct values (each weighted
+   * by its rows): parsing is the costly part, and most text columns repeat their values.
+   */
+  long[] parsable(Column c) throws SQLException {
+    Object[] r = duck.row("SELECT sum(n) FILTER (WHERE TRY_CAST(v AS DOUBLE) IS NOT NULL), sum(n) FILTER (WHERE "
+      + "TRY_CAST(v AS TIMESTAMP) IS NOT NULL) FROM (SELECT " + c.sql() + " AS v, count(*) AS n FROM t WHERE "
+      + c.sql() + " IS NOT NULL GROUP BY 1)");
+    return new long[] {count(r[0]), count(r[1])};
+  }
+
+  /** The same counts, row by row in one scan, for columns with too many distinct values to group. */
+  Map<String, long[]> parsableByRow(List<Column> cols) throws SQLException {
+    Map<String, long[]> out = new LinkedHashMap<>();
+    if (cols.isEmpty()) {
+      return out;
+    }
+    StringBuilder sql = new StringBuilder("SELECT ");
+    for (Column c : cols) {
+      sql.append(sql.length() > 7 ? ", " : "").append("count(TRY_CAST(").append(c.sql()).append(" AS DOUBLE)), ")
+        .append("count(TRY_CAST(").append(c.sql()).append(" AS TIMESTAMP))");
+    }
+    Object[] r = duck.row(sql.append(" FROM t").toString());
+    for (int i = 0; i < cols.size(); i++) {
+      out.put(cols.get(i).name(), new long[] {count(r[i * 2]), count(r[i * 2 + 1])});
+    }
+    return out;
   }
 
   /** The four quantiles of a {@code quantile_cont(x, [...])} list (NaN when the column has no values). */

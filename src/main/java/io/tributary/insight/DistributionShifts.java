@@ -14,9 +14,10 @@ import static io.tributary.insight.InsightDuck.num;
 /**
  * Shifts in distribution without a time column: each numeric column across the groups of the top category column
  * (the text column with {@value #MIN_GROUPS}–{@value #MAX_GROUPS} values that most rows fill), tested with
- * Kruskal–Wallis H (ranks, so outliers and skew do not decide; average ranks for ties, with the tie correction) on a
- * seeded sample of at most {@value #SAMPLE_ROWS} rows. The p-value is the χ² tail with groups − 1 degrees of
- * freedom; the effect size is ε² = H / (n − 1); and the group that moved most is named with its mean against the
+ * Kruskal–Wallis H (ranks, so outliers and skew do not decide; average ranks for ties, with the tie correction) on
+ * one seeded sample of at most {@value #SAMPLE_ROWS} rows with a group, which every column shares (without its own
+ * nulls). The p-value is the χ² tail with groups − 1 degrees of freedom; the effect size is ε² = H / (n − 1);
+ * and the group that moved most is named with its mean against the
  * other rows' in pooled within-group standard deviations ({@code shift_sd}). A shift with ε² under
  * {@value #MIN_EFFECT} is marked negligible: it is never significant, however many rows there are.
  */
@@ -25,6 +26,8 @@ final class DistributionShifts {
   static final int MIN_GROUPS = 2;
   static final int MAX_GROUPS = 20;
   static final int SAMPLE_ROWS = 100_000;
+  /** The temporary table of the sample every column is tested on. */
+  private static final String SAMPLE = "__shift_sample";
   static final double MIN_EFFECT = 0.01;
   /** Numeric columns tested, at most. */
   static final int MAX_COLUMNS = 12;
@@ -41,24 +44,36 @@ final class DistributionShifts {
       return out;
     }
     List<Analysis.Numeric> cols = a.numeric.values().stream().filter(s -> s.sd() > 0).limit(MAX_COLUMNS).toList();
-    for (Analysis.Numeric s : cols) {
-      JsonObject shift = test(a, by.column(), s.column());
-      if (shift != null) {
-        out.add(shift);
+    if (cols.isEmpty()) {
+      return out;
+    }
+    StringBuilder sample = new StringBuilder("CREATE TEMP TABLE " + SAMPLE + " AS SELECT CAST(" + by.column().sql()
+      + " AS VARCHAR) AS g");
+    cols.forEach(s -> sample.append(", ").append(s.column().sql()));
+    a.duck.execute(sample.append(" FROM t WHERE ").append(by.column().sql()).append(" IS NOT NULL USING SAMPLE reservoir(")
+      .append(SAMPLE_ROWS).append(" ROWS) REPEATABLE (42)").toString());
+    try {
+      for (Analysis.Numeric s : cols) {
+        JsonObject shift = test(a, by.column(), s.column());
+        if (shift != null) {
+          out.add(shift);
+        }
       }
+    } finally {
+      a.duck.execute("DROP TABLE IF EXISTS " + SAMPLE);
     }
     return out;
   }
 
+  /** Per group of the sample's rows with a value of {@code x}: rows, rank sum, sum, sum of squares, tie term. */
   private static JsonObject test(Analysis a, Analysis.Column by, Analysis.Column x) throws SQLException {
-    String g = by.sql();
     String v = x.sql();
-    List<Object[]> groups = a.duck.rows("WITH s AS (SELECT CAST(" + g + " AS VARCHAR) AS g, CAST(" + v
-      + " AS DOUBLE) AS x FROM t WHERE " + g + " IS NOT NULL AND " + v + " IS NOT NULL USING SAMPLE reservoir("
-      + SAMPLE_ROWS + " ROWS) REPEATABLE (42)), "
-      + "r AS (SELECT g, x, rank() OVER (ORDER BY x) + (count(*) OVER (PARTITION BY x) - 1) / 2.0 AS rk, "
-      + "count(*) OVER (PARTITION BY x) AS ties FROM s) "
-      + "SELECT g, count(*), sum(rk), sum(x), sum(x * x), sum(ties * ties - 1) FROM r GROUP BY g ORDER BY g");
+    // mid-ranks from the distinct values' running counts: one sort of the distinct values
+    List<Object[]> groups = a.duck.rows("WITH s AS (SELECT g, " + v + " AS x FROM " + SAMPLE + " WHERE " + v
+      + " IS NOT NULL), d AS (SELECT x, count(*) AS c FROM s GROUP BY x), "
+      + "r AS (SELECT x, c, sum(c) OVER (ORDER BY x ROWS UNBOUNDED PRECEDING) - (c - 1) / 2.0 AS rk FROM d) "
+      + "SELECT g, count(*), sum(rk), sum(s.x), sum(s.x * s.x), sum(c * c - 1) FROM s JOIN r USING (x) "
+      + "GROUP BY g ORDER BY g");
     int k = groups.size();
     if (k < MIN_GROUPS) {
       return null;

@@ -55,6 +55,7 @@ public final class MlRoutes {
     this.scoring = new ScoreRoutes(vertx, runs, registry, jobs, ml);
     this.versions = versions;
     this.fileGraceMs = fileGraceMs;
+    MlContract.registerCodecs(vertx.eventBus());
   }
 
   public void mount(Router router, ContractValidation contract) {
@@ -221,7 +222,7 @@ public final class MlRoutes {
     versions.get("ml.scoring|" + modelId + "|" + version + "|" + alias, owner,
         () -> registry.scoring(modelId, owner, version, alias))
       .compose(v -> found(v, "Model version"))
-      .compose(v -> MlContract.predict(vertx, MlContract.predictRequest(v.getString("file_path"),
+      .compose(v -> MlContract.predict(vertx, new MlContract.PredictRequest(v.getString("file_path"),
           v.getString("kind"), v.getJsonObject("feature_schema"), rows != null ? rows : new JsonArray().add(features)),
         settings.getLong("predict_timeout_ms", 10_000L))
         .map(predictions -> {

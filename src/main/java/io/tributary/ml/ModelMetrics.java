@@ -105,22 +105,24 @@ final class ModelMetrics {
   /** The area under the ROC curve of the second class's probability (ties count half: Mann-Whitney). */
   static double auc(float[][] p, float[] y) {
     int n = y.length;
-    Integer[] order = new Integer[n];
+    // (probability, row) packed in a long sort by probability without boxing: the probability's bits as a sortable int
+    long[] order = new long[n];
     for (int i = 0; i < n; i++) {
-      order[i] = i;
+      int bits = Float.floatToIntBits(p[i][1] + 0f); // + 0f: -0 counts as 0
+      order[i] = ((long) (bits ^ ((bits >> 31) & 0x7fffffff)) << 32) | i;
     }
-    Arrays.sort(order, (a, b) -> Float.compare(p[a][1], p[b][1]));
+    Arrays.sort(order);
     double rankSum = 0;
     long positives = 0;
     int i = 0;
     while (i < n) {
       int j = i;
-      while (j + 1 < n && p[order[j + 1]][1] == p[order[i]][1]) {
+      while (j + 1 < n && order[j + 1] >>> 32 == order[i] >>> 32) {
         j++;
       }
       double rank = (i + j) / 2.0 + 1;
       for (int t = i; t <= j; t++) {
-        if (y[order[t]] == 1) {
+        if (y[(int) order[t]] == 1) {
           rankSum += rank;
           positives++;
         }

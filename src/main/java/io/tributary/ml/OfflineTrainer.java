@@ -17,7 +17,8 @@ public final class OfflineTrainer {
    *
    * @param params {@code {target_column, problem_type, features?}}
    * @param ml     settings as in the {@code ml} config section (defaults for absent keys)
-   * @return {@code {read_ms, train_ms, rows, model_type, params, metrics, candidates}}
+   * @return {@code {read_ms, train_ms, timings_ms, rows, model_type, params, metrics, candidates}} ({@code timings_ms}:
+   *     the search's steps)
    */
   public static JsonObject train(List<String> files, JsonObject params, JsonObject ml) throws Exception {
     TrainSpec spec = TrainSpec.of(params, ml);
@@ -30,6 +31,7 @@ public final class OfflineTrainer {
       boosted.dispose();
     }
     return new JsonObject().put("read_ms", (t1 - t0) / 1_000_000).put("train_ms", (t2 - t1) / 1_000_000)
+      .put("timings_ms", result.timings())
       .put("rows", data.rows()).put("model_type", result.model().kind()).put("params", result.params())
       .put("metrics", result.metrics()).put("candidates", result.candidates());
   }

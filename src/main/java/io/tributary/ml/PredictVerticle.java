@@ -7,7 +7,6 @@ import io.tributary.lake.Lake;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,19 +28,20 @@ public final class PredictVerticle extends VerticleBase {
   public Future<?> start() {
     scorers = Scorers.shared(config().getInteger("model_cache_size", 32));
     lake = Lake.of(vertx, Path.of(config().getJsonObject(Sections.NODE).getString("data_dir")));
-    vertx.eventBus().<JsonObject>consumer(MlContract.PREDICT, this::predict);
+    MlContract.registerCodecs(vertx.eventBus());
+    vertx.eventBus().<MlContract.PredictRequest>consumer(MlContract.PREDICT, this::predict);
     return Future.succeededFuture();
   }
 
-  private void predict(Message<JsonObject> msg) {
-    JsonObject body = msg.body();
+  private void predict(Message<MlContract.PredictRequest> msg) {
+    MlContract.PredictRequest body = msg.body();
     try {
-      Scorers.Loaded model = scorers.get(lake, body.getString("path"), body.getString("kind"), body.getJsonObject("schema"));
-      msg.reply(new JsonObject().put("predictions", Scorers.score(model, body.getJsonArray("rows"))));
+      Scorers.Loaded model = scorers.get(lake, body.path(), body.kind(), body.schema());
+      msg.reply(new MlContract.Predictions(Scorers.score(model, body.rows())));
     } catch (ApiException e) {
       msg.reply(e.toReply());
     } catch (RuntimeException e) {
-      LOG.error("Prediction with {} failed", body.getString("path"), e);
+      LOG.error("Prediction with {} failed", body.path(), e);
       msg.fail(ErrorCode.INTERNAL_ERROR.busCode(), "prediction failed");
     }
   }

@@ -23,8 +23,11 @@ final class Trainer {
   static final double[] ETAS = {0.1, 0.3};
   static final int ROWS_PER_THREAD = 100_000;
 
-  /** The chosen model, its holdout metrics (with the baseline's under {@code baseline}), and every candidate. */
-  record Result(Scorer model, JsonObject metrics, JsonObject params, JsonArray candidates) {
+  /**
+   * The chosen model, its holdout metrics (with the baseline's under {@code baseline}), every candidate, and where
+   * the time went ({@code {split_ms, baseline_ms, matrices_ms, candidates_ms, refit_ms}}).
+   */
+  record Result(Scorer model, JsonObject metrics, JsonObject params, JsonArray candidates, JsonObject timings) {
   }
 
   /** A candidate's score: the holdout's, or the folds' mean and standard deviation (and best rounds). */
@@ -36,6 +39,7 @@ final class Trainer {
 
   /** @param progress told 0-100 as the search goes */
   static Result train(TrainingData data, TrainSpec spec, Stop stop, IntConsumer progress) throws XGBoostError {
+    Lap lap = new Lap();
     TrainingData[] parts = data.split(spec.holdoutFraction(), spec.seed());
     TrainingData train = parts[0];
     TrainingData holdout = parts[1];
@@ -44,19 +48,24 @@ final class Trainer {
     boolean classification = data.schema().classification();
     int threads = threads(spec, data.rows());
     stop.check();
+    lap.done("split_ms");
     LinearBaseline baseline = LinearBaseline.train(train, stop);
     JsonObject baselineMetrics = ModelMetrics.of(baseline, holdout);
+    lap.done("baseline_ms");
     Folds folds = k > 0 ? Folds.of(train, k) : null;
     DMatrix dtrain = null;
     DMatrix dholdout = null;
     Scorer best = baseline;
     try {
+      lap.done("matrices_ms");
       Score baselineScore = k > 0 ? folds.baseline(stop) : new Score(ModelMetrics.selectionScore(baselineMetrics), 0, null);
       JsonArray candidates = new JsonArray().add(candidate(baseline.kind(), baseline.params(), baselineScore, k,
         classification));
+      lap.done("baseline_ms");
       progress.accept(10);
       dtrain = BoostedModel.matrix(train);
       dholdout = k > 0 ? null : BoostedModel.matrix(holdout);
+      lap.done("matrices_ms");
       Score bestScore = baselineScore;
       JsonObject bestMetrics = baselineMetrics;
       int[] bestCandidate = null;
@@ -92,12 +101,14 @@ final class Trainer {
           progress.accept(10 + 80 * ++done / total);
         }
       }
+      lap.done("candidates_ms");
       if (k > 0 && bestCandidate != null) {
         int rounds = Math.max(1, (int) Math.round(java.util.Arrays.stream(bestScore.rounds()).average().orElse(1)));
         best = BoostedModel.train(data.schema(), dtrain, null, DEPTHS[bestCandidate[0]], ETAS[bestCandidate[1]], rounds,
           threads, spec.seed(), stop);
         bestMetrics = ModelMetrics.of(best, holdout);
       }
+      lap.done("refit_ms");
       progress.accept(100);
       String metric = ModelMetrics.selectionMetric(classification);
       JsonObject params = best.params().copy().put("model_type", best.kind()).put("selection_metric", metric)
@@ -109,7 +120,7 @@ final class Trainer {
         metrics.put("cv", new JsonObject().put("metric", metric).put("folds", k).put("mean", bestScore.mean())
           .put("sd", bestScore.sd()));
       }
-      return new Result(best, metrics, params, candidates);
+      return new Result(best, metrics, params, candidates, lap.json());
     } catch (RuntimeException | XGBoostError e) {
       dispose(best);
       throw e;
@@ -123,6 +134,24 @@ final class Trainer {
       if (folds != null) {
         folds.dispose();
       }
+    }
+  }
+
+  /** Milliseconds per step of a search, added up when a step comes back. */
+  private static final class Lap {
+    final java.util.Map<String, Long> nanos = new java.util.LinkedHashMap<>();
+    long last = System.nanoTime();
+
+    void done(String step) {
+      long now = System.nanoTime();
+      nanos.merge(step, now - last, Long::sum);
+      last = now;
+    }
+
+    JsonObject json() {
+      JsonObject out = new JsonObject();
+      nanos.forEach((step, ns) -> out.put(step, ns / 1_000_000));
+      return out;
     }
   }
 
