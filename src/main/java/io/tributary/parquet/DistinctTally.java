@@ -57,6 +57,11 @@ public final class DistinctTally {
     return tallies;
   }
 
+  /** Whether the count is lost whatever comes next (the values stopped increasing and the set overflowed). */
+  public boolean lost() {
+    return exceeded && !increasing;
+  }
+
   /** The exact distinct count of the values seen, or -1 when it is not known. */
   public long count() {
     if (increasing) {
