@@ -2,9 +2,7 @@ package io.tributary.source;
 
 import io.tributary.bus.ApiException;
 import io.tributary.bus.ErrorCode;
-import io.tributary.transform.ParquetSink;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
+import io.tributary.parquet.DistinctTally;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,19 +17,30 @@ import java.util.function.LongConsumer;
 
 /**
  * Streams one query's rows from a source database into a Parquet file: through a server-side cursor (PostgreSQL:
- * autocommit off and a fetch size; MariaDB: a fetch size streams the result), so memory holds one batch of rows and
- * one row group, never the whole result. Blocking.
+ * autocommit off and a fetch size; MariaDB: a fetch size streams the result) into DuckDB's appender
+ * ({@link ImportTable}), so the heap holds one batch of rows, never the whole result. Counts each column's distinct
+ * values on the way where that is cheap ({@link DistinctTally}), so the profile need not. Blocking.
  */
 final class Extractor {
 
-  /** What an extraction produced: its rows, and the largest value of the incremental column (as a literal) or null. */
-  record Extracted(long rows, String lastValue) {
+  /**
+   * What an extraction produced: its rows, the largest value of the incremental column (as a literal) or null, and
+   * per column its exact distinct count where counting it while extracting was cheap, else null.
+   */
+  record Extracted(long rows, String lastValue, List<Long> distinctCounts) {
   }
 
   private final int fetchSize;
+  private final String memoryLimit;
+  private final int threads;
+  private final Path tempDirectory;
 
-  Extractor(int fetchSize) {
+  /** @param memoryLimit, threads, tempDirectory those of the DuckDB instance that writes the file ({@link ImportTable}) */
+  Extractor(int fetchSize, String memoryLimit, int threads, Path tempDirectory) {
     this.fetchSize = fetchSize;
+    this.memoryLimit = memoryLimit;
+    this.threads = threads;
+    this.tempDirectory = tempDirectory;
   }
 
   /** The statement an import runs: its table or query, past the last value of its incremental column. */
@@ -78,11 +87,20 @@ final class Extractor {
   }
 
   /**
-   * Writes the rows of {@code sql} (with {@code lastValue} bound to its one parameter, when given) to {@code output}.
+   * Writes the rows of {@code sql} (with {@code lastValue} for its one parameter, when given) to {@code output}:
+   * PostgreSQL's through {@code COPY ... TO STDOUT} ({@link PgCopyRows}), others' through the JDBC result set.
    * Stops with a failure when {@code cancelled} turns true; {@code progress} is told the rows written so far.
    */
   Extracted extract(Connection c, String sql, String lastValue, String incrementalColumn, Path output,
                     BooleanSupplier cancelled, LongConsumer progress) throws SQLException, java.io.IOException {
+    if (PgCopyRows.supports(c)) {
+      String query = lastValue == null ? sql : withLiteral(sql, lastValue);
+      List<SourceColumn> columns = PgCopyRows.columns(c, query);
+      try (Rows rows = new Rows(columns, incrementalColumn, cancelled, progress)) {
+        PgCopyRows.copy(c, query, columns, rows::add);
+        return rows.finish(output);
+      }
+    }
     try (PreparedStatement st = c.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
       st.setFetchSize(fetchSize);
       if (lastValue != null) {
@@ -90,42 +108,88 @@ final class Extractor {
       }
       try (ResultSet rs = st.executeQuery()) {
         List<SourceColumn> columns = SourceColumn.of(rs.getMetaData());
-        int tracked = indexOf(columns, incrementalColumn);
-        List<String> names = new ArrayList<>();
-        List<Schema> types = new ArrayList<>();
-        for (SourceColumn column : columns) {
-          names.add(column.name());
-          types.add(column.avro());
-        }
-        Schema schema = ParquetSink.recordSchema(names, types);
-        long rows = 0;
-        Object max = null;
-        try (ParquetSink sink = ParquetSink.open(output, schema, GenericData.get())) {
-          GenericData.Record record = new GenericData.Record(schema);
-          int n = columns.size();
+        try (Rows rows = new Rows(columns, incrementalColumn, cancelled, progress)) {
+          Object[] row = new Object[columns.size()];
           while (rs.next()) {
-            for (int i = 0; i < n; i++) {
-              record.put(i, columns.get(i).read(rs, i + 1));
+            for (int i = 0; i < row.length; i++) {
+              row[i] = columns.get(i).read(rs, i + 1);
             }
-            if (tracked >= 0) {
-              Object v = record.get(tracked);
-              if (v != null && (max == null || columns.get(tracked).compare(v, max) > 0)) {
-                max = v instanceof java.nio.ByteBuffer b ? b.duplicate() : v;
-              }
-            }
-            sink.write(record);
-            if (++rows % fetchSize == 0) {
-              if (cancelled.getAsBoolean()) {
-                st.cancel();
-                throw new ApiException(ErrorCode.CONFLICT, "The import was cancelled");
-              }
-              progress.accept(rows);
-            }
+            rows.add(row);
           }
-          sink.commit();
+          return rows.finish(output);
         }
-        return new Extracted(rows, max == null ? null : columns.get(tracked).literal(max));
       }
+    }
+  }
+
+  /** {@code sql}, whose last character is its one parameter, with {@code value} in its place as a dollar-quoted literal. */
+  static String withLiteral(String sql, String value) {
+    if (!sql.endsWith("?")) {
+      throw new IllegalArgumentException("the query has no parameter at its end");
+    }
+    String tag = "$v$";
+    for (int i = 0; value.contains(tag); i++) {
+      tag = "$v" + i + "$";
+    }
+    return sql.substring(0, sql.length() - 1) + tag + value + tag;
+  }
+
+  /** The rows of one extraction on their way into the file: tallied, the incremental column's largest value kept. */
+  private final class Rows implements AutoCloseable {
+
+    private final List<SourceColumn> columns;
+    private final int tracked;
+    private final DistinctTally[] tallies;
+    private final ImportTable table;
+    private final BooleanSupplier cancelled;
+    private final LongConsumer progress;
+    private long count;
+    private Object max;
+
+    Rows(List<SourceColumn> columns, String incrementalColumn, BooleanSupplier cancelled, LongConsumer progress)
+        throws SQLException {
+      this.columns = columns;
+      this.tracked = indexOf(columns, incrementalColumn);
+      this.tallies = DistinctTally.forColumns(columns.size());
+      this.cancelled = cancelled;
+      this.progress = progress;
+      this.table = new ImportTable(columns, memoryLimit, threads, tempDirectory);
+    }
+
+    void add(Object[] row) throws SQLException {
+      for (int i = 0; i < tallies.length; i++) {
+        if (row[i] != null) {
+          columns.get(i).tally(tallies[i], row[i]);
+        }
+      }
+      if (tracked >= 0) {
+        Object v = row[tracked];
+        if (v != null && (max == null || columns.get(tracked).compare(v, max) > 0)) {
+          max = v;
+        }
+      }
+      table.append(row);
+      if (++count % fetchSize == 0) {
+        if (cancelled.getAsBoolean()) {
+          throw new ApiException(ErrorCode.CONFLICT, "The import was cancelled");
+        }
+        progress.accept(count);
+      }
+    }
+
+    Extracted finish(Path output) throws SQLException, java.io.IOException {
+      table.copyTo(output);
+      List<Long> distinct = new ArrayList<>();
+      for (int i = 0; i < columns.size(); i++) {
+        long n = i < tallies.length ? tallies[i].count() : -1;
+        distinct.add(n < 0 ? null : n);
+      }
+      return new Extracted(count, max == null ? null : columns.get(tracked).literal(max), distinct);
+    }
+
+    @Override
+    public void close() throws SQLException {
+      table.close();
     }
   }
 

@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +25,8 @@ import java.util.function.Function;
 
 /**
  * Runs import jobs ({@code jobs.run.import}): validates the connection again, streams the rows into a Parquet file,
- * makes it the dataset's new version (merged with the current one when appending), profiles it, and completes the
+ * makes it the dataset's new version (merged with the current one when appending), profiles it (with the distinct
+ * counts the extraction found, when the version is the extracted file itself), and completes the
  * dataset, its profile and the import's last seen value in one transaction. The job itself is completed by the
  * shared state machine with the reply. Idempotent: a run again after a crash writes the same file of its job id. An
  * incremental run that finds no rows past the last value makes no new version ({@code new_version: false}).
@@ -41,6 +43,7 @@ final class ImportRunner {
   private final Path dataDir;
   private final int fetchSize;
   private final String memoryLimit;
+  private final int threads;
   private final long fileGraceMs;
   private final long profileTimeoutMs;
   private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
@@ -55,6 +58,7 @@ final class ImportRunner {
     this.dataDir = dataDir;
     this.fetchSize = cfg.getInteger("fetch_size", 10_000);
     this.memoryLimit = cfg.getString("memory_limit", "256MB");
+    this.threads = cfg.getInteger("threads", 2);
     this.fileGraceMs = fileGraceMs;
     this.profileTimeoutMs = cfg.getLong("profile_timeout_ms", 3_600_000L);
   }
@@ -98,7 +102,7 @@ final class ImportRunner {
     Files.createDirectories(staged.getParent());
     Extractor.Extracted extracted;
     try (Connection c = connector.open(spec, false)) {
-      extracted = new Extractor(fetchSize).extract(c, sql, past ? def.lastValue() : null, def.incrementalColumn(),
+      extracted = new Extractor(fetchSize, memoryLimit, threads, dataDir.resolve("tmp").resolve("import")).extract(c, sql, past ? def.lastValue() : null, def.incrementalColumn(),
         staged, () -> cancelled.contains(job.getString("job_id")),
         rows -> JobContract.progress(vertx.eventBus(), job, "processing", (int) Math.min(60, 5 + rows / 100_000)));
       c.rollback();
@@ -120,16 +124,15 @@ final class ImportRunner {
     JobContract.progress(vertx.eventBus(), job, "processing", 70);
     return new JsonObject().put("rows_imported", extracted.rows()).put("last_value", extracted.lastValue())
       .put("new_version", true).put("row_count", version.rows()).put("size_bytes", version.sizeBytes())
-      .put("columns", version.columns()).put("source_type", spec.type());
+      .put("columns", version.columns()).put("source_type", spec.type())
+      .put("distinct_counts", current == null ? new JsonArray(extracted.distinctCounts()) : new JsonArray());
   }
 
   private Future<JsonObject> profile(JsonObject job, JsonObject extracted) {
     String file = dataDir.resolve(LakePaths.datasetFile(job.getString("owner_id"), job.getString("dataset_id"),
       job.getString("job_id"))).toString();
-    io.vertx.core.json.JsonArray unknown = new io.vertx.core.json.JsonArray();
-    extracted.getJsonArray("columns").forEach(c -> unknown.addNull());
-    return ProfileContract.compute(vertx, ProfileContract.request(file, extracted.getJsonArray("columns"), unknown),
-      profileTimeoutMs).map(profile -> extracted.put("profile", profile));
+    return ProfileContract.compute(vertx, ProfileContract.request(file, extracted.getJsonArray("columns"),
+      extracted.getJsonArray("distinct_counts")), profileTimeoutMs).map(profile -> extracted.put("profile", profile));
   }
 
   private Future<JsonObject> complete(UUID datasetId, String relative, JsonObject found, JsonObject done) {

@@ -1,11 +1,10 @@
 package io.tributary.source;
 
-import org.apache.avro.LogicalTypes;
-import org.apache.avro.Schema;
+import io.tributary.parquet.DistinctTally;
+import org.duckdb.DuckDBAppender;
 
 import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -15,11 +14,12 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * A column of a source database's result and how its values are written to Parquet, exactly:
+ * A column of a source database's result and how its values are written to Parquet (through DuckDB), exactly:
  * integers as INTEGER or BIGINT (unsigned BIGINT as DECIMAL(20,0)), numerics with precision up to 38 as DECIMAL(p,s)
  * (wider or unconstrained ones as their exact text), real as FLOAT, double as DOUBLE, booleans, dates, timestamps
  * without time zone as TIMESTAMP and with time zone as TIMESTAMP WITH TIME ZONE (microseconds), bytea and binary
@@ -63,35 +63,35 @@ record SourceColumn(String name, Kind kind, int precision, int scale) {
     return new SourceColumn(name, kind, precision, scale);
   }
 
-  /** The Avro type of the values (the field is a union with null). */
-  Schema avro() {
+  /** The DuckDB (and so Parquet) type of the values. */
+  String duckType() {
     return switch (kind) {
-      case INT -> Schema.create(Schema.Type.INT);
-      case LONG -> Schema.create(Schema.Type.LONG);
-      case DECIMAL -> LogicalTypes.decimal(precision, scale).addToSchema(Schema.create(Schema.Type.BYTES));
-      case FLOAT -> Schema.create(Schema.Type.FLOAT);
-      case DOUBLE -> Schema.create(Schema.Type.DOUBLE);
-      case BOOLEAN -> Schema.create(Schema.Type.BOOLEAN);
-      case DATE -> LogicalTypes.date().addToSchema(Schema.create(Schema.Type.INT));
-      case TIMESTAMP -> LogicalTypes.localTimestampMicros().addToSchema(Schema.create(Schema.Type.LONG));
-      case TIMESTAMPTZ -> LogicalTypes.timestampMicros().addToSchema(Schema.create(Schema.Type.LONG));
-      case BINARY -> Schema.create(Schema.Type.BYTES);
-      case TEXT -> {
-        Schema s = Schema.create(Schema.Type.STRING);
-        s.addProp("avro.java.string", "String");
-        yield s;
-      }
+      case INT -> "INTEGER";
+      case LONG -> "BIGINT";
+      case DECIMAL -> "DECIMAL(" + precision + "," + scale + ")";
+      case FLOAT -> "FLOAT";
+      case DOUBLE -> "DOUBLE";
+      case BOOLEAN -> "BOOLEAN";
+      case DATE -> "DATE";
+      case TIMESTAMP -> "TIMESTAMP";
+      case TIMESTAMPTZ -> "TIMESTAMP WITH TIME ZONE";
+      case BINARY -> "BLOB";
+      case TEXT -> "VARCHAR";
     };
   }
 
-  /** The value of this column in the current row (1-based {@code index}), as Avro writes it, or null. */
+  /**
+   * The value of this column in the current row (1-based {@code index}), or null: Integer, Long, BigDecimal of this
+   * column's scale, Float, Double, Boolean, Integer (a date's epoch day), Long (a timestamp's epoch microseconds),
+   * byte[] or String.
+   */
   Object read(ResultSet rs, int index) throws SQLException {
     Object value = switch (kind) {
       case INT -> rs.getInt(index);
       case LONG -> rs.getLong(index);
       case DECIMAL -> {
         BigDecimal d = rs.getBigDecimal(index);
-        yield d == null ? null : ByteBuffer.wrap(d.setScale(scale).unscaledValue().toByteArray());
+        yield d == null ? null : d.setScale(scale);
       }
       case FLOAT -> rs.getFloat(index);
       case DOUBLE -> rs.getDouble(index);
@@ -108,13 +108,52 @@ record SourceColumn(String name, Kind kind, int precision, int scale) {
         OffsetDateTime t = rs.getObject(index, OffsetDateTime.class);
         yield t == null ? null : micros(t.toEpochSecond(), t.getNano());
       }
-      case BINARY -> {
-        byte[] b = rs.getBytes(index);
-        yield b == null ? null : ByteBuffer.wrap(b);
-      }
+      case BINARY -> rs.getBytes(index);
       case TEXT -> rs.getString(index);
     };
     return rs.wasNull() ? null : value;
+  }
+
+  /** Appends a value {@link #read} gave (null included) as this column's next value. */
+  void append(DuckDBAppender appender, Object value) throws SQLException {
+    if (value == null) {
+      appender.appendNull();
+      return;
+    }
+    switch (kind) {
+      case INT -> appender.append((int) (Integer) value);
+      case LONG -> appender.append((long) (Long) value);
+      case DECIMAL -> appender.append((BigDecimal) value);
+      case FLOAT -> appender.append((float) (Float) value);
+      case DOUBLE -> appender.append((double) (Double) value);
+      case BOOLEAN -> appender.append((boolean) (Boolean) value);
+      case DATE -> appender.appendEpochDays((Integer) value);
+      case TIMESTAMP, TIMESTAMPTZ -> appender.appendEpochMicros((Long) value);
+      case BINARY -> appender.append((byte[]) value);
+      case TEXT -> appender.append((String) value);
+    }
+  }
+
+  /** Counts a non-null value {@link #read} gave, as DuckDB tells values apart. */
+  void tally(DistinctTally tally, Object value) {
+    switch (kind) {
+      case INT, DATE -> tally.addLong((Integer) value);
+      case LONG, TIMESTAMP, TIMESTAMPTZ -> tally.addLong((Long) value);
+      case BOOLEAN -> tally.addLong((Boolean) value ? 1 : 0);
+      case FLOAT -> tally.addDouble((Float) value);
+      case DOUBLE -> tally.addDouble((Double) value);
+      // one scale per column: equal values have equal unscaled values, and equal text
+      case DECIMAL -> {
+        BigDecimal d = (BigDecimal) value;
+        if (precision <= 18) {
+          tally.addLong(d.unscaledValue().longValueExact());
+        } else {
+          tally.addString(d.toPlainString());
+        }
+      }
+      case BINARY -> tally.addString(new String((byte[]) value, StandardCharsets.ISO_8859_1));
+      case TEXT -> tally.addString((String) value);
+    }
   }
 
   private static long micros(long seconds, int nanos) {
@@ -124,8 +163,8 @@ record SourceColumn(String name, Kind kind, int precision, int scale) {
   /** Orders two non-null values of this column (for the last value an incremental import has seen). */
   int compare(Object a, Object b) {
     return switch (kind) {
-      case DECIMAL -> decimal(a).compareTo(decimal(b));
-      case BINARY -> ((ByteBuffer) a).compareTo((ByteBuffer) b);
+      case DECIMAL -> ((BigDecimal) a).compareTo((BigDecimal) b);
+      case BINARY -> Arrays.compareUnsigned((byte[]) a, (byte[]) b);
       case BOOLEAN -> Boolean.compare((Boolean) a, (Boolean) b);
       case TEXT -> ((String) a).compareTo((String) b);
       case FLOAT, DOUBLE -> Double.compare(((Number) a).doubleValue(), ((Number) b).doubleValue());
@@ -136,19 +175,12 @@ record SourceColumn(String name, Kind kind, int precision, int scale) {
   /** A value as the text of a SQL literal both PostgreSQL and MySQL read back as the same value. */
   String literal(Object value) {
     return switch (kind) {
-      case DECIMAL -> decimal(value).toPlainString();
+      case DECIMAL -> ((BigDecimal) value).toPlainString();
       case DATE -> LocalDate.ofEpochDay((Integer) value).toString();
       case TIMESTAMP -> timestamp((Long) value).toString().replace('T', ' ');
       case TIMESTAMPTZ -> timestamp((Long) value).toString().replace('T', ' ') + "+00";
       default -> String.valueOf(value);
     };
-  }
-
-  private BigDecimal decimal(Object value) {
-    ByteBuffer b = ((ByteBuffer) value).duplicate();
-    byte[] bytes = new byte[b.remaining()];
-    b.get(bytes);
-    return new BigDecimal(new BigInteger(bytes), scale);
   }
 
   private static LocalDateTime timestamp(long micros) {

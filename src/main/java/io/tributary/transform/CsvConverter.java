@@ -1,5 +1,6 @@
 package io.tributary.transform;
 
+import io.tributary.parquet.DistinctTally;
 import de.siegmar.fastcsv.reader.CsvCallbackHandler;
 import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvReader;
@@ -29,13 +30,6 @@ final class CsvConverter {
   static final int SAMPLE_ROWS = 20_000;
   /** A column with at least this many distinct values in the sample, 90% of its rows or more, goes without dictionary. */
   private static final int PLAIN_MIN_DISTINCT = 1_000;
-  /**
-   * Distinct values counted per column while writing, and for all columns together (see {@link DistinctTally}); a
-   * file so wide that a column would get fewer than {@value #TALLY_MIN} is not tallied (the profiler counts).
-   */
-  private static final int TALLY_ENTRIES = 1 << 14;
-  private static final int TALLY_BUDGET = 1 << 21;
-  private static final int TALLY_MIN = 64;
   /** Values kept per column to find the (nearly) unique ones, for all columns together. */
   private static final int SAMPLE_BUDGET = 1 << 21;
   /** What a value costs in a queued row besides its text (reference, boxing). */
@@ -145,11 +139,7 @@ final class CsvConverter {
         throw new ConversionException("the file is empty");
       }
       rows.next(); // the header, known from the inference
-      int perColumn = Math.min(TALLY_ENTRIES, TALLY_BUDGET / Math.max(1, n));
-      DistinctTally[] tallies = new DistinctTally[perColumn < TALLY_MIN ? 0 : n];
-      for (int i = 0; i < tallies.length; i++) {
-        tallies[i] = new DistinctTally(perColumn, 64L * perColumn);
-      }
+      DistinctTally[] tallies = DistinctTally.forColumns(n);
       while (rows.hasNext()) {
         TypedRowHandler.Row row = rows.next();
         if (row.fieldCount() != n) {

@@ -52,6 +52,7 @@ final class JsonConverter {
   private final long size;
   private final Map<String, Integer> columns = new LinkedHashMap<>();
   private final List<Integer> seen = new ArrayList<>();
+  private final JsonTallies tallies = new JsonTallies();
   private final boolean allowDirect;
   private boolean array;
   private boolean bom;
@@ -125,10 +126,13 @@ final class JsonConverter {
     return true;
   }
 
-  private static List<ColumnSpec> specs(List<String> names, List<ColumnKind> kinds) {
+  /** The columns, with the distinct counts the scan tallied. */
+  private List<ColumnSpec> specs(List<String> names, List<ColumnKind> kinds) {
     List<ColumnSpec> specs = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
-      specs.add(new ColumnSpec(names.get(i), kinds.get(i).sqlName));
+      int mask = seen.get(i);
+      specs.add(new ColumnSpec(names.get(i), kinds.get(i).sqlName,
+        tallies.count(i, kinds.get(i), mask != 0 && (mask & ~TEXT) == 0, names.size())));
     }
     return specs;
   }
@@ -151,6 +155,7 @@ final class JsonConverter {
 
   /** Pass 1: the columns and the kinds of value each holds. */
   private void scan(JsonParser p) throws IOException {
+    tallies.object();
     long start = p.currentTokenLocation().getCharOffset();
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
@@ -181,6 +186,7 @@ final class JsonConverter {
           "Shorten the value");
       }
       seen.set(index, seen.get(index) | mask);
+      tallies.add(index, t, p);
     }
     longestObject = Math.max(longestObject, p.currentLocation().getCharOffset() - start);
   }

@@ -1,5 +1,6 @@
 package io.tributary.transform;
 
+import io.tributary.parquet.DuckCopy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +46,7 @@ final class JsonDirectCopy {
     String select = "SELECT * FROM read_json(" + DuckCopy.literal(request.input().toString()) + ", format = "
       + (array ? "'array'" : "'newline_delimited'") + ", records = true, columns = " + columns
       + ", maximum_object_size = " + objectBytes + ")";
-    try (DuckCopy duck = new DuckCopy(request.limits())) {
+    try (DuckCopy duck = new DuckCopy(request.limits().memoryLimit(), 1, null)) {
       long written = duck.copy(select, request.outputFile());
       if (written == rows) {
         return true;

@@ -1,5 +1,6 @@
 package io.tributary.transform;
 
+import io.tributary.parquet.DuckCopy;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 
@@ -40,7 +41,7 @@ final class ParquetConverter {
 
   ConvertResult convert() throws ConversionException, IOException {
     InputLimits limits = request.limits();
-    try (DuckCopy duck = new DuckCopy(limits)) {
+    try (DuckCopy duck = new DuckCopy(limits.memoryLimit(), 1, null)) {
       Connection c = duck.connection();
       List<Column> columns = describe(c);
       if (columns.size() > limits.maxColumns()) {

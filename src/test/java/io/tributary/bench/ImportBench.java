@@ -70,7 +70,8 @@ public final class ImportBench {
         if (reply.statusCode() != 202) {
           throw new IllegalStateException("import: " + reply.statusCode() + " " + reply.bodyAsString());
         }
-        JsonObject job = api.awaitJob(reply.bodyAsJsonObject().getString("job_id"));
+        // a loaded machine takes minutes over the first import, on a just-started application
+        JsonObject job = api.awaitJob(reply.bodyAsJsonObject().getString("job_id"), java.time.Duration.ofMinutes(20));
         double seconds = (System.nanoTime() - t0) / 1e9;
         double live = heapAfterGc();
         double peak = peakHeap();

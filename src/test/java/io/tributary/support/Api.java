@@ -120,7 +120,12 @@ public final class Api {
 
   /** Polls the job until it is completed or failed (at most two minutes). */
   public JsonObject awaitJob(String jobId) {
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+    return awaitJob(jobId, Duration.ofMinutes(2));
+  }
+
+  /** Polls the job until it is completed or failed (at most {@code limit}). */
+  public JsonObject awaitJob(String jobId, Duration limit) {
+    Instant deadline = Instant.now().plus(limit);
     while (Instant.now().isBefore(deadline)) {
       HttpResponse<Buffer> r = get("/api/v1/data/job/" + jobId);
       assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);

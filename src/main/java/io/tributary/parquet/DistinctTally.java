@@ -1,4 +1,4 @@
-package io.tributary.transform;
+package io.tributary.parquet;
 
 import java.util.Arrays;
 import java.util.HashSet;
@@ -6,7 +6,7 @@ import java.util.Set;
 
 /**
  * The exact number of distinct non-null values of one column, counted while the column is written, when that is
- * cheap: a column whose values only ever increase (ids, event times) has as many distinct values as values, and a
+ * cheap (a converter or an import): a column whose values only ever increase (ids, event times) has as many distinct values as values, and a
  * column with few distinct values is counted in a small hash set. The set stops at {@code maxEntries} distinct
  * values (or {@code maxChars} characters of strings); past that, unless the values kept increasing, the tally gives
  * up ({@link #count()} answers -1) and the profiler counts that column itself.
@@ -14,11 +14,19 @@ import java.util.Set;
  * <p>Values are compared as the profiler (DuckDB) compares them: doubles by value, so {@code 0.0} equals
  * {@code -0.0} and every NaN equals every other; strings by their characters.
  */
-final class DistinctTally {
+public final class DistinctTally {
 
   /** Marks a free slot; as a key (a BIGINT may take any value) it is remembered apart. */
   private static final long EMPTY = 0x7ff4_dead_beef_0001L;
   private static final long CANONICAL_NAN = Double.doubleToLongBits(Double.NaN);
+
+  /**
+   * Distinct values counted per column while writing, and for all columns together; a file so wide that a column
+   * would get fewer than {@value #TALLY_MIN} is not tallied (the profiler counts).
+   */
+  private static final int TALLY_ENTRIES = 1 << 14;
+  private static final int TALLY_BUDGET = 1 << 21;
+  private static final int TALLY_MIN = 64;
 
   private final int maxEntries;
   private final long maxChars;
@@ -34,13 +42,28 @@ final class DistinctTally {
   private long chars;
   private boolean exceeded;
 
-  DistinctTally(int maxEntries, long maxChars) {
+  public DistinctTally(int maxEntries, long maxChars) {
     this.maxEntries = maxEntries;
     this.maxChars = maxChars;
   }
 
+  /** A tally for each of {@code n} columns, or none when there are too many columns to tally them all cheaply. */
+  public static DistinctTally[] forColumns(int n) {
+    int perColumn = Math.min(TALLY_ENTRIES, TALLY_BUDGET / Math.max(1, n));
+    DistinctTally[] tallies = new DistinctTally[perColumn < TALLY_MIN ? 0 : n];
+    for (int i = 0; i < tallies.length; i++) {
+      tallies[i] = new DistinctTally(perColumn, 64L * perColumn);
+    }
+    return tallies;
+  }
+
+  /** Whether the count is lost whatever comes next (the values stopped increasing and the set overflowed). */
+  public boolean lost() {
+    return exceeded && !increasing;
+  }
+
   /** The exact distinct count of the values seen, or -1 when it is not known. */
-  long count() {
+  public long count() {
     if (increasing) {
       return values;
     }
@@ -51,7 +74,7 @@ final class DistinctTally {
   }
 
   /** A non-null value as the CSV converter reads it: Long, Double, Integer (a day), Boolean or String. */
-  void add(Object value) {
+  public void add(Object value) {
     if (value instanceof Long l) {
       addLong(l);
     } else if (value instanceof Double d) {
@@ -66,21 +89,21 @@ final class DistinctTally {
   }
 
   /** A BIGINT, DATE (epoch day), TIMESTAMP (micros) or BOOLEAN (0/1) value. */
-  void addLong(long v) {
+  public void addLong(long v) {
     increasing &= values == 0 || v > lastLong;
     lastLong = v;
     values++;
     insert(v);
   }
 
-  void addDouble(double v) {
+  public void addDouble(double v) {
     increasing &= values == 0 || v > lastDouble;
     lastDouble = v;
     values++;
     insert(v == 0.0 ? 0L : Double.isNaN(v) ? CANONICAL_NAN : Double.doubleToRawLongBits(v));
   }
 
-  void addString(String v) {
+  public void addString(String v) {
     increasing &= values == 0 || v.compareTo(lastString) > 0;
     lastString = v;
     values++;

@@ -1,4 +1,4 @@
-package io.tributary.transform;
+package io.tributary.parquet;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,19 +13,23 @@ import java.util.Properties;
 import java.util.UUID;
 
 /**
- * An in-memory DuckDB of one conversion (one thread, the {@code transform.memory_limit}, no extension loading) and
+ * An in-memory DuckDB of one conversion or import (its {@code memory_limit} and threads, no extension loading) and
  * its {@code COPY (select) TO} a normalized Parquet file (snappy, row groups of 122,880 rows) under a temporary name,
  * moved into place only when complete: no row crosses into the JVM.
  */
-final class DuckCopy implements AutoCloseable {
+public final class DuckCopy implements AutoCloseable {
 
   private final Connection connection;
 
-  DuckCopy(InputLimits limits) throws SQLException {
+  /** @param tempDirectory where DuckDB spills beyond its memory limit, or null for none */
+  public DuckCopy(String memoryLimit, int threads, Path tempDirectory) throws SQLException {
     Properties props = new Properties();
-    props.setProperty("memory_limit", limits.memoryLimit());
-    props.setProperty("threads", "1");
+    props.setProperty("memory_limit", memoryLimit);
+    props.setProperty("threads", Integer.toString(threads));
     props.setProperty("duckdb.read_only", "false");
+    if (tempDirectory != null) {
+      props.setProperty("temp_directory", tempDirectory.toString());
+    }
     connection = DriverManager.getConnection("jdbc:duckdb:", props);
     try (Statement s = connection.createStatement()) {
       s.execute("SET autoinstall_known_extensions = false");
@@ -33,12 +37,12 @@ final class DuckCopy implements AutoCloseable {
     }
   }
 
-  Connection connection() {
+  public Connection connection() {
     return connection;
   }
 
   /** Writes the rows of {@code select} to {@code output} (atomically); returns the rows written. */
-  long copy(String select, Path output) throws SQLException, IOException {
+  public long copy(String select, Path output) throws SQLException, IOException {
     Path temp = output.resolveSibling(output.getFileName() + ".tmp-" + UUID.randomUUID());
     try (Statement s = connection.createStatement()) {
       s.execute("COPY (" + select + ") TO " + literal(temp.toString())
@@ -55,11 +59,11 @@ final class DuckCopy implements AutoCloseable {
     }
   }
 
-  static String quote(String name) {
+  public static String quote(String name) {
     return "\"" + name.replace("\"", "\"\"") + "\"";
   }
 
-  static String literal(String text) {
+  public static String literal(String text) {
     return "'" + text.replace("'", "''") + "'";
   }
 
