@@ -174,8 +174,7 @@ public final class MainVerticle extends VerticleBase {
       .compose(v -> deploy(IngestionVerticle::new, Sections.of(cfg, "ingest", services), new DeploymentOptions()))
       .compose(v -> deploy(OutboxRelayVerticle::new, Sections.of(cfg, "ingest", services), new DeploymentOptions()))
       .compose(v -> deploy(StreamVerticle::new, Sections.of(cfg, "stream", services), new DeploymentOptions()))
-      .compose(v -> deploy(FanoutVerticle::new, Sections.of(cfg, "fanout", services),
-        FanoutVerticle.deploymentOptions()))
+      .compose(v -> deploy(FanoutVerticle::new, Sections.of(cfg, "fanout", services), new DeploymentOptions()))
       .compose(v -> deploy(UserExportVerticle::new, Sections.of(cfg, "admin", services), new DeploymentOptions()))
       .compose(v -> !EmbeddingVerticle.enabled(cfg.getJsonObject("search")) ? Future.<Void>succeededFuture()
         : deploy(EmbeddingVerticle::new, Sections.of(cfg, "search", Sections.NODE, "postgres"), new DeploymentOptions()))

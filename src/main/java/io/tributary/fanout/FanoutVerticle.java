@@ -4,9 +4,7 @@ import io.tributary.config.Sections;
 import io.tributary.ingest.JobContract;
 import io.tributary.stream.StreamContract;
 import io.tributary.kafka.KafkaSettings;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.ThreadingModel;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
@@ -29,16 +27,6 @@ public final class FanoutVerticle extends VerticleBase {
   private KafkaConsumer<String, String> consumer;
   private StreamRelay relay;
   private boolean stopping;
-
-  /**
-   * How to deploy it: on a worker context with a one-thread pool of its own, so the relay reads and publishes records
-   * while the HTTP event loops write to sockets. On an event loop it could share one with an HTTP instance, and then
-   * each record would wait for that loop's socket writes before it reached any socket.
-   */
-  public static DeploymentOptions deploymentOptions() {
-    return new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setWorkerPoolName("tributary-fanout")
-      .setWorkerPoolSize(1);
-  }
 
   @Override
   public Future<?> start() {
