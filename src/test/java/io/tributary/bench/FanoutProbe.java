@@ -20,10 +20,17 @@ import java.util.List;
  * latency and completeness) and {@code batched} (fewer sockets subscribed with batches, many records/s:
  * delivered/s next to the bare ceiling). Properties: {@code probe.sockets} (10,000), {@code probe.rate} (5),
  * {@code probe.over.sockets} (1,000), {@code probe.over.rate} (200), {@code probe.seconds} (20),
- * {@code probe.scenarios} (within,batched), {@code probe.rounds} (1: how often the builds alternate).
+ * {@code probe.scenarios} (within,batched), {@code probe.rounds} (1: how often the builds alternate),
+ * {@code probe.jvm} (more options for the probe servers, {@code {label}} replaced by the build's label, e.g. a JFR
+ * recording) and {@code probe.jvm.<label>} (for that build only, e.g. {@code -Dprobe.feeder=shared}: see
+ * {@link FanoutProbeServer}). Completeness counts the records from one second into the window (the first ones may have arrived
+ * before it opened).
  * Arguments: out-directory label=classes...
  */
 public final class FanoutProbe {
+
+  /** Records flow this long before the window (as in {@link StreamBench#bareCeiling}): warm code on both sides. */
+  private static final int WARM_SECONDS = 3;
 
   public static void main(String[] args) throws Exception {
     Path out = Path.of(args[0]);
@@ -36,7 +43,7 @@ public final class FanoutProbe {
         int rate = within ? Integer.getInteger("probe.rate", 5) : Integer.getInteger("probe.over.rate", 200);
         for (int i = 1; i < args.length; i++) {
           String[] build = args[i].split("=", 2);
-          JsonObject r = probe(out, build[1], sockets, rate, seconds, !within);
+          JsonObject r = probe(out, build[0], build[1], sockets, rate, seconds, !within);
           System.out.println(new JsonObject().put("scenario", scenario).put("server", build[0]).put("round", round)
             .mergeIn(r).encode());
         }
@@ -47,35 +54,46 @@ public final class FanoutProbe {
     }
   }
 
-  private static JsonObject probe(Path out, String classes, int sockets, int rate, int seconds, boolean batch)
+  private static JsonObject probe(Path out, String label, String classes, int sockets, int rate, int seconds, boolean batch)
     throws Exception {
     int port = ServerProcess.freePort();
-    List<String> cmd = new ArrayList<>(List.of("java", "-XX:+UseG1GC", "-Xmx1g", "-cp",
-      classes + java.io.File.pathSeparator + System.getProperty("java.class.path"), FanoutProbeServer.class.getName(),
-      Integer.toString(port), Integer.toString(Runtime.getRuntime().availableProcessors()),
+    List<String> cmd = new ArrayList<>(List.of("java", "-XX:+UseG1GC", "-Xmx1g"));
+    String jvm = (System.getProperty("probe.jvm", "") + " " + System.getProperty("probe.jvm." + label, ""))
+      .replace("{label}", label);
+    if (!jvm.isBlank()) {
+      cmd.addAll(List.of(jvm.trim().split("\\s+")));
+    }
+    cmd.addAll(List.of("-cp", classes + java.io.File.pathSeparator + System.getProperty("java.class.path"),
+      FanoutProbeServer.class.getName(), Integer.toString(port), Integer.toString(Runtime.getRuntime().availableProcessors()),
       Integer.toString(StreamBench.PADDING)));
     Process server = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(out.resolve("probe-server.log")
       .toFile())).start();
     try {
-      String line = server.inputReader().readLine();
+      var lines = server.inputReader();
+      String line = lines.readLine();
+      while (line != null && !line.startsWith("LISTENING")) { // JVM notices (e.g. a JFR recording) come first
+        line = lines.readLine();
+      }
       if (line == null || !line.startsWith("LISTENING")) {
         throw new IllegalStateException("probe server did not start: " + line);
       }
       try (StreamBench.Child client = StreamBench.client(out, port, "/live", sockets, batch)) {
         HttpClient http = HttpClient.newHttpClient();
         long n = (long) rate * seconds;
+        long warm = (long) rate * WARM_SECONDS; // the bare server also runs WARM_SECONDS before it is measured
+        http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (port + 1) + "/start?rate=" + rate + "&n="
+          + (warm + n))).build(), HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(WARM_SECONDS * 1_000L);
         client.ask("RESET");
         client.ask("MARK");
         StreamBench.Cpu cpu = new StreamBench.Cpu(server, client.process);
-        http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (port + 1) + "/start?rate=" + rate + "&n=" + n))
-          .build(), HttpResponse.BodyHandlers.ofString());
         Thread.sleep(seconds * 1_000L);
         client.ask("MARK");
         cpu.stop();
         Thread.sleep(3_000);
-        JsonObject report = new JsonObject(client.ask("REPORT 0 " + n));
+        JsonObject report = new JsonObject(client.ask("REPORT " + (warm + rate) + " " + (warm + n)));
         cpu.into(report);
-        report.put("rate", rate).put("offered_records", n).put("expected_deliveries", n * sockets);
+        report.put("rate", rate).put("offered_records", n).put("checked_records", n - rate);
         client.ask("QUIT");
         return report;
       }

@@ -8,7 +8,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.net.http.HttpRequest;
@@ -199,11 +198,7 @@ public final class StreamBench {
 
   /** Seconds for a plain KafkaConsumer to read n records of the topic after its first {@code skip}. */
   private double rawConsume(String topic, long n, long skip) {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", bootstrap);
-    p.put("key.deserializer", ByteArrayDeserializer.class.getName());
-    p.put("value.deserializer", ByteArrayDeserializer.class.getName());
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(TailingConsumer.plain(bootstrap))) {
       List<TopicPartition> parts = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1),
         new TopicPartition(topic, 2));
       consumer.assign(parts);
@@ -226,7 +221,11 @@ public final class StreamBench {
          KafkaProducer<String, String> producer = producer(Map.of("linger.ms", "0"))) {
       warmUp(client, producer, sockets);
       int n = rate * seconds;
+      java.util.TreeMap<Double, Double> latencyBefore = latencyBuckets();
       JsonObject report = measure(client, producer, rate, n);
+      java.util.TreeMap<Double, Double> latencyAfter = latencyBuckets();
+      report.put("server_p50_ms", bucketQuantile(latencyBefore, latencyAfter, 0.50) * 1000)
+        .put("server_p99_ms", bucketQuantile(latencyBefore, latencyAfter, 0.99) * 1000);
       report.put("offered_records", n).put("rate", rate).put("connect_ms", client.readyMs)
         .put("expected_deliveries", (long) n * sockets);
       System.out.println("within capacity: " + report.encode());
@@ -311,7 +310,8 @@ public final class StreamBench {
 
   /**
    * One batched socket of a stream; {@code n} records produced as fast as possible: records/s from the first send
-   * to the last record at the client, next to a plain KafkaConsumer reading the same records from the same topic.
+   * to the last record at the client, next to a plain KafkaConsumer following the topic live during the same burst
+   * ({@code live_ratio}) and one reading the finished topic ({@code ratio}: no live reader can beat the producer).
    */
   private void burst(int n) throws Exception {
     String topic = "bench-burst";
@@ -335,6 +335,7 @@ public final class StreamBench {
       }
       Thread.sleep(1_000);
       client.ask("RESET");
+      TailingConsumer tailing = TailingConsumer.start(bootstrap, topic, n);
       Cpu cpu = new Cpu(server.process, client.process);
       long t0 = System.nanoTime();
       for (int i = 0; i < n; i++) {
@@ -350,6 +351,8 @@ public final class StreamBench {
       }
       double deliverS = (System.nanoTime() - t0) / 1e9;
       cpu.stop();
+      double liveS = tailing.secondsSince(t0, 60);
+      tailing.close();
       JsonObject report = new JsonObject(client.ask("REPORT 0 " + n));
       cpu.into(report);
       double rawS = Double.MAX_VALUE;
@@ -357,7 +360,8 @@ public final class StreamBench {
         rawS = Math.min(rawS, rawConsume(topic, n, warm));
       }
       report.put("records", n).put("produce_s", produceS).put("deliver_s", deliverS).put("per_s", n / deliverS)
-        .put("raw_s", rawS).put("raw_per_s", n / rawS).put("ratio", (n / deliverS) / (n / rawS));
+        .put("raw_s", rawS).put("raw_per_s", n / rawS).put("ratio", (n / deliverS) / (n / rawS))
+        .put("live_raw_s", liveS).put("live_raw_per_s", n / liveS).put("live_ratio", liveS / deliverS);
       System.out.println("burst: " + report.encode());
       results.put("burst", report);
       client.ask("QUIT");
