@@ -55,7 +55,7 @@ final class DashboardRepository {
 
   /**
    * @param readable where {@link #findReadable} keeps what a user may open until a change announced to them
-   *                 (migration V22: the dashboard, or a collection that shares it); null: always ask PostgreSQL
+   *                 (migration V21: the dashboard, or a collection that shares it); null: always ask PostgreSQL
    */
   DashboardRepository(Pool pool, OwnerCache<JsonObject> readable) {
     this.pool = pool;

@@ -59,7 +59,7 @@ public final class QueryTables {
   /**
    * Datasets of the caller's collections and of those shared with them, one per {@code <collection>.<dataset>}
    * (the caller's own collection first when two share a name). Cached as the caller's entry: every change to a
-   * collection, its items or shares, or to a dataset in it is announced to each of its readers (migration V22).
+   * collection, its items or shares, or to a dataset in it is announced to each of its readers (migration V21).
    */
   static final String COLLECTED = "SELECT c.name AS collection, d.id, d.owner_id, d.name, d.version, d.file_path, "
     + "(SELECT array_agg(p.file_path ORDER BY p.created_at, p.id) FROM stream_parts p WHERE p.dataset_id = d.id) AS parts "
