@@ -53,7 +53,7 @@ final class SocketFeed {
     this.socket = socket;
     this.settings = settings;
     this.tag = tag;
-    this.wire = new SocketWire(socket, this::pump);
+    this.wire = new SocketWire(socket);
     socket.setWriteQueueMaxSize(settings.socketBufferBytes());
   }
 
@@ -82,7 +82,6 @@ final class SocketFeed {
 
   void close() {
     closed = true;
-    wire.close();
     unsubscribe();
     vertx.cancelTimer(timer);
   }
@@ -116,7 +115,7 @@ final class SocketFeed {
       drop(log.base() - cursor);
       cursor = log.base();
     }
-    while (!wire.full()) {
+    while (!socket.writeQueueFull()) {
       long now = System.nanoTime();
       if (dropped > 0 && now - laggedAt >= LAGGED_EVERY_NANOS) {
         writeLagged(now);
