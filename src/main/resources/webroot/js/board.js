@@ -66,17 +66,23 @@ export function board(grid, visualizations) {
   };
 }
 
-/** The dashboard's live socket; status shows Live / Reconnecting / lagged notices. Answers the socket. */
+/**
+ * The dashboard's live socket; status shows Connecting / Live / Offline and lagged notices. "Live" only once the
+ * server confirmed the subscription: records produced from then on reach the charts. Answers the socket.
+ */
 export function live(dashboardId, accessToken, target, status) {
   let lagged = 0;
   return socket(`/ws/analytics/${dashboardId}?access_token=${encodeURIComponent(accessToken)}`, {
     onOpen: send => send({action: 'subscribe', filters: {}, batch: true}),
     onStatus: s => {
-      status.dataset.state = s;
-      status.textContent = s === 'open' ? 'Live' : s === 'connecting' ? 'Connecting…' : 'Offline, retrying';
+      status.dataset.state = s === 'open' ? 'subscribing' : s;
+      status.textContent = s === 'closed' ? 'Offline, retrying' : 'Connecting…';
     },
     onMessage: msg => {
-      if (msg.type === 'lagged') {
+      if (msg.type === 'subscribed') {
+        status.dataset.state = 'open';
+        status.textContent = 'Live';
+      } else if (msg.type === 'lagged') {
         lagged += msg.data?.dropped || 0;
         status.textContent = `Live (skipped ${lagged} updates to keep up)`;
       } else {
