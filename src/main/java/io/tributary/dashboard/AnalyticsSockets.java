@@ -170,7 +170,8 @@ public final class AnalyticsSockets {
       }
       return Future.all(live).map(done -> live.stream().map(Future::result).filter(v -> v.getString("stream_id") != null)
         .toList());
-    }).onSuccess(feeds -> {
+    }).compose(feeds -> Future.all(feeds.stream().map(f -> io.tributary.fanout.FanoutContract.following(vertx,
+      f.getString("stream_id"))).toList()).map(feeds)).onSuccess(feeds -> {
       client.stop();
       try {
         for (JsonObject f : feeds) {

@@ -23,7 +23,26 @@ public final class FanoutContract {
    */
   public static final String STREAM_PREFIX = "fanout.stream.";
 
+  /**
+   * Request, local only: {@code {"stream_id"}}; answered once this process's relay follows that stream (its
+   * partitions assigned, positions resolved), so a socket subscribed after the answer misses no later record.
+   */
+  public static final String FOLLOWING = "fanout.relay.following";
+
+  /** How long a subscription waits for the relay before it goes ahead anyway. */
+  static final long FOLLOWING_TIMEOUT_MS = 10_000;
+
   private FanoutContract() {
+  }
+
+  /**
+   * Completes once this process's relay follows the stream (or after {@value #FOLLOWING_TIMEOUT_MS} ms, or at once
+   * when no relay answers): what a socket awaits before it reports {@code subscribed}. Never fails.
+   */
+  public static io.vertx.core.Future<Void> following(io.vertx.core.Vertx vertx, String streamId) {
+    return vertx.eventBus().request(FOLLOWING, new JsonObject().put("stream_id", streamId),
+        new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true).setSendTimeout(FOLLOWING_TIMEOUT_MS))
+      .<Void>mapEmpty().otherwiseEmpty();
   }
 
   /** The address of one user's socket messages. */

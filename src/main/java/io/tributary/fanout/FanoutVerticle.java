@@ -34,6 +34,8 @@ public final class FanoutVerticle extends VerticleBase {
     relay = new StreamRelay(vertx, config().getJsonObject("kafka"), nodeId);
     vertx.eventBus().consumer(StreamContract.CHANGED, msg -> relay.reload());
     vertx.setPeriodic(5_000, id -> relay.reload());
+    vertx.eventBus().<JsonObject>localConsumer(FanoutContract.FOLLOWING, msg ->
+      relay.following(msg.body().getString("stream_id")).onComplete(done -> msg.reply(null)));
     vertx.eventBus().<JsonObject>consumer(JobContract.PROGRESS, msg -> forward(JobContract.TYPE_PROGRESS, msg.body()));
     JsonObject kafka = config().getJsonObject("kafka");
     consumer = KafkaConsumer.create(vertx,

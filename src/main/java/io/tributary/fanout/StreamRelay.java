@@ -37,6 +37,9 @@ final class StreamRelay {
   private Map<String, List<String>> streamsByTopic = new HashMap<>();
   private Set<TopicPartition> assigned = new HashSet<>();
   private boolean closed;
+  /** The last reload started or queued, and whether one is queued and not started yet. */
+  private Future<Void> last = Future.succeededFuture();
+  private boolean queued;
 
   StreamRelay(Vertx vertx, JsonObject kafka, String nodeId) {
     this.vertx = vertx;
@@ -54,8 +57,25 @@ final class StreamRelay {
     consumer.batchHandler(this::relay);
   }
 
-  /** Follows the topics of the running streams (call on start, on changes and periodically). */
+  /**
+   * Follows the topics of the running streams (call on start, on changes and periodically). Reloads run one at a
+   * time, and a call while one runs queues one more (a queued one covers every later call until it starts): two
+   * overlapping reloads could finish out of order, and the older list of streams would then drop a new stream's
+   * partitions until the next periodic reload, which starts them at their end after records sent meanwhile.
+   */
   Future<Void> reload() {
+    if (queued) {
+      return last;
+    }
+    queued = true;
+    last = last.transform(previous -> {
+      queued = false;
+      return load();
+    });
+    return last;
+  }
+
+  private Future<Void> load() {
     if (closed) {
       return Future.succeededFuture();
     }
@@ -77,13 +97,28 @@ final class StreamRelay {
         if (wanted.equals(assigned)) {
           return Future.succeededFuture();
         }
+        Set<TopicPartition> added = new HashSet<>(wanted);
+        added.removeAll(assigned);
         assigned = wanted;
-        return wanted.isEmpty() ? consumer.unsubscribe() : consumer.assign(wanted);
+        if (wanted.isEmpty()) {
+          return consumer.unsubscribe();
+        }
+        // a new partition's position is resolved now ("latest" as of this assignment), not at some later poll
+        return consumer.assign(wanted).compose(v -> Future.all(added.stream().map(consumer::position).toList()))
+          .mapEmpty();
       });
     }).otherwise(err -> {
       LOG.warn("Live stream relay: running streams not loaded: {}", err.getMessage());
       return null;
     });
+  }
+
+  /**
+   * Completes once the relay follows the stream: a reload has run since this call, and when the stream is running
+   * its topic's partitions are assigned with their positions resolved, so every record sent from now on is relayed.
+   */
+  Future<Void> following(String streamId) {
+    return reload();
   }
 
   /**

@@ -119,11 +119,17 @@ public final class StreamSockets {
           error(socket, e.getMessage());
           return;
         }
-        Live live = live(streamId);
-        feed.subscribe(subscription, live.log, live.frames);
-        live.feeds.add(feed);
-        socket.writeTextMessage(new JsonObject().put("type", "subscribed").put("data", subscription.describe()
-          .put("stream", streamName)).put("timestamp", Instant.now().toString()).encode());
+        // subscribed once the relay follows the stream: every record sent after the reply reaches the socket
+        FanoutContract.following(vertx, streamId).onComplete(followed -> {
+          if (socket.isClosed()) {
+            return;
+          }
+          Live live = live(streamId);
+          feed.subscribe(subscription, live.log, live.frames);
+          live.feeds.add(feed);
+          socket.writeTextMessage(new JsonObject().put("type", "subscribed").put("data", subscription.describe()
+            .put("stream", streamName)).put("timestamp", Instant.now().toString()).encode());
+        });
       }
       case "unsubscribe" -> {
         unsubscribe(streamId, feed);
