@@ -114,10 +114,15 @@ final class StreamRelay {
   }
 
   /**
-   * Completes once the relay follows the stream: a reload has run since this call, and when the stream is running
-   * its topic's partitions are assigned with their positions resolved, so every record sent from now on is relayed.
+   * Completes once the relay follows the stream: at once when a finished reload already follows it, else after a
+   * reload that started after this call (when the stream is running, its topic's partitions are then assigned with
+   * their positions resolved), so every record sent from now on is relayed.
    */
   Future<Void> following(String streamId) {
+    boolean settled = !queued && last.isComplete();
+    if (settled && streamsByTopic.values().stream().anyMatch(ids -> ids.contains(streamId))) {
+      return Future.succeededFuture(); // followed since a finished reload: its positions are resolved
+    }
     return reload();
   }
 
