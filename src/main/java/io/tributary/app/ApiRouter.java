@@ -155,12 +155,12 @@ final class ApiRouter {
     DatasetRepository datasets = new DatasetRepository(shared.pool());
     StreamRepository streams = new StreamRepository(shared.pool());
     JsonObject queryCfg = cfg.getJsonObject("query");
-    QueryService queries = new QueryService(vertx, new QueryTables(shared.pool(), dataDir, readCache(shared)),
+    QueryService queries = new QueryService(vertx, new QueryTables(shared.pool(), dataDir, syncedCache(shared)),
       new QueryCache(shared.redis(), queryCfg), queryCfg.getLong("timeout_ms", 30_000L));
     FanoutSettings fanout = FanoutSettings.from(cfg.getJsonObject("fanout"));
     StreamSockets streamSockets = new StreamSockets(vertx, fanout);
     Dashboards dashboards = new Dashboards(vertx, shared.pool(), queries, lookups(datasets, streams, gate), bearer,
-      streamSockets, cfg.getJsonObject("dashboard"), dataDir, readCache(shared));
+      streamSockets, cfg.getJsonObject("dashboard"), dataDir, syncedCache(shared));
     dashboards.mountPublic(router);
     shared.changes().onChange(dashboards::changed);
     router.route().handler(apiOnly(bearer));
@@ -228,6 +228,11 @@ final class ApiRouter {
 
   private static <T> OwnerCache<T> readCache(Shared shared) {
     return new OwnerCache<>(shared.changes(), READ_CACHE_ENTRIES, READ_CACHE_MAX_AGE_MS);
+  }
+
+  /** A read cache that grants access (tables and dashboards reached through shares): never older than the request. */
+  private static <T> OwnerCache<T> syncedCache(Shared shared) {
+    return OwnerCache.synced(shared.changes(), READ_CACHE_ENTRIES, READ_CACHE_MAX_AGE_MS);
   }
 
   /**

@@ -15,7 +15,9 @@ import java.util.function.Supplier;
  * reads) or to several (a search reply), confined to one event loop. {@link ChangeFeed} drops an owner's entries
  * when PostgreSQL announces a change to what they own; while the feed is not listening, nothing is cached or served
  * from the cache. A value loaded while a change arrived is not kept (it may predate the change), and entries live
- * at most {@code maxAgeMs} in any case.
+ * at most {@code maxAgeMs} in any case. A cache made {@link #synced} serves a hit only after the feed has applied
+ * every change committed before the request ({@link ChangeFeed#sync}: one round trip shared by the requests of that
+ * moment), so what it answers is never older than the request, e.g. a share revoked a millisecond earlier.
  *
  * @param <V> the cached value (immutable, e.g. an encoded reply)
  */
@@ -36,13 +38,24 @@ public final class OwnerCache<V> {
   private final long maxAgeMs;
   private final Map<String, Entry<V>> entries;
   private final Map<UUID, Set<String>> keysByOwner = new HashMap<>();
+  private final boolean syncHits;
 
   public OwnerCache(ChangeFeed feed, int maxEntries, long maxAgeMs) {
+    this(feed, maxEntries, maxAgeMs, false);
+  }
+
+  private OwnerCache(ChangeFeed feed, int maxEntries, long maxAgeMs, boolean syncHits) {
     this.feed = feed;
     this.maxEntries = maxEntries;
     this.maxAgeMs = maxAgeMs;
+    this.syncHits = syncHits;
     this.entries = new LinkedHashMap<>(256, 0.75f, true);
     feed.register(this);
+  }
+
+  /** A cache whose hits wait for the feed to apply what was committed before them (see the class comment). */
+  public static <V> OwnerCache<V> synced(ChangeFeed feed, int maxEntries, long maxAgeMs) {
+    return new OwnerCache<>(feed, maxEntries, maxAgeMs, true);
   }
 
   /**
@@ -66,11 +79,27 @@ public final class OwnerCache<V> {
   private Future<V> cached(String key, Set<UUID> owners, Supplier<Future<Owned<V>>> load) {
     long now = System.currentTimeMillis();
     if (feed.listening()) {
-      Entry<V> e = entries.get(key);
-      if (e != null && (owners == null || e.owners().equals(owners)) && now - e.loadedAt() < maxAgeMs) {
+      Entry<V> e = hit(key, owners, now);
+      if (e != null && !syncHits) {
         return Future.succeededFuture(e.value());
       }
+      if (e != null) {
+        // whatever is still cached once the feed has caught up with this request is no older than the request
+        return feed.sync().transform(synced -> {
+          Entry<V> after = synced.succeeded() && feed.listening() ? hit(key, owners, now) : null;
+          return after != null ? Future.succeededFuture(after.value()) : load(key, load, now);
+        });
+      }
     }
+    return load(key, load, now);
+  }
+
+  private Entry<V> hit(String key, Set<UUID> owners, long now) {
+    Entry<V> e = entries.get(key);
+    return e != null && (owners == null || e.owners().equals(owners)) && now - e.loadedAt() < maxAgeMs ? e : null;
+  }
+
+  private Future<V> load(String key, Supplier<Future<Owned<V>>> load, long now) {
     long generation = feed.generation();
     return load.get().map(owned -> {
       if (owned == null) {
