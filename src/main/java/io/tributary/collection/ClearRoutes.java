@@ -6,6 +6,7 @@ import io.tributary.dataset.DatasetStore;
 import io.tributary.http.Caller;
 import io.tributary.http.Json;
 import io.tributary.http.Params;
+import io.tributary.lake.Lake;
 import io.tributary.lake.LakePaths;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -41,6 +42,7 @@ final class ClearRoutes {
   private final CollectionRoutes collections;
   private final ProtectedNames protectedNames;
   private final Path dataDir;
+  private final Lake lake;
   private final long fileGraceMs;
 
   ClearRoutes(Vertx vertx, CollectionRepository repository, CollectionRoutes collections, ProtectedNames protectedNames,
@@ -50,6 +52,7 @@ final class ClearRoutes {
     this.collections = collections;
     this.protectedNames = protectedNames;
     this.dataDir = dataDir;
+    this.lake = Lake.of(vertx, dataDir);
     this.fileGraceMs = fileGraceMs;
   }
 
@@ -130,8 +133,10 @@ final class ClearRoutes {
       for (Row r : found) {
         String file = LakePaths.datasetFile(r.getUUID("owner_id").toString(), r.getUUID("id").toString(),
           "cleared-" + UUID.randomUUID());
-        sizes.add(emptyCopy(dataDir.resolve(r.getString("file_path")), dataDir.resolve(file)));
+        // on an object store the current file may not be on this node, and the empty one must reach the bucket
+        sizes.add(emptyCopy(lake.fetch(r.getString("file_path")), dataDir.resolve(file)));
         written.add(file);
+        lake.publish(file);
       }
       return sizes;
     }, false).compose(sizes -> repository.change(id, caller.id(), expected, Access.OWNER, "clear it",
@@ -158,12 +163,17 @@ final class ClearRoutes {
               .map(d -> ((JsonObject) d).getString("dataset_id")).toList()).put("rows", plan.getLong("rows"))
               .put("bytes", plan.getLong("bytes")).put("forced", forced).put("version", version))))
           .map(v -> {
-            vertx.setTimer(fileGraceMs, t -> replaced.forEach(f -> vertx.fileSystem().delete(dataDir.resolve(f).toString())
-              .onFailure(e -> { })));
+            vertx.setTimer(fileGraceMs, t -> replaced.forEach(f -> {
+              vertx.fileSystem().delete(dataDir.resolve(f).toString()).onFailure(e -> { });
+              lake.deleteRemoteLater(vertx, f);
+            }));
             return plan.copy().put("dry_run", false).put("version", version);
           });
       }))
-      .onFailure(e -> written.forEach(f -> vertx.fileSystem().delete(dataDir.resolve(f).toString()).onFailure(x -> { })));
+      .onFailure(e -> written.forEach(f -> {
+        vertx.fileSystem().delete(dataDir.resolve(f).toString()).onFailure(x -> { });
+        lake.deleteRemoteLater(vertx, f);
+      }));
   }
 
   /** Writes a Parquet file with the schema of {@code source} and no rows; returns its size. Blocking. */

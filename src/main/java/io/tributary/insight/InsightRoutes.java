@@ -5,6 +5,7 @@ import io.tributary.bus.ErrorCode;
 import io.tributary.http.Caller;
 import io.tributary.http.ContractValidation;
 import io.tributary.http.Json;
+import io.tributary.lake.Lake;
 import io.tributary.llm.LlmClient;
 import io.tributary.query.QueryCache;
 import io.tributary.redis.RedisLink;
@@ -34,12 +35,14 @@ public final class InsightRoutes {
   private final Vertx vertx;
   private final InsightRepository repository;
   private final Narrator narrator;
+  private final Lake lake;
   private final QueryCache cache;
   private final long timeoutMs;
 
   /** @param config the {@code insight} section ({@code timeout_ms}, {@code cache_ttl_seconds}, {@code cache_max_entry_bytes}) */
   public InsightRoutes(Vertx vertx, Pool pool, RedisLink redis, LlmClient llm, Path dataDir, JsonObject config) {
     this.vertx = vertx;
+    this.lake = Lake.of(vertx, dataDir);
     this.repository = new InsightRepository(pool, dataDir);
     this.narrator = new Narrator(llm);
     this.cache = new QueryCache(redis, config);
@@ -84,8 +87,10 @@ public final class InsightRoutes {
 
   private Future<JsonObject> compute(UUID datasetId, InsightRepository.Target target, JsonArray columns,
                                      String timeColumn, long started) {
-    return InsightContract.generate(vertx, InsightContract.generateRequest(target.files(), columns, timeColumn,
-        target.profile()), timeoutMs)
+    // on an object store this node may not hold the dataset's files yet
+    return lake.ensure(vertx, lake.relative(target.files()))
+      .compose(v -> InsightContract.generate(vertx, InsightContract.generateRequest(target.files(), columns, timeColumn,
+        target.profile()), timeoutMs))
       .compose(report -> narrator.narrate(target.name(), report))
       .map(report -> new JsonObject().put("dataset_id", datasetId.toString()).put("version", target.version())
         .put("dataset_name", target.name()).put("row_count", report.getLong("row_count"))

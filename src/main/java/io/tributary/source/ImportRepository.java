@@ -94,7 +94,9 @@ final class ImportRepository {
       .compose(v -> schedule == null ? Future.succeededFuture((UUID) null)
         : ScheduleRepository.upsert(conn, ownerId, datasetId, schedule))
       .compose(scheduleId -> queue.enqueue(conn, jobId, ownerId, SourceContract.IMPORT_JOB, datasetId,
-          new JsonObject().put("trigger", "request"))
+          new JsonObject().put("trigger", "request").put("actor", new JsonObject()
+            .put("id", who.actorId() == null ? null : who.actorId().toString()).put("role", who.actorRole())
+            .put("request_id", who.requestId())))
         .recover(err -> Future.failedFuture(err instanceof PgException pg && "23505".equals(pg.getSqlState())
           ? new ApiException(ErrorCode.CONFLICT, "An import of " + name + " is still running; try again when it ends",
           new JsonObject().put("field", "name")) : err))
@@ -114,11 +116,31 @@ final class ImportRepository {
    * it has seen. Returns the file of the version replaced (or null).
    */
   Future<String> complete(UUID datasetId, ImportFiles.Version version, String filePath, String sourceType,
-                          JsonObject profile, String lastValue) {
+                          JsonObject profile, String lastValue, AuditEvent imported) {
     return pool.withTransaction((SqlConnection conn) -> DatasetStore.markReady(conn, datasetId, version.rows(),
         version.columns(), version.sizeBytes(), filePath, sourceType)
       .compose(replaced -> DatasetStore.putProfile(conn, datasetId, profile)
         .compose(v -> conn.preparedQuery(LAST_VALUE).execute(Tuple.of(datasetId, lastValue)))
+        .compose(v -> conn.preparedQuery(VERSION).execute(Tuple.of(datasetId)))
+        .compose(rows -> AuditLog.record(conn, imported.as(imported.action(), "dataset", datasetId, null,
+          imported.after().copy().put("version", rows.iterator().next().getInteger("version")))))
         .map(replaced)));
+  }
+
+  static final String VERSION = "SELECT version FROM datasets WHERE id = $1";
+
+  /**
+   * The audit event of an import job's new version ({@code dataset.appended} when its rows were added to the
+   * current version, else {@code dataset.imported}), by whoever asked for the import, or the system for a schedule.
+   */
+  static AuditEvent imported(JsonObject job, boolean appended, long rowsAdded, long rowCount) {
+    JsonObject params = job.getJsonObject("params", new JsonObject());
+    JsonObject actor = params.getJsonObject("actor");
+    JsonObject after = new JsonObject().put("job_id", job.getString("job_id")).put("rows_added", rowsAdded)
+      .put("row_count", rowCount).put("trigger", params.getString("trigger", "request"));
+    String action = appended ? "dataset.appended" : "dataset.imported";
+    return actor == null ? AuditEvent.system(action, "dataset", null, after)
+      : new AuditEvent(actor.getString("id") == null ? null : UUID.fromString(actor.getString("id")),
+        actor.getString("role"), action, "dataset", null, null, after, actor.getString("request_id"));
   }
 }

@@ -3,6 +3,7 @@ package io.tributary.source;
 import io.tributary.bus.ApiException;
 import io.tributary.bus.ErrorCode;
 import io.tributary.ingest.JobContract;
+import io.tributary.lake.Lake;
 import io.tributary.lake.LakePaths;
 import io.tributary.profile.ProfileContract;
 import io.vertx.core.Future;
@@ -41,6 +42,7 @@ final class ImportRunner {
   private final Function<JsonObject, ConnectionSpec> specs;
   private final ImportRepository repository;
   private final Path dataDir;
+  private final Lake lake;
   private final int fetchSize;
   private final String memoryLimit;
   private final int threads;
@@ -56,6 +58,7 @@ final class ImportRunner {
     this.specs = specs;
     this.repository = repository;
     this.dataDir = dataDir;
+    this.lake = Lake.of(vertx, dataDir);
     this.fetchSize = cfg.getInteger("fetch_size", 10_000);
     this.memoryLimit = cfg.getString("memory_limit", "256MB");
     this.threads = cfg.getInteger("threads", 2);
@@ -79,7 +82,8 @@ final class ImportRunner {
         "The dataset or its connection was deleted")) : Future.succeededFuture(found))
       .compose(found -> jdbc.executeBlocking(() -> extract(job, found, relative), false)
         .compose(extracted -> extracted.getBoolean("new_version")
-          ? profile(job, extracted).compose(done -> complete(datasetId, relative, found, done))
+          ? profile(job, extracted).compose(done -> lake.publishAsync(vertx, relative).map(done))
+            .compose(done -> complete(job, datasetId, relative, done))
           : repository.touched(datasetId).map(v -> extracted.put("dataset_id", datasetId.toString()))))
       .onSuccess(reply -> {
         LOG.info("Import {} of dataset {}: {} new rows, {} in all, in {} ms", jobId, datasetId,
@@ -119,11 +123,13 @@ final class ImportRunner {
         .put("note", "no rows past the last value " + def.lastValue() + ": no new version");
     }
     String current = def.appends() && ready ? found.getString("file_path") : null;
-    ImportFiles.Version version = ImportFiles.publish(staged, current == null ? null : dataDir.resolve(current),
+    // on an object store the current version may not be on this node yet
+    ImportFiles.Version version = ImportFiles.publish(staged, current == null ? null : lake.fetch(current),
       dataDir.resolve(relative), memoryLimit);
     JobContract.progress(vertx.eventBus(), job, "processing", 70);
     return new JsonObject().put("rows_imported", extracted.rows()).put("last_value", extracted.lastValue())
-      .put("new_version", true).put("row_count", version.rows()).put("size_bytes", version.sizeBytes())
+      .put("new_version", true).put("appended", current != null).put("row_count", version.rows())
+      .put("size_bytes", version.sizeBytes())
       .put("columns", version.columns()).put("source_type", spec.type())
       .put("distinct_counts", current == null ? new JsonArray(extracted.distinctCounts()) : new JsonArray());
   }
@@ -135,16 +141,20 @@ final class ImportRunner {
       extracted.getJsonArray("distinct_counts")), profileTimeoutMs).map(profile -> extracted.put("profile", profile));
   }
 
-  private Future<JsonObject> complete(UUID datasetId, String relative, JsonObject found, JsonObject done) {
+  private Future<JsonObject> complete(JsonObject job, UUID datasetId, String relative, JsonObject done) {
     ImportFiles.Version version = new ImportFiles.Version(done.getLong("row_count"), done.getLong("size_bytes"),
       done.getJsonArray("columns"));
     return repository.complete(datasetId, version, relative, done.getString("source_type"),
-        done.getJsonObject("profile"), done.getString("last_value"))
+        done.getJsonObject("profile"), done.getString("last_value"), ImportRepository.imported(job,
+          done.getBoolean("appended", false), done.getLong("rows_imported"), done.getLong("row_count")))
       .map(replaced -> {
         if (replaced != null) {
           // queries that started on the old version may still read it for a while
-          vertx.setTimer(fileGraceMs, t -> vertx.fileSystem().delete(dataDir.resolve(replaced).toString())
-            .onFailure(e -> LOG.debug("Old version {} not deleted: {}", replaced, e.getMessage())));
+          vertx.setTimer(fileGraceMs, t -> {
+            vertx.fileSystem().delete(dataDir.resolve(replaced).toString())
+              .onFailure(e -> LOG.debug("Old version {} not deleted: {}", replaced, e.getMessage()));
+            lake.deleteRemoteLater(vertx, replaced);
+          });
         }
         return new JsonObject().put("dataset_id", datasetId.toString()).put("row_count", done.getLong("row_count"))
           .put("rows_imported", done.getLong("rows_imported")).put("last_value", done.getString("last_value"))

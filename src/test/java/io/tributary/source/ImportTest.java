@@ -149,6 +149,24 @@ class ImportTest {
       .getInteger("version")).isEqualTo(2);
     assertThat(Duck.value("SELECT count(*) FROM (" + read(download(owner, first.getString("dataset_id"))) + ")"))
       .isEqualTo(125L);
+
+    // each new version is in the audit trail, by the user who asked; the run that found nothing made none
+    io.vertx.core.json.JsonArray audit = Api.admin().get("/api/v1/audit?resource_type=dataset&resource_id="
+      + first.getString("dataset_id")).bodyAsJsonObject().getJsonArray("items");
+    java.util.List<JsonObject> versions = audit.stream().map(JsonObject.class::cast)
+      .filter(e -> e.getString("action").startsWith("dataset.imported") || e.getString("action").equals("dataset.appended"))
+      .toList();
+    assertThat(versions).extracting(e -> e.getString("action")).as(audit.encode())
+      .containsExactly("dataset.appended", "dataset.imported");
+    assertThat(versions.get(0).getJsonObject("after").getLong("rows_added")).isEqualTo(25);
+    assertThat(versions.get(0).getJsonObject("after").getLong("row_count")).isEqualTo(125);
+    assertThat(versions.get(0).getJsonObject("after").getInteger("version")).isEqualTo(2);
+    assertThat(versions.get(0).getJsonObject("after").getString("job_id")).isEqualTo(second.getString("job_id"));
+    assertThat(versions.get(1).getJsonObject("after").getLong("rows_added")).isEqualTo(100);
+    assertThat(versions.get(1).getJsonObject("after").getInteger("version")).isEqualTo(1);
+    String ownerId = new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(owner.token().split("\\.")[1])))
+      .getString("sub");
+    assertThat(versions).allSatisfy(e -> assertThat(e.getString("actor_id")).isEqualTo(ownerId));
   }
 
   @Test
