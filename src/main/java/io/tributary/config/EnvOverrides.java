@@ -104,6 +104,7 @@ public final class EnvOverrides {
     m.put("TRIBUTARY_ML_MAX_CLASSES", "ml.max_classes");
     m.put("TRIBUTARY_SOURCES_ALLOWED_HOSTS", "sources.allowed_hosts");
     m.put("TRIBUTARY_SOURCES_ENCRYPTION_KEY", "sources.encryption_key");
+    m.put("TRIBUTARY_SOURCES_ENCRYPTION_KEY_FILE", "sources.encryption_key_file");
     return Map.copyOf(m);
   }
 

@@ -1,5 +1,9 @@
 package io.tributary.source;
 
+import io.tributary.bus.ApiException;
+import io.tributary.bus.ErrorCode;
+import io.vertx.core.json.JsonObject;
+
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
@@ -20,8 +24,9 @@ import java.util.HexFormat;
 
 /**
  * Encrypts connection passwords at rest with AES-256-GCM: a random 12-byte nonce per secret, stored before the
- * ciphertext and its tag. The key is the configured one ({@code sources.encryption_key}, base64 of 32 bytes) or
- * {@code keys/sources.key} in the data directory, created with mode 0600 on first use. {@link #keyId()} names the
+ * ciphertext and its tag. The key is the configured one ({@code sources.encryption_key}, base64 of 32 bytes), or the
+ * file {@code sources.encryption_key_file} names (the nodes of a cluster share one), or {@code keys/sources.key} in
+ * the data directory; a key file is created with mode 0600 when missing and its folder is writable. {@link #keyId()} names the
  * key (a hash prefix), so a secret encrypted under another key is recognised as such instead of failing obscurely.
  */
 final class SecretBox {
@@ -45,14 +50,17 @@ final class SecretBox {
     }
   }
 
-  /** The configured key (base64), or the data directory's key file, created on first use. Blocking. */
-  static SecretBox load(String configuredBase64, Path keysDir) throws IOException {
+  /**
+   * The configured key (base64), or the key file configured ({@code keyFile}, null: none), or the data directory's
+   * key file; a missing key file is created. Blocking.
+   */
+  static SecretBox load(String configuredBase64, String keyFile, Path keysDir) throws IOException {
     if (configuredBase64 != null && !configuredBase64.isBlank()) {
       return new SecretBox(Base64.getDecoder().decode(configuredBase64.trim()));
     }
-    Path file = keysDir.resolve("sources.key");
+    Path file = keyFile != null && !keyFile.isBlank() ? Path.of(keyFile) : keysDir.resolve("sources.key");
     if (!Files.exists(file)) {
-      Files.createDirectories(keysDir);
+      Files.createDirectories(file.toAbsolutePath().getParent());
       byte[] raw = new byte[32];
       RANDOM.nextBytes(raw);
       try {
@@ -101,8 +109,9 @@ final class SecretBox {
   /** The secret; fails when it was sealed under another key or altered. */
   String decrypt(byte[] sealed, String sealedKeyId) {
     if (!keyId.equals(sealedKeyId)) {
-      throw new IllegalStateException("this password was encrypted with another key (" + sealedKeyId
-        + "); restore that key or create the connection again");
+      throw new ApiException(ErrorCode.SOURCE_FAILED, "The connection's password was sealed with another key ("
+        + sealedKeyId + ") than this node's (" + keyId + "): give every node the same sources.encryption_key or "
+        + "sources.encryption_key_file, or create the connection again", new JsonObject().put("key_id", sealedKeyId));
     }
     try {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");

@@ -50,9 +50,15 @@ public final class SourceVerticle extends VerticleBase {
     JobQueue queue = new JobQueue(pool, cfg.getJsonObject("kafka").getJsonObject("topics"));
     ScheduleRepository schedules = new ScheduleRepository(pool);
     long minSeconds = cfg.getLong("min_schedule_seconds", 60L);
-    return jdbc.executeBlocking(() -> SecretBox.load(cfg.getString("encryption_key"), dataDir.resolve("keys")))
+    String keyFile = cfg.getString("encryption_key_file");
+    return jdbc.executeBlocking(() -> SecretBox.load(cfg.getString("encryption_key"), keyFile, dataDir.resolve("keys")))
       .onSuccess(box -> {
         secrets = box;
+        if (vertx.isClustered() && cfg.getString("encryption_key") == null && (keyFile == null || keyFile.isBlank())) {
+          LOG.warn("This node seals connection passwords with its own key ({}): connections made on other nodes "
+            + "cannot be used here. Give every node the same sources.encryption_key or sources.encryption_key_file",
+            box.keyId());
+        }
         vertx.eventBus().<JsonObject>consumer(SourceContract.VALIDATE, this::validate);
         new ImportRunner(vertx, jdbc, connector, this::spec, new ImportRepository(pool), dataDir, cfg, grace).register();
         timer = vertx.setPeriodic(cfg.getLong("schedule_poll_ms", 5_000L), id -> schedules.runDue(queue, minSeconds)

@@ -80,7 +80,8 @@ public final class ClusterNodes implements AutoCloseable {
     Path keys = nodes.get(0).dataDir.resolve("keys");
     for (ChildServer node : nodes.subList(1, count)) {
       startOrRetry(node.env("TRIBUTARY_JWT_PRIVATE_KEY_FILE", keys.resolve("jwt-private.pem").toString())
-        .env("TRIBUTARY_JWT_PUBLIC_KEY_FILE", keys.resolve("jwt-public.pem").toString()));
+        .env("TRIBUTARY_JWT_PUBLIC_KEY_FILE", keys.resolve("jwt-public.pem").toString())
+        .env("TRIBUTARY_SOURCES_ENCRYPTION_KEY_FILE", keys.resolve("sources.key").toString()));
     }
   }
 
