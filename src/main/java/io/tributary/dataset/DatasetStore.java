@@ -62,7 +62,8 @@ public final class DatasetStore {
 
   /** The owner's live dataset of that name, locked, with whether an upload of it is queued or processing. */
   static final String LOCK_FOR_STREAM = "SELECT d.id, d.name, d.status, d.kind, d.schema, d.row_count, "
-    + "EXISTS (SELECT 1 FROM jobs j WHERE j.dataset_id = d.id AND j.status IN ('queued', 'processing')) AS busy "
+    + "EXISTS (SELECT 1 FROM jobs j WHERE j.dataset_id = d.id AND j.status IN ('queued', 'processing')) AS busy, "
+    + "EXISTS (SELECT 1 FROM source_imports i WHERE i.dataset_id = d.id) AS imported "
     + "FROM datasets d WHERE d.owner_id = $1 AND d.name = $2 AND d.status <> 'failed' FOR UPDATE OF d";
   /** A file dataset becomes a stream's: its stream fills it from now on. */
   static final String TO_STREAM = "UPDATE datasets SET kind = 'stream', updated_at = now() WHERE id = $1 AND kind = 'file'";
@@ -85,7 +86,8 @@ public final class DatasetStore {
 
   /**
    * The owner's live dataset of that name, locked for the transaction, for a stream to fill ({@code id, name, status,
-   * kind, schema, row_count, busy}: busy while an upload of it is queued or processing), or null.
+   * kind, schema, row_count, busy, imported}: busy while an upload of it is queued or processing, imported when a
+   * database import fills it), or null.
    */
   public static Future<Row> lockForStream(SqlClient conn, UUID ownerId, String name) {
     return conn.preparedQuery(LOCK_FOR_STREAM).execute(Tuple.of(ownerId, name))

@@ -16,7 +16,7 @@ import java.util.UUID;
 /**
  * The existing dataset a new stream fills instead of creating its own ({@code dataset} of the registration): the
  * caller's, ready, a file dataset of declared column types, with no rows, no upload of it under way and no stream
- * filling it. Checked and turned into a stream's dataset in the registration's transaction.
+ * or database import filling it. Checked and turned into a stream's dataset in the registration's transaction.
  */
 final class StreamTargets {
 
@@ -39,6 +39,9 @@ final class StreamTargets {
       }
       if (!"ready".equals(row.getString("status")) || row.getBoolean("busy")) {
         return Future.failedFuture(conflict(name, "has an upload in progress; register the stream when it ends"));
+      }
+      if (row.getBoolean("imported")) {
+        return Future.failedFuture(conflict(name, "is filled by a database import"));
       }
       long rows = row.getLong("row_count") == null ? 0 : row.getLong("row_count");
       if (rows > 0) {

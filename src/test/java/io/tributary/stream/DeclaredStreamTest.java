@@ -35,7 +35,7 @@ class DeclaredStreamTest {
   private static JsonArray schema() {
     JsonArray s = new JsonArray();
     String[][] columns = {{"id", "INTEGER"}, {"reading", "DOUBLE"}, {"amount", "DECIMAL(10,2)"}, {"day", "DATE"},
-      {"at", "TIMESTAMP"}, {"at_tz", "TIMESTAMP WITH TIME ZONE"}, {"ok", "BOOLEAN"}, {"note", "VARCHAR"},
+      {"ts", "TIMESTAMP"}, {"ts_tz", "TIMESTAMP WITH TIME ZONE"}, {"ok", "BOOLEAN"}, {"note", "VARCHAR"},
       {"clock", "TIME"}, {"big", "BIGINT"}, {"ratio", "FLOAT"}, {"raw", "BLOB"}};
     for (String[] c : columns) {
       s.add(new JsonObject().put("name", c[0]).put("type", c[1]));
@@ -78,17 +78,17 @@ class DeclaredStreamTest {
     assertThat(stream.getString("dataset")).isEqualTo(dataset);
 
     List<String> good = List.of(
-      "{\"id\":1,\"reading\":21.5,\"amount\":19.99,\"day\":\"2024-01-31\",\"at\":\"2024-01-31T13:45:00\","
-        + "\"at_tz\":\"2024-01-31T13:45:00+02:00\",\"ok\":true,\"note\":\"first\",\"clock\":\"13:45:00.5\","
+      "{\"id\":1,\"reading\":21.5,\"amount\":19.99,\"day\":\"2024-01-31\",\"ts\":\"2024-01-31T13:45:00\","
+        + "\"ts_tz\":\"2024-01-31T13:45:00+02:00\",\"ok\":true,\"note\":\"first\",\"clock\":\"13:45:00.5\","
         + "\"big\":9007199254740993,\"ratio\":0.5,\"raw\":\"aGVsbG8=\"}",
-      "{\"id\":2,\"reading\":-0.125,\"amount\":-5,\"day\":\"1999-12-31\",\"at\":\"1999-12-31 23:59:59.123456\","
-        + "\"at_tz\":\"1999-12-31T23:59:59Z\",\"ok\":false,\"note\":{\"nested\":[1,2]},\"clock\":\"00:00:00\"}",
+      "{\"id\":2,\"reading\":-0.125,\"amount\":-5,\"day\":\"1999-12-31\",\"ts\":\"1999-12-31 23:59:59.123456\","
+        + "\"ts_tz\":\"1999-12-31T23:59:59Z\",\"ok\":false,\"note\":{\"nested\":[1,2]},\"clock\":\"00:00:00\"}",
       "{\"id\":3,\"note\":42,\"amount\":null}");
     Map<String, String> bad = new HashMap<>();
     bad.put("{\"id\":\"four\"}", "column \"id\" (INTEGER)");
     bad.put("{\"id\":5,\"amount\":1.005}", "column \"amount\" (DECIMAL(10,2))");
     bad.put("{\"id\":6,\"extra\":1}", "the field \"extra\" is not a column");
-    bad.put("{\"id\":7,\"at_tz\":\"2024-01-31T13:45:00\"}", "column \"at_tz\" (TIMESTAMP WITH TIME ZONE)");
+    bad.put("{\"id\":7,\"ts_tz\":\"2024-01-31T13:45:00\"}", "column \"ts_tz\" (TIMESTAMP WITH TIME ZONE)");
     bad.put("{\"id\":2147483648}", "column \"id\" (INTEGER)");
     bad.put("{\"id\":9,\"day\":\"31/01/2024\"}", "column \"day\" (DATE)");
     bad.put("{\"id\":1.5}", "column \"id\" (INTEGER)");
@@ -120,7 +120,7 @@ class DeclaredStreamTest {
     }
 
     JsonArray types = rows(owner, "SELECT typeof(id) AS id, typeof(reading) AS reading, typeof(amount) AS amount, "
-      + "typeof(day) AS day, typeof(at) AS at, typeof(at_tz) AS at_tz, typeof(ok) AS ok, typeof(note) AS note, "
+      + "typeof(day) AS day, typeof(ts) AS ts, typeof(ts_tz) AS ts_tz, typeof(ok) AS ok, typeof(note) AS note, "
       + "typeof(clock) AS clock, typeof(big) AS big, typeof(ratio) AS ratio, typeof(raw) AS raw FROM " + dataset
       + " LIMIT 1");
     JsonObject declared = new JsonObject();
@@ -128,7 +128,7 @@ class DeclaredStreamTest {
     assertThat(types.getJsonObject(0).getMap()).isEqualTo(declared.getMap());
 
     JsonArray values = rows(owner, "SELECT id, reading, CAST(amount AS VARCHAR) AS amount, CAST(day AS VARCHAR) AS day, "
-      + "CAST(at AS VARCHAR) AS at, epoch_us(at_tz) AS at_tz, ok, note, CAST(clock AS VARCHAR) AS clock, "
+      + "CAST(ts AS VARCHAR) AS ts, epoch_us(ts_tz) AS ts_tz, ok, note, CAST(clock AS VARCHAR) AS clock, "
       + "CAST(big AS VARCHAR) AS big, ratio, CAST(raw AS VARCHAR) AS raw FROM " + dataset + " ORDER BY id");
     assertThat(values).hasSize(3);
     JsonObject first = values.getJsonObject(0);
@@ -136,8 +136,8 @@ class DeclaredStreamTest {
     assertThat(first.getDouble("reading")).isEqualTo(21.5);
     assertThat(first.getString("amount")).isEqualTo("19.99");
     assertThat(first.getString("day")).isEqualTo("2024-01-31");
-    assertThat(first.getString("at")).isEqualTo("2024-01-31 13:45:00");
-    assertThat(first.getLong("at_tz")).isEqualTo(java.time.OffsetDateTime.parse("2024-01-31T13:45:00+02:00")
+    assertThat(first.getString("ts")).isEqualTo("2024-01-31 13:45:00");
+    assertThat(first.getLong("ts_tz")).isEqualTo(java.time.OffsetDateTime.parse("2024-01-31T13:45:00+02:00")
       .toEpochSecond() * 1_000_000L);
     assertThat(first.getBoolean("ok")).isTrue();
     assertThat(first.getString("note")).isEqualTo("first");
@@ -149,8 +149,8 @@ class DeclaredStreamTest {
     assertThat(second.getDouble("reading")).isEqualTo(-0.125);
     assertThat(second.getString("amount")).isEqualTo("-5.00");
     assertThat(second.getString("day")).isEqualTo("1999-12-31");
-    assertThat(second.getString("at")).isEqualTo("1999-12-31 23:59:59.123456");
-    assertThat(second.getLong("at_tz")).isEqualTo(java.time.OffsetDateTime.parse("1999-12-31T23:59:59Z")
+    assertThat(second.getString("ts")).isEqualTo("1999-12-31 23:59:59.123456");
+    assertThat(second.getLong("ts_tz")).isEqualTo(java.time.OffsetDateTime.parse("1999-12-31T23:59:59Z")
       .toEpochSecond() * 1_000_000L);
     assertThat(second.getBoolean("ok")).isFalse();
     assertThat(second.getString("note")).isEqualTo("{\"nested\":[1,2]}");
@@ -173,10 +173,10 @@ class DeclaredStreamTest {
     assertThat(column(profile, "amount").getDouble("max")).isEqualTo(19.99);
     assertThat(column(profile, "day").getString("min")).isEqualTo("1999-12-31");
     assertThat(column(profile, "day").getString("max")).isEqualTo("2024-01-31");
-    assertThat(column(profile, "at").getString("min")).isEqualTo("1999-12-31T23:59:59.123456");
-    assertThat(column(profile, "at").getString("max")).isEqualTo("2024-01-31T13:45:00");
-    assertThat(column(profile, "at_tz").getString("min")).isEqualTo("1999-12-31T23:59:59+00:00");
-    assertThat(column(profile, "at_tz").getString("max")).isEqualTo("2024-01-31T11:45:00+00:00");
+    assertThat(column(profile, "ts").getString("min")).isEqualTo("1999-12-31T23:59:59.123456");
+    assertThat(column(profile, "ts").getString("max")).isEqualTo("2024-01-31T13:45:00");
+    assertThat(column(profile, "ts_tz").getString("min")).isEqualTo("1999-12-31T23:59:59+00:00");
+    assertThat(column(profile, "ts_tz").getString("max")).isEqualTo("2024-01-31T11:45:00+00:00");
     assertThat(column(profile, "clock").getString("max")).isEqualTo("13:45:00.5");
     assertThat(column(profile, "day").getLong("null_count")).isEqualTo(1);
 
