@@ -128,7 +128,7 @@ public final class DatasetRoutes {
       } else if (!"ready".equals(dataset.getString("status"))) {
         ctx.fail(new ApiException(ErrorCode.NOT_READY, "The dataset is still being processed"));
       } else if ("stream".equals(dataset.getString("kind"))) {
-        downloadStream(ctx, dataset);
+        downloadStream(ctx, dataset); // (a dataset created from a schema has its empty file until its first part)
       } else {
         String file = dataset.getString("file_path");
         lake.ensure(vertx, List.of(file)).compose(v -> send(ctx, dataset, dataDir.resolve(file).toString()))
@@ -141,6 +141,8 @@ public final class DatasetRoutes {
   private void downloadStream(RoutingContext ctx, JsonObject dataset) {
     Path merged = dataDir.resolve("tmp").resolve("download-" + UUID.randomUUID() + ".parquet");
     repository.parts(UUID.fromString(dataset.getString("dataset_id")))
+      .map(parts -> parts.isEmpty() && dataset.getString("file_path") != null ? List.of(dataset.getString("file_path"))
+        : parts)
       .compose(parts -> lake.ensure(vertx, parts).map(parts))
       .compose(parts -> vertx.executeBlocking(() -> ParquetMerge.merge(parts.stream().map(dataDir::resolve).toList(),
         merged), false))

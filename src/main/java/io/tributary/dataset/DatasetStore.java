@@ -60,6 +60,14 @@ public final class DatasetStore {
   static final String LOCK_BY_ID = "SELECT id, owner_id, name, status, kind, schema, file_path, source_type, version "
     + "FROM datasets WHERE id = $1 AND status <> 'failed' FOR UPDATE";
 
+  /** The owner's live dataset of that name, locked, with whether an upload of it is queued or processing. */
+  static final String LOCK_FOR_STREAM = "SELECT d.id, d.name, d.status, d.kind, d.schema, d.row_count, "
+    + "EXISTS (SELECT 1 FROM jobs j WHERE j.dataset_id = d.id AND j.status IN ('queued', 'processing')) AS busy, "
+    + "EXISTS (SELECT 1 FROM source_imports i WHERE i.dataset_id = d.id) AS imported "
+    + "FROM datasets d WHERE d.owner_id = $1 AND d.name = $2 AND d.status <> 'failed' FOR UPDATE OF d";
+  /** A file dataset becomes a stream's: its stream fills it from now on. */
+  static final String TO_STREAM = "UPDATE datasets SET kind = 'stream', updated_at = now() WHERE id = $1 AND kind = 'file'";
+
   /** The unique constraint a second dataset of the same owner and name violates. */
   public static final String UNIQUE_NAME = "datasets_owner_name_key";
 
@@ -74,6 +82,21 @@ public final class DatasetStore {
   /** A new stream dataset, pending until its first batch. */
   public static Future<Void> insertStream(SqlClient conn, UUID id, UUID ownerId, String name) {
     return conn.preparedQuery(INSERT_STREAM).execute(Tuple.of(id, ownerId, name)).mapEmpty();
+  }
+
+  /**
+   * The owner's live dataset of that name, locked for the transaction, for a stream to fill ({@code id, name, status,
+   * kind, schema, row_count, busy, imported}: busy while an upload of it is queued or processing, imported when a
+   * database import fills it), or null.
+   */
+  public static Future<Row> lockForStream(SqlClient conn, UUID ownerId, String name) {
+    return conn.preparedQuery(LOCK_FOR_STREAM).execute(Tuple.of(ownerId, name))
+      .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
+  }
+
+  /** The file dataset becomes kind 'stream' (filled by a stream; uploads no longer append to it, clears skip it). */
+  public static Future<Void> toStream(SqlClient conn, UUID id) {
+    return conn.preparedQuery(TO_STREAM).execute(Tuple.of(id)).mapEmpty();
   }
 
   /** The owner's live dataset of that name, locked for the transaction ({@code id}, {@code status}), or null. */

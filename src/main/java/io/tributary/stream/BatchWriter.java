@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +32,8 @@ import java.util.UUID;
  * Turns one micro-batch of a stream into Parquet part files (parquet-avro's file layout, snappy): every record that
  * parses as a JSON object becomes a row; the others are returned as dead letters with their reason. Column types
  * are the stream's schema widened by this batch; the parts hold the columns this batch has, each with its widened
- * type. A file appears under its final name only when complete. Three steps, all on a worker: {@link #parse} (CPU
+ * type (a declared schema neither widens nor grows: every part holds its columns, see {@link DeclaredTypes}). A file
+ * appears under its final name only when complete. Three steps, all on a worker: {@link #parse} (CPU
  * only, run on each poll's records while the batch fills, column by column), {@link #plan} (the batch's schema
  * and statistics) and {@link #writePart} (one part file from a run of consecutive records; a large batch is
  * written as several parts at once, one per writer thread).
@@ -73,7 +75,7 @@ final class BatchWriter {
    * its values (null: only nulls), whether its first value was null, and (after the parse) the statistics of its
    * values converted to that type.
    */
-  private static final class Column {
+  static final class Column {
     final String name;
     final Object[] values;
     final boolean nullFirst;
@@ -140,6 +142,58 @@ final class BatchWriter {
     return parsed;
   }
 
+  /**
+   * Parses records into the columns of a declared ({@link StreamSchema#fixed}) schema, each value converted to its
+   * column's type ({@link DeclaredTypes}); a record with a value that does not convert or a field that is not a column
+   * is a dead letter naming them. Other schemas parse as {@link #parse(List)} does.
+   */
+  static Parsed parse(List<Input> inputs, StreamSchema schema) {
+    if (schema == null || !schema.fixed()) {
+      return parse(inputs);
+    }
+    Parsed parsed = new Parsed();
+    String[] names = schema.columns().keySet().toArray(new String[0]);
+    String[] types = schema.columns().values().toArray(new String[0]);
+    Column[] columns = new Column[names.length];
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < names.length; i++) {
+      columns[i] = new Column(names[i], inputs.size(), types[i]);
+      columns[i].stats = new ColumnStats(types[i]);
+      parsed.columns.put(names[i], columns[i]);
+      index.put(names[i], i);
+    }
+    RecordParser.Fields fields = new RecordParser.Fields();
+    Object[] row = new Object[names.length];
+    for (Input in : inputs) {
+      try {
+        RecordParser.parse(in.value(), fields, true);
+        Arrays.fill(row, null);
+        for (int f = 0; f < fields.size; f++) {
+          Integer i = index.get(fields.names[f]);
+          if (i == null) {
+            throw new RecordParser.BadRecord("the field \"" + fields.names[f] + "\" is not a column of the dataset");
+          }
+          try {
+            row[i] = DeclaredTypes.convert(fields.values[f], types[i]);
+          } catch (DeclaredTypes.BadValue bad) {
+            throw new RecordParser.BadRecord("column \"" + names[i] + "\" (" + types[i] + "): " + bad.getMessage());
+          }
+        }
+      } catch (RecordParser.BadRecord bad) {
+        parsed.dead.add(new DeadLetter(in, bad.getMessage()));
+        continue;
+      }
+      int r = parsed.rows++;
+      for (int i = 0; i < names.length; i++) {
+        if (row[i] != null) {
+          columns[i].values[r] = row[i];
+          columns[i].stats.add(DeclaredTypes.statsValue(row[i], types[i]));
+        }
+      }
+    }
+    return parsed;
+  }
+
   /** The statistics of a column from its parsed runs, or null when a run typed it otherwise (they are recomputed). */
   private static ColumnStats parsedStats(List<Parsed> parts, String name, String type) {
     ColumnStats merged = new ColumnStats(type);
@@ -174,8 +228,12 @@ final class BatchWriter {
     final boolean[] plain;
     final Schema avro;
 
+    /** Per column: the value is stored as parsed (a declared schema's values are converted by the parse). */
+    final boolean fixed;
+
     private Plan(List<Parsed> parts, StreamSchema current) {
       this.parsed = parts;
+      this.fixed = current.fixed();
       long total = 0;
       LinkedHashMap<String, String> seenTypes = new LinkedHashMap<>();
       Set<String> nullFirst = new HashSet<>();
@@ -194,15 +252,15 @@ final class BatchWriter {
         }
       }
       rows = total;
-      StreamSchema batch = new StreamSchema();
-      seenTypes.forEach((name, type) -> {
+      StreamSchema batch = fixed ? current : new StreamSchema();
+      (fixed ? new LinkedHashMap<String, String>() : seenTypes).forEach((name, type) -> {
         if (nullFirst.contains(name) && current.type(name) == null) {
           batch.accept(name, StreamSchema.VARCHAR); // only nulls so far: text until a value says otherwise
         } else if (type != null) {
           batch.accept(name, type);
         }
       });
-      schema = StreamSchema.fromJson(current.toJson());
+      schema = StreamSchema.fromJson(current.toJson(), fixed);
       schema.merge(batch);
       stats.rows = rows;
       LinkedHashMap<String, String> columns = new LinkedHashMap<>();
@@ -222,7 +280,7 @@ final class BatchWriter {
         // (nearly) all distinct: a dictionary would only cost time until Parquet gives up on it
         plain[i] = counted[i] && known.values > 0 && known.distinctEstimate() * 2 > known.values;
       }
-      avro = avroSchema(columns);
+      avro = avroSchema(columns, fixed);
     }
   }
 
@@ -265,7 +323,8 @@ final class BatchWriter {
         }
         for (int r = 0; r < p.rows; r++) {
           for (int i = 0; i < width; i++) {
-            Object value = source[i] == null ? null : StreamSchema.convert(source[i].values[r], plan.types[i]);
+            Object value = source[i] == null ? null
+              : plan.fixed ? source[i].values[r] : StreamSchema.convert(source[i].values[r], plan.types[i]);
             record.put(i, value);
             if (value != null && uncounted[i] != null) {
               uncounted[i].add(value);
@@ -325,10 +384,10 @@ final class BatchWriter {
   }
 
   /** Nullable fields named exactly as the JSON keys (Avro's name validation is off for this schema only). */
-  private static Schema avroSchema(Map<String, String> columns) {
+  private static Schema avroSchema(Map<String, String> columns, boolean declared) {
     JsonArray fields = new JsonArray();
     columns.forEach((name, type) -> fields.add(new JsonObject().put("name", name)
-      .put("type", new JsonArray().add("null").add(switch (type) {
+      .put("type", new JsonArray().add("null").add(declared ? DeclaredTypes.avroType(type) : switch (type) {
         case StreamSchema.BIGINT -> "long";
         case StreamSchema.DOUBLE -> "double";
         case StreamSchema.BOOLEAN -> "boolean";

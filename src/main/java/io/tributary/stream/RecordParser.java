@@ -64,6 +64,14 @@ final class RecordParser {
 
   /** Parses one record value into {@code into} (cleared first); a repeated key appears twice, the last one wins. */
   static void parse(byte[] value, Fields into) throws BadRecord {
+    parse(value, into, false);
+  }
+
+  /**
+   * As {@link #parse(byte[], Fields)}; when {@code exact}, numbers keep every digit: integers are Long or BigInteger,
+   * numbers with a fraction or exponent BigDecimal (for a stream that fills declared types).
+   */
+  static void parse(byte[] value, Fields into, boolean exact) throws BadRecord {
     into.size = 0;
     if (value == null || value.length == 0) {
       throw new BadRecord("empty record value");
@@ -74,7 +82,7 @@ final class RecordParser {
       }
       for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
         String name = p.currentName();
-        into.add(name, value(p, p.nextToken()));
+        into.add(name, value(p, p.nextToken(), exact));
       }
       if (p.nextToken() != null) {
         throw new BadRecord("content after the JSON object");
@@ -86,10 +94,11 @@ final class RecordParser {
     }
   }
 
-  private static Object value(JsonParser p, JsonToken t) throws IOException {
+  private static Object value(JsonParser p, JsonToken t, boolean exact) throws IOException {
     return switch (t) {
-      case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? p.getText() : p.getLongValue();
-      case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+      case VALUE_NUMBER_INT -> p.getNumberType() != JsonParser.NumberType.BIG_INTEGER ? (Object) p.getLongValue()
+        : exact ? p.getBigIntegerValue() : p.getText();
+      case VALUE_NUMBER_FLOAT -> exact ? p.getDecimalValue() : (Object) p.getDoubleValue();
       case VALUE_TRUE -> Boolean.TRUE;
       case VALUE_FALSE -> Boolean.FALSE;
       case VALUE_STRING -> p.getText();

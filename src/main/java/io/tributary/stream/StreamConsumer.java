@@ -74,7 +74,10 @@ final class StreamConsumer {
     this.topic = stream.getString("topic");
     this.startFrom = stream.getString("start_from");
     this.partsDir = "datasets/" + stream.getString("owner_id") + "/" + datasetId + "/parts";
-    this.buffer = new BatchBuffer(settings, inputs -> writers.executeBlocking(() -> BatchWriter.parse(inputs), false));
+    this.buffer = new BatchBuffer(settings, inputs -> {
+      StreamSchema current = schema; // a declared schema converts as it parses; it never changes
+      return writers.executeBlocking(() -> BatchWriter.parse(inputs, current), false);
+    });
     this.commit = new BatchCommit(vertx, repository, writers, deadLetters, settings.writerThreads(), streamId, datasetId,
       topic, dataDir, partsDir);
   }

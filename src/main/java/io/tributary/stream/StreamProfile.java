@@ -77,10 +77,12 @@ final class StreamProfile {
       if (d == null || !Double.isFinite(d)) {
         return null;
       }
-      return StreamSchema.BIGINT.equals(c.type) && Math.abs(d) < 9.007199254740992E15 ? (Object) d.longValue() : d;
+      boolean integral = StreamSchema.BIGINT.equals(c.type) || "INTEGER".equals(c.type);
+      return integral && Math.abs(d) < 9.007199254740992E15 ? (Object) d.longValue() : d;
     }
     String t = min ? c.minText : c.maxText;
-    return StreamSchema.BOOLEAN.equals(c.type) && t != null ? (Object) Boolean.valueOf(t) : t;
+    return StreamSchema.BOOLEAN.equals(c.type) && t != null ? (Object) Boolean.valueOf(t)
+      : "BLOB".equals(c.type) ? null : t;
   }
 
   private static Double finite(Double d) {

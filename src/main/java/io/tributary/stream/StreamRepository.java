@@ -26,7 +26,8 @@ public final class StreamRepository {
   static final String COLUMNS = "s.id, s.owner_id, s.name, s.topic, s.format, s.dataset_id, s.status, s.start_from, "
     + "s.records_ingested, s.records_dead_lettered, s.batches_written, s.last_commit_at, s.created_at, "
     + "(SELECT count(*) FROM stream_parts p WHERE p.stream_id = s.id) AS parts, "
-    + "(SELECT coalesce(sum(size_bytes), 0) FROM stream_parts p WHERE p.stream_id = s.id) AS size_bytes";
+    + "(SELECT coalesce(sum(size_bytes), 0) FROM stream_parts p WHERE p.stream_id = s.id) AS size_bytes, "
+    + "(SELECT d.name FROM datasets d WHERE d.id = s.dataset_id) AS dataset";
   static final String FIND_OWN = "SELECT " + COLUMNS + " FROM streams s WHERE s.owner_id = $1 AND s.name = $2";
   static final String TOPIC_OWN = "SELECT topic FROM streams WHERE owner_id = $1 AND name = $2";
   /**
@@ -78,11 +79,12 @@ public final class StreamRepository {
   // ------------------------------------------------------------------------------------------------ registry
 
   /**
-   * Registers a stream (and its dataset), or resumes a stopped one of the same name and topic. 409 when the name
-   * is taken by another stream, a dataset, or the topic is another user's stream. A new stream starts at
-   * {@code startOffsets} (partition → offset) where given; a resumed one where it stopped.
+   * Registers a stream (and its dataset, or fills the owner's existing {@code dataset} when named: see
+   * {@link StreamTargets}), or resumes a stopped one of the same name and topic. 409 when the name is taken by another
+   * stream, a dataset, or the topic is another user's stream. A new stream starts at {@code startOffsets}
+   * (partition → offset) where given; a resumed one where it stopped.
    */
-  public Future<JsonObject> register(UUID ownerId, String name, String topic, String startFrom,
+  public Future<JsonObject> register(UUID ownerId, String name, String topic, String startFrom, String dataset,
                                      Map<Integer, Long> startOffsets, AuditEvent who) {
     return pool.withTransaction(conn -> conn.preparedQuery(FIND_OWN).execute(Tuple.of(ownerId, name)).compose(rows -> {
       if (rows.size() > 0) {
@@ -90,6 +92,10 @@ public final class StreamRepository {
         if (!topic.equals(row.getString("topic"))) {
           return Future.failedFuture(new ApiException(ErrorCode.CONFLICT, "You already have a stream named " + name
             + " on topic " + row.getString("topic"), new JsonObject().put("field", "name")));
+        }
+        if (dataset != null && !dataset.equals(row.getString("dataset"))) {
+          return Future.failedFuture(new ApiException(ErrorCode.CONFLICT, "Your stream " + name + " fills the dataset "
+            + row.getString("dataset") + ", not " + dataset, new JsonObject().put("field", "dataset")));
         }
         if ("running".equals(row.getString("status"))) {
           return Future.failedFuture(new ApiException(ErrorCode.CONFLICT, "The stream " + name + " is already running",
@@ -105,18 +111,22 @@ public final class StreamRepository {
           return Future.failedFuture(new ApiException(ErrorCode.CONFLICT,
             "The topic " + topic + " is already consumed by another user's stream", new JsonObject().put("field", "topic")));
         }
-        UUID datasetId = UUID.randomUUID();
         UUID streamId = UUID.randomUUID();
-        return DatasetStore.insertStream(conn, datasetId, ownerId, name)
+        UUID ownDataset = UUID.randomUUID();
+        Future<UUID> target = dataset != null ? StreamTargets.claim(conn, ownerId, dataset)
+          : DatasetStore.insertStream(conn, ownDataset, ownerId, name).map(ownDataset);
+        return target
           .recover(err -> Future.failedFuture(err instanceof PgException pg && "23505".equals(pg.getSqlState())
             ? new ApiException(ErrorCode.DATASET_EXISTS, "You already have a dataset named " + name,
             new JsonObject().put("field", "name")) : err))
-          .compose(r -> conn.preparedQuery(INSERT_STREAM).execute(Tuple.of(streamId, ownerId, name, topic, datasetId,
-            startFrom)))
-          .compose(r -> startOffsets.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(INSERT_OFFSET)
-            .executeBatch(startOffsets.entrySet().stream().map(e -> Tuple.of(streamId, e.getKey(), e.getValue())).toList()))
-          .compose(r -> AuditLog.record(conn, who.as("stream.created", "stream", streamId, null, new JsonObject()
-            .put("name", name).put("topic", topic).put("start_from", startFrom).put("dataset_id", datasetId.toString()))))
+          .compose(datasetId -> conn.preparedQuery(INSERT_STREAM).execute(Tuple.of(streamId, ownerId, name, topic,
+            datasetId, startFrom)).map(datasetId))
+          .compose(datasetId -> (startOffsets.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(INSERT_OFFSET)
+            .executeBatch(startOffsets.entrySet().stream().map(e -> Tuple.of(streamId, e.getKey(), e.getValue()))
+              .toList())).map(datasetId))
+          .compose(datasetId -> AuditLog.record(conn, who.as("stream.created", "stream", streamId, null, new JsonObject()
+            .put("name", name).put("topic", topic).put("start_from", startFrom).put("dataset_id", datasetId.toString())
+            .put("dataset", dataset != null ? dataset : name).put("existing_dataset", dataset != null))))
           .compose(r -> conn.preparedQuery(FIND_OWN).execute(Tuple.of(ownerId, name)))
           .map(r -> toJson(r.iterator().next()).put("resumed", false));
       });
@@ -213,10 +223,15 @@ public final class StreamRepository {
 
   // ------------------------------------------------------------------------------------------------ ingestion
 
-  /** The current schema of a stream's dataset. */
+  /**
+   * The current schema of a stream's dataset: declared (fixed) when the dataset existed before its stream (its
+   * source type is not 'stream'), else widening.
+   */
   public Future<StreamSchema> schema(UUID datasetId) {
-    return pool.preparedQuery("SELECT schema FROM datasets WHERE id = $1").execute(Tuple.of(datasetId))
-      .map(rows -> StreamSchema.fromJson(rows.size() == 0 ? null : rows.iterator().next().getJsonArray("schema")));
+    return pool.preparedQuery("SELECT schema, source_type <> 'stream' AS declared FROM datasets WHERE id = $1")
+      .execute(Tuple.of(datasetId)).map(rows -> rows.size() == 0 ? StreamSchema.fromJson(null)
+        : StreamSchema.fromJson(rows.iterator().next().getJsonArray("schema"),
+          rows.iterator().next().getBoolean("declared")));
   }
 
   /** The next offset to consume, by partition. */
@@ -344,6 +359,7 @@ public final class StreamRepository {
       .put("status", r.getString("status"))
       .put("start_from", r.getString("start_from"))
       .put("dataset_id", r.getUUID("dataset_id").toString())
+      .put("dataset", r.getString("dataset"))
       .put("owner_id", r.getUUID("owner_id").toString())
       .put("records_ingested", r.getLong("records_ingested"))
       .put("records_dead_lettered", r.getLong("records_dead_lettered"))

@@ -69,6 +69,7 @@ public final class StreamRoutes {
     String name = body.getString("name");
     String topic = body.getString("topic");
     String startFrom = body.getString("start_from", "earliest");
+    String dataset = body.getString("dataset");
     if (!NAME.matcher(name).matches()) {
       throw new ApiException(ErrorCode.INVALID_NAME, "name must match ^[a-z_][a-z0-9_]{0,62}$",
         new JsonObject().put("field", "name"));
@@ -86,7 +87,7 @@ public final class StreamRoutes {
       .compose(start -> {
         Map<Integer, Long> byPartition = new HashMap<>();
         start.forEach((tp, offset) -> byPartition.put(tp.getPartition(), offset));
-        return repository.register(caller.id(), name, topic, startFrom, byPartition,
+        return repository.register(caller.id(), name, topic, startFrom, dataset, byPartition,
           AuditEvent.by(ctx, "stream.created", "stream", null, null, null));
       })
       .onSuccess(stream -> {

@@ -11,7 +11,8 @@ import java.util.Map;
  * The columns of a stream's dataset, in first-seen order, with their widened types. JSON values type as in
  * uploads: integers BIGINT, numbers with a fraction DOUBLE, true/false BOOLEAN, strings VARCHAR, objects and
  * arrays VARCHAR (their JSON text). Types only widen (BIGINT + DOUBLE → DOUBLE, anything else mixed →
- * VARCHAR), and columns are only added: old part files read back with NULLs for the columns they lack.
+ * VARCHAR), and columns are only added: old part files read back with NULLs for the columns they lack. A declared
+ * ({@link #fixed}) schema, of a dataset created before its stream, keeps its columns and types.
  */
 final class StreamSchema {
 
@@ -21,10 +22,18 @@ final class StreamSchema {
   static final String VARCHAR = "VARCHAR";
 
   private final LinkedHashMap<String, String> columns = new LinkedHashMap<>();
+  /** Declared (a dataset created from a schema): its columns and types never change; see {@link DeclaredTypes}. */
+  private boolean fixed;
 
   /** From the dataset's {@code schema} column ({@code [{name, type}]}); null or empty gives an empty schema. */
   static StreamSchema fromJson(JsonArray schema) {
+    return fromJson(schema, false);
+  }
+
+  /** As {@link #fromJson(JsonArray)}, declared ({@code fixed}) or widening. */
+  static StreamSchema fromJson(JsonArray schema, boolean fixed) {
     StreamSchema s = new StreamSchema();
+    s.fixed = fixed;
     if (schema != null) {
       for (Object o : schema) {
         JsonObject c = (JsonObject) o;
@@ -44,6 +53,10 @@ final class StreamSchema {
       }
     }
     return type;
+  }
+
+  boolean fixed() {
+    return fixed;
   }
 
   JsonArray toJson() {
@@ -84,7 +97,7 @@ final class StreamSchema {
   }
 
   static boolean numeric(String type) {
-    return BIGINT.equals(type) || DOUBLE.equals(type);
+    return BIGINT.equals(type) || DOUBLE.equals(type) || DeclaredTypes.numeric(type);
   }
 
   /** The type of one parsed JSON value (see {@link RecordParser}); null for JSON null. */
