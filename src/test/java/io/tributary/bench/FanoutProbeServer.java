@@ -24,7 +24,8 @@ import java.util.List;
  * instance (one per core, like HttpServerVerticle), fed {@link LiveBatch}es on the event bus the way
  * FanoutVerticle's relay publishes a Kafka poll, but from a timer instead of Kafka (no broker, no auth, no
  * PostgreSQL: what is measured is the fan-out). {@code GET /start?rate=r&n=n} publishes records seq 0..n-1 at r a
- * second, a batch every 10 ms (a poll's worth); {@code GET /stop} stops. Arguments: port instances padding.
+ * second, a batch every 10 ms (a poll's worth); {@code GET /stop} stops. With {@code -Dprobe.routed=true} the
+ * sockets are upgraded from a Vert.x Web route, as the server's are. Arguments: port instances padding.
  */
 public final class FanoutProbeServer extends VerticleBase {
 
@@ -119,6 +120,12 @@ public final class FanoutProbeServer extends VerticleBase {
       }
     }
     StreamSockets sockets = new StreamSockets(vertx, FanoutSettings.from(new JsonObject()));
+    if (Boolean.getBoolean("probe.routed")) {
+      // as the server accepts them: upgraded from a Vert.x Web route, so each socket comes wrapped by Vert.x Web
+      io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(vertx);
+      router.route().handler(ctx -> ctx.request().toWebSocket().onSuccess(ws -> sockets.add("probe", "probe", ws)));
+      return vertx.createHttpServer(new HttpServerOptions()).requestHandler(router).listen(port);
+    }
     return vertx.createHttpServer(new HttpServerOptions()).webSocketHandler(ws -> sockets.add("probe", "probe", ws))
       .listen(port);
   }

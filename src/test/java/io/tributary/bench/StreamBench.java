@@ -220,6 +220,7 @@ public final class StreamBench {
     try (Child client = client(out, server.port, "/ws/streams/bench_live?access_token=" + token, sockets, false);
          KafkaProducer<String, String> producer = producer(Map.of("linger.ms", "0"))) {
       warmUp(client, producer, sockets);
+      warmAtRate(producer, rate);
       int n = rate * seconds;
       java.util.TreeMap<Double, Double> latencyBefore = latencyBuckets();
       JsonObject report = measure(client, producer, rate, n);
@@ -274,6 +275,9 @@ public final class StreamBench {
     }
   }
 
+  /** How long the bare server's rounds run before its measured window. */
+  private static final int BARE_WARM_SECONDS = 3;
+
   /** The bare server with the same client: as fast as it can (rate 0), or one message to every socket rate times a second. */
   static JsonObject bareCeiling(Path out, int sockets, int seconds, int rate) throws Exception {
     int port = ServerProcess.freePort();
@@ -286,7 +290,7 @@ public final class StreamBench {
         var http = java.net.http.HttpClient.newHttpClient();
         http.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/start?rate=" + rate)).build(),
           HttpResponse.BodyHandlers.ofString());
-        Thread.sleep(3_000);
+        Thread.sleep(BARE_WARM_SECONDS * 1_000L);
         client.ask("RESET");
         client.ask("MARK");
         Cpu cpu = new Cpu(bare.process, client.process);
@@ -409,6 +413,20 @@ public final class StreamBench {
       Thread.sleep(500);
     }
     Thread.sleep(1_000);
+  }
+
+  /**
+   * Unmeasured records at the rate for as long as {@link #bareCeiling} runs its server before the window: the same
+   * warm (JIT-compiled) fan-out code on both sides, not a handful of warm-up records against three seconds of rounds.
+   */
+  private static void warmAtRate(KafkaProducer<String, String> producer, int rate) {
+    StringBuilder pad = new StringBuilder();
+    long start = System.nanoTime();
+    for (int i = 0; i < rate * BARE_WARM_SECONDS; i++) {
+      LockSupport.parkNanos(Math.max(0, start + (long) (i * 1e9 / rate) - System.nanoTime()));
+      producer.send(new ProducerRecord<>("bench-live", record(Integer.MAX_VALUE, StreamLoadClient.micros(), pad)));
+    }
+    producer.flush();
   }
 
   /** Sends n records at the rate, each stamped with its send time (µs) and its sequence number. */

@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.io.BufferedReader;
@@ -33,9 +34,13 @@ public final class StreamLoadClient {
   /** Latency histogram: 100 µs buckets up to 120 s (the last bucket holds everything slower). */
   private static final int BUCKETS = 1_200_000;
   private static final long BUCKET_MICROS = 100;
+  private static final int SEQS = 1 << 16;
 
   private final AtomicLongArray latency = new AtomicLongArray(BUCKETS);
   private final AtomicLong updates = new AtomicLong();
+  /** Per seq below {@link #SEQS}: summed latency (µs) and receipts, to tell a slow record from a slow socket. */
+  private final AtomicLongArray seqMicros = new AtomicLongArray(SEQS);
+  private final AtomicLongArray seqCount = new AtomicLongArray(SEQS);
   private final AtomicLong lagged = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   private final List<Feed> feeds = new ArrayList<>();
@@ -160,6 +165,10 @@ public final class StreamLoadClient {
   private void received(Feed feed, long now, long sent, long seq) {
     int bucket = (int) Math.min(BUCKETS - 1, Math.max(0, now - sent) / BUCKET_MICROS);
     latency.incrementAndGet(bucket);
+    if (seq >= 0 && seq < SEQS) {
+      seqMicros.addAndGet((int) seq, Math.max(0, now - sent));
+      seqCount.incrementAndGet((int) seq);
+    }
     updates.incrementAndGet();
     synchronized (feed) {
       feed.updates++;
@@ -199,6 +208,10 @@ public final class StreamLoadClient {
       latency.set(i, 0);
     }
     updates.set(0);
+    for (int i = 0; i < SEQS; i++) {
+      seqMicros.set(i, 0);
+      seqCount.set(i, 0);
+    }
     lagged.set(0);
     dropped.set(0);
     marks.clear();
@@ -239,12 +252,29 @@ public final class StreamLoadClient {
       .put("sockets_complete", complete).put("missing", missing).put("duplicates", duplicates)
       .put("p50_ms", percentile(total, 0.50)).put("p99_ms", percentile(total, 0.99))
       .put("p999_ms", percentile(total, 0.999)).put("max_ms", percentile(total, 1.0));
+    out.put("slowest_records", slowest(5));
     if (marks.size() >= 2) {
       long[] a = marks.get(0);
       long[] b = marks.get(marks.size() - 1);
       double seconds = (b[0] - a[0]) / 1e9;
       out.put("window_s", seconds).put("window_updates", b[1] - a[1]).put("delivered_per_s", (b[1] - a[1]) / seconds);
     }
+    return out;
+  }
+
+  /** The {@code n} seqs of the highest mean latency over their receipts: [seq, receipts, mean ms] each. */
+  private JsonArray slowest(int n) {
+    List<double[]> all = new ArrayList<>();
+    for (int i = 0; i < SEQS; i++) {
+      long c = seqCount.get(i);
+      if (c > 0) {
+        all.add(new double[] {i, c, seqMicros.get(i) / 1000.0 / c});
+      }
+    }
+    all.sort((x, y) -> Double.compare(y[2], x[2]));
+    JsonArray out = new JsonArray();
+    all.stream().limit(n).forEach(r -> out.add(new JsonArray().add((long) r[0]).add((long) r[1])
+      .add(Math.round(r[2] * 10) / 10.0)));
     return out;
   }
 
