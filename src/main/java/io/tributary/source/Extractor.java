@@ -34,6 +34,7 @@ final class Extractor {
   private final String memoryLimit;
   private final int threads;
   private final Path tempDirectory;
+  private boolean binary = true;
 
   /** @param memoryLimit, threads, tempDirectory those of the DuckDB instance that writes the file ({@link ImportTable}) */
   Extractor(int fetchSize, String memoryLimit, int threads, Path tempDirectory) {
@@ -41,6 +42,12 @@ final class Extractor {
     this.memoryLimit = memoryLimit;
     this.threads = threads;
     this.tempDirectory = tempDirectory;
+  }
+
+  /** This extractor copying PostgreSQL's rows in the text format even where the binary one would do (to compare). */
+  Extractor textOnly() {
+    binary = false;
+    return this;
   }
 
   /** The statement an import runs: its table or query, past the last value of its incremental column. */
@@ -95,9 +102,9 @@ final class Extractor {
                     BooleanSupplier cancelled, LongConsumer progress) throws SQLException, java.io.IOException {
     if (PgCopyRows.supports(c)) {
       String query = lastValue == null ? sql : withLiteral(sql, lastValue);
-      List<SourceColumn> columns = PgCopyRows.columns(c, query);
-      try (Rows rows = new Rows(columns, incrementalColumn, cancelled, progress)) {
-        PgCopyRows.copy(c, query, columns, rows::add);
+      PgCopyRows copy = PgCopyRows.describe(c, query, binary);
+      try (Rows rows = new Rows(copy.columns(), incrementalColumn, cancelled, progress)) {
+        copy.copy(c, rows::inspect, rows::append);
         return rows.finish(output);
       }
     }
@@ -114,7 +121,8 @@ final class Extractor {
             for (int i = 0; i < row.length; i++) {
               row[i] = columns.get(i).read(rs, i + 1);
             }
-            rows.add(row);
+            rows.inspect(row);
+            rows.append(row);
           }
           return rows.finish(output);
         }
@@ -156,7 +164,8 @@ final class Extractor {
       this.table = new ImportTable(columns, memoryLimit, threads, tempDirectory);
     }
 
-    void add(Object[] row) throws SQLException {
+    /** Tallies a row and keeps the incremental column's largest value (on the reader thread of a COPY). */
+    void inspect(Object[] row) {
       for (int i = 0; i < tallies.length; i++) {
         if (row[i] != null) {
           columns.get(i).tally(tallies[i], row[i]);
@@ -168,6 +177,10 @@ final class Extractor {
           max = v;
         }
       }
+    }
+
+    /** Appends a row {@link #inspect} saw. */
+    void append(Object[] row) throws SQLException {
       table.append(row);
       if (++count % fetchSize == 0) {
         if (cancelled.getAsBoolean()) {

@@ -5,7 +5,10 @@ import org.postgresql.copy.CopyOut;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -15,10 +18,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * A PostgreSQL query's rows read with {@code COPY (query) TO STDOUT} (text format): the server streams them without a
- * cursor's round trips, and each field is parsed straight from its bytes ({@link PgText}) into the value JDBC would
- * give, on a reader thread while the caller appends. The columns are the query's, as its prepared statement describes
- * them. Blocking.
+ * A PostgreSQL query's rows read with {@code COPY (query) TO STDOUT}: the server streams them without a cursor's
+ * round trips, and each field is decoded straight from its bytes into the value JDBC would give, on a reader thread
+ * while the caller appends. In the binary format ({@link PgBinary}) when every column has a type it decodes (no
+ * digits or dates to parse), else in the text format ({@link PgText}). The columns are the query's, as its prepared
+ * statement describes them. Blocking.
  */
 final class PgCopyRows {
 
@@ -31,7 +35,16 @@ final class PgCopyRows {
     void row(Object[] values) throws SQLException;
   }
 
-  private PgCopyRows() {
+  private final String sql;
+  private final List<SourceColumn> columns;
+  private final List<String> types;
+  private final boolean binary;
+
+  private PgCopyRows(String sql, List<SourceColumn> columns, List<String> types, boolean binary) {
+    this.sql = sql;
+    this.columns = columns;
+    this.types = types;
+    this.binary = binary;
   }
 
   /** Whether the connection is PostgreSQL's, so its rows can be copied out. */
@@ -39,25 +52,53 @@ final class PgCopyRows {
     return c.isWrapperFor(PGConnection.class);
   }
 
-  /** The columns of {@code sql} (a query with no parameters), without running it. */
-  static List<SourceColumn> columns(Connection c, String sql) throws SQLException {
+  /** {@code sql} (a query with no parameters) described, without running it: binary when {@code binary} allows. */
+  static PgCopyRows describe(Connection c, String sql, boolean binary) throws SQLException {
     try (PreparedStatement st = c.prepareStatement(sql)) {
-      return SourceColumn.of(st.getMetaData());
+      ResultSetMetaData meta = st.getMetaData();
+      List<String> types = new ArrayList<>();
+      for (int i = 1; i <= meta.getColumnCount(); i++) {
+        types.add(meta.getColumnTypeName(i));
+      }
+      return new PgCopyRows(sql, SourceColumn.of(meta), types, binary && PgBinary.supports(types));
     }
+  }
+
+  List<SourceColumn> columns() {
+    return columns;
+  }
+
+  /** Whether the rows are copied in the binary format. */
+  boolean binary() {
+    return binary;
   }
 
   /**
    * Copies the rows of {@code sql} into {@code sink}; returns how many there were. A reader thread of its own reads
-   * and parses the rows in batches of {@value #BATCH_ROWS} (at most {@value #QUEUED_BATCHES} waiting) while the
-   * calling thread hands them to the sink, so parsing and appending keep two cores busy.
+   * and decodes the rows and shows each to {@code inspector} (which must not keep it from the sink), in batches of
+   * {@value #BATCH_ROWS} (at most {@value #QUEUED_BATCHES} waiting), while the calling thread hands them to the sink,
+   * so decoding and appending keep two cores busy. What the inspector did is visible to the caller once this returns
+   * (the reader is joined).
    */
-  static long copy(Connection c, String sql, List<SourceColumn> columns, Sink sink) throws SQLException {
-    CopyOut copy = c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + sql + ") TO STDOUT");
+  long copy(Connection c, Consumer<Object[]> inspector, Sink sink) throws SQLException {
+    if (!c.getAutoCommit()) {
+      // a table's rows in their stored order, not from where another scan of it is: increasing columns stay
+      // increasing, so their distinct counts are known without the profiler counting them
+      try (Statement s = c.createStatement()) {
+        s.execute("SET LOCAL synchronize_seqscans = off");
+      }
+    }
+    CopyOut copy = c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + sql + ") TO STDOUT"
+      + (binary ? " (FORMAT binary)" : ""));
     BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUED_BATCHES);
     AtomicBoolean stop = new AtomicBoolean();
     Thread reader = new Thread(() -> {
       try {
-        read(copy, columns, batch -> hand(queue, batch, stop));
+        if (binary) {
+          readBinary(copy, batch -> hand(queue, inspect(batch, inspector), stop));
+        } else {
+          read(copy, columns, batch -> hand(queue, inspect(batch, inspector), stop));
+        }
         hand(queue, END, stop);
       } catch (Throwable t) {
         hand(queue, t, stop);
@@ -97,7 +138,36 @@ final class PgCopyRows {
     return rows;
   }
 
-  /** Reads and parses every row, handing them over in batches. */
+  private static Object[][] inspect(Object[][] batch, Consumer<Object[]> inspector) {
+    for (Object[] row : batch) {
+      inspector.accept(row);
+    }
+    return batch;
+  }
+
+  /** Reads and decodes every row of a binary copy, handing them over in batches. */
+  private void readBinary(CopyOut copy, Consumer<Object[][]> batches) throws SQLException {
+    PgBinary rows = new PgBinary(copy, columns, types);
+    Object[][] batch = new Object[BATCH_ROWS][];
+    int size = 0;
+    for (Object[] row = rows.next(); row != null; row = rows.next()) {
+      batch[size++] = row;
+      if (size == BATCH_ROWS) {
+        batches.accept(batch);
+        batch = new Object[BATCH_ROWS][];
+        size = 0;
+      }
+    }
+    // the trailer is followed by the end of the copy
+    if (copy.readFromCopy() != null) {
+      throw new SQLException("COPY gave data after its binary trailer", "22000");
+    }
+    if (size > 0) {
+      batches.accept(java.util.Arrays.copyOf(batch, size));
+    }
+  }
+
+  /** Reads and parses every row of a text copy, handing them over in batches. */
   private static void read(CopyOut copy, List<SourceColumn> columns, Consumer<Object[][]> batches) throws SQLException {
     int n = columns.size();
     Object[][] batch = new Object[BATCH_ROWS][];

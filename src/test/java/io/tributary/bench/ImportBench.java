@@ -26,7 +26,7 @@ import java.util.Locale;
  * HTTP by the test application in this JVM (embedded services, as {@code CollectionBench}), timed from the import's
  * 202 to the job completed (validation, extraction, publish and profile), next to
  * {@code COPY (SELECT * FROM table) TO STDOUT} of the same table through the JDBC driver's CopyManager in the same run
- * (best of 2). The first import runs on a just-started application, the repeat on a warm one. Reports this JVM's heap
+ * (best of 2, measured right before each import, so both sides share the load and the warm-up). The first import runs on a just-started application, the repeat on a warm one. Reports this JVM's heap
  * after GC (largest sum of the pools' usage after a collection) and its peak heap (sum of the pools' peaks; the JVM
  * also holds the embedded Kafka broker and the test client), and checks with DuckDB that the downloaded dataset holds
  * exactly the source's rows (EXCEPT ALL both ways). Results go to {@code target/bench/import.md}. Figures are only
@@ -52,7 +52,6 @@ public final class ImportBench {
     }
     List<Result> results = new ArrayList<>();
     try {
-      double copy = copyToStdout();
       Api api = Api.newUser("analyst", "premium");
       HttpResponse<Buffer> conn = api.post("/api/v1/data/connections", new JsonObject().put("name", "bench")
         .put("type", "postgresql").put("host", "127.0.0.1").put("port", 5432).put("database", "test")
@@ -61,6 +60,8 @@ public final class ImportBench {
         throw new IllegalStateException("connection: " + conn.statusCode() + " " + conn.bodyAsString());
       }
       for (int run = 0; run < 2; run++) {
+        // COPY measured right before each import: both under the same load and with the same warm-up
+        double copy = copyToStdout();
         System.gc();
         resetPeaks();
         long t0 = System.nanoTime();

@@ -57,12 +57,24 @@ class PgCopyImportTest {
   }
 
   @Test
-  @DisplayName("every value equals the source's, and the profile's distinct counts equal DuckDB's count")
+  @DisplayName("every value equals the source's, and the profile's distinct counts equal DuckDB's count (binary COPY)")
   void edges() throws Exception {
     Api owner = Api.newUser("analyst");
     String conn = ImportTest.connect(owner, SourceDatabases.pgConnection("pg"));
-    JsonObject job = ImportTest.importAndWait(owner, new JsonObject().put("connection_id", conn)
-      .put("table", "copy_edges").put("name", "copy_edges"));
+    sameValues(owner, ImportTest.importAndWait(owner, new JsonObject().put("connection_id", conn)
+      .put("table", "copy_edges").put("name", "copy_edges")));
+  }
+
+  @Test
+  @DisplayName("with a column of a type only the text format gives (an interval), the values are the same (text COPY)")
+  void edgesThroughText() throws Exception {
+    Api owner = Api.newUser("analyst");
+    String conn = ImportTest.connect(owner, SourceDatabases.pgConnection("pg"));
+    sameValues(owner, ImportTest.importAndWait(owner, new JsonObject().put("connection_id", conn)
+      .put("sql", "SELECT *, interval '1 day 02:03:04' * id AS span FROM copy_edges").put("name", "copy_edges_text")));
+  }
+
+  private void sameValues(Api owner, JsonObject job) throws Exception {
     assertThat(job.getLong("row_count")).isEqualTo(2000);
     Path parquet = ImportTest.download(owner, job.getString("dataset_id"), dir);
 
