@@ -20,15 +20,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongConsumer;
-import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 
 /**
- * The backup archive, a zip: one {@code datasets/<dataset id>.parquet} entry per dataset, STORED (Parquet is
- * compressed already), then {@code manifest.json}, deflated: {@code {format, format_version, collection, datasets,
+ * The backup archive, a zip ({@link ArchiveWriter}): one {@code datasets/<dataset id>.parquet} entry per dataset,
+ * STORED (Parquet is compressed already: deflating it again costs time and saves next to nothing), then {@code manifest.json}, deflated: {@code {format, format_version, collection, datasets,
  * dashboards, checksums: {entry: sha256}}}. Every entry but the manifest has its SHA-256 in the manifest; a reader
  * verifies all of them, and refuses entries the manifest does not list, before anything is used. Blocking.
  */
@@ -37,7 +35,7 @@ final class BackupArchive {
   static final String FORMAT = "tributary-collection-backup";
   static final int FORMAT_VERSION = 1;
   static final String MANIFEST = "manifest.json";
-  private static final int BUFFER = 1 << 16;
+  private static final int BUFFER = 1 << 20;
 
   /** One file to store: its entry name and local path. */
   record Entry(String name, Path file) {
@@ -60,50 +58,23 @@ final class BackupArchive {
     Files.createDirectories(target.getParent());
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
     JsonObject checksums = new JsonObject();
-    byte[] buffer = new byte[BUFFER];
-    long done = 0;
-    try (OutputStream out = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(out)) {
+    JsonObject full;
+    try (ArchiveWriter zip = new ArchiveWriter(tmp)) {
+      long done = 0;
       for (Entry e : entries) {
-        // a STORED entry needs its size and CRC up front: one reading pass for them and the SHA-256, one to copy
-        CRC32 crc = new CRC32();
-        MessageDigest sha = sha256();
-        long size = 0;
-        try (InputStream in = Files.newInputStream(e.file())) {
-          int n;
-          while ((n = in.read(buffer)) > 0) {
-            crc.update(buffer, 0, n);
-            sha.update(buffer, 0, n);
-            size += n;
-          }
-        }
-        ZipEntry entry = new ZipEntry(e.name());
-        entry.setMethod(ZipEntry.STORED);
-        entry.setSize(size);
-        entry.setCompressedSize(size);
-        entry.setCrc(crc.getValue());
-        zip.putNextEntry(entry);
-        try (InputStream in = Files.newInputStream(e.file())) {
-          int n;
-          while ((n = in.read(buffer)) > 0) {
-            zip.write(buffer, 0, n);
-            done += n;
-            progress.accept(done);
-          }
-        }
-        zip.closeEntry();
-        checksums.put(e.name(), HexFormat.of().formatHex(sha.digest()));
+        long before = done;
+        checksums.put(e.name(), zip.store(e.name(), e.file(), n -> progress.accept(before + n)));
+        done += Files.size(e.file());
       }
-      JsonObject full = manifest.copy().put("format", FORMAT).put("format_version", FORMAT_VERSION)
-        .put("checksums", checksums);
-      zip.setLevel(6);
-      zip.putNextEntry(new ZipEntry(MANIFEST));
-      zip.write(full.encodePrettily().getBytes(StandardCharsets.UTF_8));
-      zip.closeEntry();
-      manifest = full;
+      full = manifest.copy().put("format", FORMAT).put("format_version", FORMAT_VERSION).put("checksums", checksums);
+      zip.deflate(MANIFEST, full.encodePrettily().getBytes(StandardCharsets.UTF_8));
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
     }
     Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
       java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    return manifest;
+    return full;
   }
 
   /** The manifest of an archive, its format checked; 400 INVALID_FILE when it is not a backup this version reads. */

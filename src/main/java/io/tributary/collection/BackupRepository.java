@@ -28,6 +28,9 @@ import java.util.UUID;
 final class BackupRepository {
 
   static final String OWNED = "SELECT id, name, description, tags, version FROM collections WHERE id = $1 AND owner_id = $2";
+  /** Which of collection $1's items (i) and their datasets (d) a backup holds. */
+  private static final String BACKED_UP = "i.collection_id = $1 AND i.item_type = 'dataset' AND d.status = 'ready' "
+    + "AND (d.file_path IS NOT NULL OR EXISTS (SELECT 1 FROM stream_parts s WHERE s.dataset_id = d.id))";
   /**
    * The member datasets a backup holds: the ready ones with data, as a query reads them: the part files a stream
    * wrote ({@code parts}, oldest first) when there are any, else the dataset's file.
@@ -35,15 +38,15 @@ final class BackupRepository {
   static final String DATASETS = "SELECT d.id, d.name, d.kind, d.source_type, d.row_count, d.column_count, "
     + "d.size_bytes, d.schema, d.file_path, p.profile, (SELECT array_agg(s.file_path ORDER BY s.created_at, s.id) "
     + "FROM stream_parts s WHERE s.dataset_id = d.id) AS parts FROM collection_items i JOIN datasets d "
-    + "ON d.id = i.item_id LEFT JOIN profiles p ON p.dataset_id = d.id WHERE i.collection_id = $1 "
-    + "AND i.item_type = 'dataset' AND d.status = 'ready' AND (d.file_path IS NOT NULL OR EXISTS (SELECT 1 "
-    + "FROM stream_parts s WHERE s.dataset_id = d.id)) ORDER BY d.name, d.id";
+    + "ON d.id = i.item_id LEFT JOIN profiles p ON p.dataset_id = d.id WHERE " + BACKED_UP + " ORDER BY d.name, d.id";
   static final String ITEMS = "SELECT item_type, item_id FROM collection_items WHERE collection_id = $1 "
     + "ORDER BY item_type, item_id";
-  /** The owner's dashboards in the collection or drawing one of its datasets. */
+  /** Owner $2's dashboards in collection $1 or drawing one of the datasets its backup holds. */
   static final String DASHBOARDS = "SELECT b.id, b.name, b.description, b.refresh_seconds, b.layout, b.visualizations, "
-    + "b.id = ANY($2) AS member FROM dashboards b WHERE b.owner_id = $1 AND (b.id = ANY($2) OR EXISTS (SELECT 1 FROM "
-    + "jsonb_array_elements(b.visualizations) v WHERE v->>'dataset_id' = ANY($3))) ORDER BY b.name, b.id";
+    + "m.item_id IS NOT NULL AS member FROM dashboards b LEFT JOIN collection_items m ON m.collection_id = $1 "
+    + "AND m.item_type = 'dashboard' AND m.item_id = b.id WHERE b.owner_id = $2 AND (m.item_id IS NOT NULL OR EXISTS "
+    + "(SELECT 1 FROM jsonb_array_elements(b.visualizations) v JOIN collection_items i ON i.item_id::text = "
+    + "v->>'dataset_id' JOIN datasets d ON d.id = i.item_id WHERE " + BACKED_UP + ")) ORDER BY b.name, b.id";
   static final String INSERT = "INSERT INTO backups (id, owner_id, job_id, collection_id, collection_name, schema_only, "
     + "file_path) VALUES ($1, $2, $3, $4, $5, $6, $7)";
   static final String FINISH = "UPDATE backups SET size_bytes = $2, dataset_count = $3, row_count = $4 "
@@ -96,40 +99,41 @@ final class BackupRepository {
       : Future.succeededFuture(collection(rows.iterator().next())));
   }
 
-  /** {@code {datasets:[row as JSON], items:[{type, id}], dashboards:[...]}} of a collection, for its manifest. */
+  /**
+   * The caller's own collection (404 otherwise) and what its manifest lists: {@code {collection, datasets:[row as
+   * JSON], items:[{type, id}], dashboards:[...]}}. The four queries run at once, on their own connections: a backup's
+   * fixed cost is mostly round trips.
+   */
   Future<JsonObject> contents(UUID collectionId, UUID ownerId) {
-    JsonObject out = new JsonObject();
-    return pool.preparedQuery(DATASETS).execute(Tuple.of(collectionId)).compose(rows -> {
-      JsonArray datasets = new JsonArray();
-      rows.forEach(r -> datasets.add(new JsonObject().put("id", r.getUUID("id").toString())
+    Tuple both = Tuple.of(collectionId, ownerId);
+    Future<JsonObject> collection = owned(collectionId, ownerId);
+    Future<JsonArray> datasets = pool.preparedQuery(DATASETS).execute(Tuple.of(collectionId)).map(rows -> {
+      JsonArray out = new JsonArray();
+      rows.forEach(r -> out.add(new JsonObject().put("id", r.getUUID("id").toString())
         .put("name", r.getString("name")).put("source_type", r.getString("source_type"))
         .put("row_count", r.getLong("row_count")).put("column_count", r.getInteger("column_count"))
         .put("size_bytes", r.getLong("size_bytes")).put("schema", r.getJsonArray("schema"))
         .put("file_path", r.getString("file_path")).put("profile", r.getJsonObject("profile"))
         .put("kind", r.getString("kind")).put("parts", parts(r))));
-      out.put("datasets", datasets);
-      return pool.preparedQuery(ITEMS).execute(Tuple.of(collectionId));
-    }).compose(rows -> {
-      JsonArray items = new JsonArray();
-      List<UUID> dashboards = new ArrayList<>();
-      rows.forEach(r -> {
-        items.add(new JsonObject().put("type", r.getString("item_type")).put("id", r.getUUID("item_id").toString()));
-        if ("dashboard".equals(r.getString("item_type"))) {
-          dashboards.add(r.getUUID("item_id"));
-        }
-      });
-      out.put("items", items);
-      String[] datasetIds = out.getJsonArray("datasets").stream().map(d -> ((JsonObject) d).getString("id"))
-        .toArray(String[]::new);
-      return pool.preparedQuery(DASHBOARDS).execute(Tuple.of(ownerId, dashboards.toArray(UUID[]::new), datasetIds));
-    }).map(rows -> {
-      JsonArray dashboards = new JsonArray();
-      rows.forEach(r -> dashboards.add(new JsonObject().put("id", r.getUUID("id").toString())
+      return out;
+    });
+    Future<JsonArray> items = pool.preparedQuery(ITEMS).execute(Tuple.of(collectionId)).map(rows -> {
+      JsonArray out = new JsonArray();
+      rows.forEach(r -> out.add(new JsonObject().put("type", r.getString("item_type"))
+        .put("id", r.getUUID("item_id").toString())));
+      return out;
+    });
+    Future<JsonArray> dashboards = pool.preparedQuery(DASHBOARDS).execute(both).map(rows -> {
+      JsonArray out = new JsonArray();
+      rows.forEach(r -> out.add(new JsonObject().put("id", r.getUUID("id").toString())
         .put("name", r.getString("name")).put("description", r.getString("description"))
         .put("refresh_seconds", r.getInteger("refresh_seconds")).put("layout", r.getJsonObject("layout"))
         .put("visualizations", r.getJsonArray("visualizations")).put("member", r.getBoolean("member"))));
-      return out.put("dashboards", dashboards);
+      return out;
     });
+    return Future.all(collection, datasets, items, dashboards).map(all -> new JsonObject()
+      .put("collection", collection.result()).put("datasets", datasets.result()).put("items", items.result())
+      .put("dashboards", dashboards.result()));
   }
 
   Future<Void> insert(SqlClient conn, UUID id, UUID ownerId, UUID jobId, JsonObject collection, boolean schemaOnly,

@@ -77,8 +77,7 @@ public final class BackupVerticle extends VerticleBase {
     boolean schemaOnly = params.getBoolean("schema_only", false);
     String relative = params.getString("file");
     List<String> temporary = new ArrayList<>();
-    repository.owned(collectionId, owner)
-      .compose(c -> repository.contents(collectionId, owner).map(contents -> contents.put("collection", c)))
+    repository.contents(collectionId, owner)
       .compose(contents -> {
         List<String> files = contents.getJsonArray("datasets").stream().map(JsonObject.class::cast)
           .flatMap(d -> d.getJsonArray("parts").isEmpty() ? Stream.of(d.getString("file_path"))
