@@ -168,6 +168,9 @@ final class ApiRouter {
       router.route().handler(gate);
     }
     router.route().handler(new RouteClassLimits(shared.redis(), cfg.getJsonObject("rate_limit")));
+    MlRoutes ml = new MlRoutes(vertx, shared.pool(), dataDir, cfg.getJsonObject("ml"),
+      cfg.getJsonObject("kafka").getJsonObject("topics"), readCache(shared), node.getLong("file_grace_ms"));
+    ml.mountPredict(router, contract); // first after the checks: the router tries each route in turn per request
     new FlagRoutes(new FlagRepository(shared.pool()), flags).mount(router);
     auth.mountProtected(router, contract);
     new UserRoutes(new UserAdminRepository(shared.pool()), revocations,
@@ -194,8 +197,7 @@ final class ApiRouter {
       .put("kafka_topics", cfg.getJsonObject("kafka").getJsonObject("topics"))).mount(router, contract);
     dashboards.mount(router, contract);
     new AuditRoutes(shared.pool()).mount(router);
-    new MlRoutes(vertx, shared.pool(), dataDir, cfg.getJsonObject("ml"), cfg.getJsonObject("kafka").getJsonObject("topics"),
-      readCache(shared), node.getLong("file_grace_ms")).mount(router, contract);
+    ml.mount(router, contract);
     new Collections(vertx, shared.pool(), cfg.getJsonObject("collection"), dataDir, node.getLong("file_grace_ms"),
       cfg.getJsonObject("kafka").getJsonObject("topics"), cfg.getLong("max_upload_bytes")).mount(router, contract);
     new SearchRoutes(vertx, shared.pool(), cfg.getJsonObject("search"),

@@ -2,12 +2,12 @@ package io.tributary.ml;
 
 import io.tributary.bus.LocalCodec;
 import io.tributary.ingest.JobContract;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+
+import java.util.List;
 
 /**
  * Event-bus contract of machine learning. Training is a job of kind {@link #JOB_TYPE} and batch scoring one of kind
@@ -30,9 +30,10 @@ public final class MlContract {
   public static final String SCORE_JOB_TYPE = "ml_score";
 
   /**
-   * Request/reply: score rows with a stored model. Request a {@link PredictRequest}; reply a {@link Predictions}.
-   * Both travel by reference ({@link LocalCodec}: a 1,000-row request is not deep-copied twice). A missing or
-   * mistyped feature fails with {@code VALIDATION_FAILED} naming it.
+   * Request/reply: score rows with stored models. Request a {@link PredictBatch} (several callers' requests, gathered
+   * by {@link PredictBatches}); reply {@link Outcomes}, one per request in order. Both travel by reference
+   * ({@link LocalCodec}: a 1,000-row request is not deep-copied twice). A missing or mistyped feature fails that
+   * request alone with {@code VALIDATION_FAILED} naming it.
    */
   public static final String PREDICT = "ml.predict";
 
@@ -43,8 +44,19 @@ public final class MlContract {
   record PredictRequest(String path, String kind, JsonObject schema, JsonArray rows) {
   }
 
-  /** One {@code {prediction, confidence?, probabilities?}} per row, in order. Read-only once sent. */
-  record Predictions(JsonArray rows) {
+  /** Requests scored by one worker in one go. Read-only once sent. */
+  record PredictBatch(List<PredictRequest> requests) {
+  }
+
+  /**
+   * What became of one request: its {@code rows} ({@code {prediction, confidence?, probabilities?}} per row, in
+   * order) or its {@code failure} (a bus failure code of {@link io.tributary.bus.ErrorCode}).
+   */
+  record Outcome(JsonArray rows, ReplyException failure) {
+  }
+
+  /** One {@link Outcome} per request of a {@link PredictBatch}, in order. Read-only once sent. */
+  record Outcomes(List<Outcome> outcomes) {
   }
 
   private MlContract() {
@@ -62,13 +74,7 @@ public final class MlContract {
 
   /** Registers the codecs of {@link #PREDICT}'s bodies (once per Vert.x instance). */
   public static void registerCodecs(EventBus bus) {
-    LocalCodec.register(bus, PredictRequest.class);
-    LocalCodec.register(bus, Predictions.class);
-  }
-
-  /** Sends {@link #PREDICT}, waiting at most {@code timeoutMs}; answers the predictions. */
-  static Future<JsonArray> predict(Vertx vertx, PredictRequest request, long timeoutMs) {
-    return vertx.eventBus().<Predictions>request(PREDICT, request, new DeliveryOptions().setSendTimeout(timeoutMs))
-      .map(reply -> reply.body().rows());
+    LocalCodec.register(bus, PredictBatch.class);
+    LocalCodec.register(bus, Outcomes.class);
   }
 }

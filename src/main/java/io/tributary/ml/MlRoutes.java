@@ -38,6 +38,7 @@ public final class MlRoutes {
   private final ScoreRoutes scoring;
   private final OwnerCache<JsonObject> versions;
   private final long fileGraceMs;
+  private final PredictBatches batches;
 
   /**
    * @param ml the {@code ml} config section; @param kafkaTopics the {@code kafka.topics} section
@@ -55,7 +56,8 @@ public final class MlRoutes {
     this.scoring = new ScoreRoutes(vertx, runs, registry, jobs, ml);
     this.versions = versions;
     this.fileGraceMs = fileGraceMs;
-    MlContract.registerCodecs(vertx.eventBus());
+    this.batches = new PredictBatches(vertx, ml.getLong("predict_timeout_ms", 10_000L),
+      ml.getInteger("predict_instances", 2));
   }
 
   public void mount(Router router, ContractValidation contract) {
@@ -71,8 +73,15 @@ public final class MlRoutes {
       .handler(this::deleteModel);
     router.put("/api/v1/ml/models/:model_id/aliases/:alias").handler(Caller.requireRole(Caller.ANALYST, Caller.ADMIN))
       .handler(contract.jsonBody("setModelAlias")).handler(this::setAlias);
-    router.post("/api/v1/ml/predict").handler(contract.jsonBody("predict")).handler(this::predict);
     scoring.mount(router, contract);
+  }
+
+  /**
+   * {@code POST /api/v1/ml/predict}, the route of the most frequent calls: mounted apart, right after the
+   * authentication and limit checks, so a request is matched against few routes before it.
+   */
+  public void mountPredict(Router router, ContractValidation contract) {
+    router.post("/api/v1/ml/predict").handler(contract.jsonBody("predict")).handler(this::predict);
   }
 
   private void train(RoutingContext ctx) {
@@ -222,9 +231,8 @@ public final class MlRoutes {
     versions.get("ml.scoring|" + modelId + "|" + version + "|" + alias, owner,
         () -> registry.scoring(modelId, owner, version, alias))
       .compose(v -> found(v, "Model version"))
-      .compose(v -> MlContract.predict(vertx, new MlContract.PredictRequest(v.getString("file_path"),
-          v.getString("kind"), v.getJsonObject("feature_schema"), rows != null ? rows : new JsonArray().add(features)),
-        settings.getLong("predict_timeout_ms", 10_000L))
+      .compose(v -> batches.predict(new MlContract.PredictRequest(v.getString("file_path"), v.getString("kind"),
+          v.getJsonObject("feature_schema"), rows != null ? rows : new JsonArray().add(features)))
         .map(predictions -> {
           JsonObject out = new JsonObject().put("model_id", modelId.toString()).put("version", v.getInteger("version"));
           return rows != null ? out.put("predictions", predictions) : out.mergeIn(predictions.getJsonObject(0));

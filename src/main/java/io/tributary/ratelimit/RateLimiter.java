@@ -10,17 +10,16 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
-import java.util.List;
 
 /**
- * Per-user, per-clock-hour request limits in Redis ({@code INCR} of {@code tributary:rl:<user>:<hour>}, which
- * expires after the hour). Every request counts, also refused ones. Every limited response carries
+ * Per-user, per-clock-hour request limits in Redis (the count {@code tributary:rl:<user>:<hour>}, which expires
+ * after the hour, shared by every node). Every request counts, also refused ones. Each node takes counts from Redis
+ * in leases ({@link CountLeases}: {@code INCRBY n}, n growing only while a user's requests come fast and the limit
+ * is far), so a request's count is exact on one node without a Redis round trip per request. Every limited response carries
  * {@code X-RateLimit-Limit}, {@code X-RateLimit-Remaining} and {@code X-RateLimit-Reset} (epoch seconds of the
  * next hour); beyond the limit: 429 {@code RATE_LIMITED} with {@code Retry-After} in whole seconds. When Redis
  * cannot answer, the configured policy applies: fail open (serve, counted in
@@ -31,6 +30,7 @@ public final class RateLimiter implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
 
   private final RedisLink redis;
+  private final CountLeases counts;
   private final String keyPrefix;
   private final long freeLimit;
   private final long premiumLimit;
@@ -56,6 +56,7 @@ public final class RateLimiter implements Handler<RoutingContext> {
 
   private RateLimiter(RedisLink redis, JsonObject config, String keyPrefix, long free, long premium) {
     this.redis = redis;
+    this.counts = CountLeases.of(redis.vertx());
     this.keyPrefix = keyPrefix;
     this.freeLimit = free;
     this.premiumLimit = premium;
@@ -75,9 +76,8 @@ public final class RateLimiter implements Handler<RoutingContext> {
     long hour = now / 3600;
     long reset = (hour + 1) * 3600;
     String key = keyPrefix + caller.id() + ":" + hour;
-    redis.batch(List.of(Request.cmd(Command.INCR).arg(key), Request.cmd(Command.EXPIRE).arg(key).arg(3660)))
-      .onSuccess(replies -> {
-        long count = replies.get(0).toLong();
+    counts.next(redis, key, hour, limit)
+      .onSuccess(count -> {
         HttpServerResponse response = ctx.response();
         response.putHeader("X-RateLimit-Limit", Long.toString(limit))
           .putHeader("X-RateLimit-Remaining", Long.toString(Math.max(0, limit - count)))

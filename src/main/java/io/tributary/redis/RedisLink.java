@@ -41,6 +41,11 @@ public final class RedisLink {
       .setMaxPoolSize(1).setMaxPoolWaiting(64));
   }
 
+  /** The Vert.x instance (the node) this link belongs to. */
+  public Vertx vertx() {
+    return vertx;
+  }
+
   /** Connects; fails when Redis cannot be reached now (the start of the server reports it). */
   public Future<Void> start() {
     return connect().mapEmpty();

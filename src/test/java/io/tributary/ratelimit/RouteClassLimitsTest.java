@@ -1,10 +1,16 @@
 package io.tributary.ratelimit;
 
 import io.tributary.support.Api;
+import io.tributary.support.Await;
 import io.tributary.support.TestApp;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,5 +37,25 @@ class RouteClassLimitsTest {
     assertThat(premium.get("/api/v1/data/datasets").getHeader("X-RateLimit-Limit")).isEqualTo("100000");
     assertThat(Api.admin().get("/api/v1/users?limit=1").getHeader("X-RateLimit-Limit")).isEqualTo("100000");
     assertThat(Api.anonymous().get("/health/live").getHeader("X-RateLimit-Limit")).isNull();
+  }
+
+  @Test
+  @DisplayName("a user's concurrent requests each get their own count on one node: none repeated, none skipped")
+  void concurrentCounts() {
+    Api user = Api.newUser("analyst", "premium");
+    long before = Long.parseLong(user.get("/api/v1/features").getHeader("X-RateLimit-Remaining"));
+    for (int round = 0; round < 3; round++) {
+      List<Future<io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer>>> sent = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        sent.add(user.request(HttpMethod.GET, "/api/v1/features").send());
+      }
+      Await.result(Future.all(sent));
+      List<Long> remaining = new ArrayList<>();
+      sent.forEach(f -> remaining.add(Long.parseLong(f.result().getHeader("X-RateLimit-Remaining"))));
+      assertThat(remaining).doesNotHaveDuplicates();
+      long highest = before - 100L * round - 1;
+      assertThat(remaining).allSatisfy(r -> assertThat(r).isBetween(highest - 99, highest));
+    }
+    assertThat(Long.parseLong(user.get("/api/v1/features").getHeader("X-RateLimit-Remaining"))).isEqualTo(before - 301);
   }
 }

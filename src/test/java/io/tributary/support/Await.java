@@ -11,8 +11,9 @@ public final class Await {
   private Await() {
   }
 
+  /** Waits {@code tributary.test.await_seconds} (default 120; more on a machine too loaded to start the app in time). */
   public static <T> T result(Future<T> future) {
-    return result(future, 120);
+    return result(future, Integer.getInteger("tributary.test.await_seconds", 120));
   }
 
   public static <T> T result(Future<T> future, int seconds) {
