@@ -20,96 +20,6 @@ import java.util.UUID;
  */
 final class Catalog {
 
-  /** A growable list of ints. */
-  static final class Ints {
-    int[] a = new int[4];
-    int n;
-
-    void add(int v) {
-      if (n == a.length) {
-        a = Arrays.copyOf(a, n * 2);
-      }
-      a[n++] = v;
-    }
-  }
-
-  /** The documents of one owner. */
-  static final class Partition {
-    final List<CatalogDoc> docs = new ArrayList<>();
-    final Map<String, Ints> postings = new HashMap<>();
-    final Map<String, Ints> byName = new HashMap<>();
-    final List<String> names = new ArrayList<>();
-    /** The trigrams of each distinct name, in order ({@link Trigrams#of}). */
-    final List<int[]> nameTrigrams = new ArrayList<>();
-    final Map<Integer, Ints> trigramNames = new HashMap<>();
-    /** The live documents of a name by id and position, made when first asked and dropped when the name changes. */
-    final Map<String, CatalogDoc[]> sortedByName = new HashMap<>();
-    private int[] rank;
-    private int[] byRank;
-    int holes;
-
-    void add(CatalogDoc d) {
-      d.slot = docs.size();
-      docs.add(d);
-      for (String lexeme : d.lexemes) {
-        postings.computeIfAbsent(lexeme, k -> new Ints()).add(d.slot);
-      }
-      Ints named = byName.get(d.name);
-      if (named == null) {
-        named = new Ints();
-        byName.put(d.name, named);
-        int nameId = names.size();
-        names.add(d.name);
-        nameTrigrams.add(Trigrams.of(d.name));
-        for (int t : Trigrams.distinct(d.name)) {
-          trigramNames.computeIfAbsent(t, k -> new Ints()).add(nameId);
-        }
-      }
-      named.add(d.slot);
-      sortedByName.remove(d.name);
-    }
-
-    /** Each name's place in name order (C collation), made when first asked after a new name. */
-    int[] nameRank() {
-      if (rank == null || rank.length != names.size()) {
-        Integer[] ids = new Integer[names.size()];
-        for (int i = 0; i < ids.length; i++) {
-          ids[i] = i;
-        }
-        Arrays.sort(ids, Comparator.comparing(names::get));
-        rank = new int[ids.length];
-        byRank = new int[ids.length];
-        for (int r = 0; r < ids.length; r++) {
-          rank[ids[r]] = r;
-          byRank[r] = ids[r];
-        }
-      }
-      return rank;
-    }
-
-    /** The name ids in name order. */
-    int[] nameByRank() {
-      nameRank();
-      return byRank;
-    }
-
-    /** The live documents named {@code name}, by id and position. */
-    CatalogDoc[] named(String name) {
-      return sortedByName.computeIfAbsent(name, n -> {
-        Ints slots = byName.get(n);
-        List<CatalogDoc> live = new ArrayList<>();
-        for (int i = 0; slots != null && i < slots.n; i++) {
-          CatalogDoc d = docs.get(slots.a[i]);
-          if (d != null) {
-            live.add(d);
-          }
-        }
-        live.sort(DOC_ORDER);
-        return live.toArray(new CatalogDoc[0]);
-      });
-    }
-  }
-
   /** A candidate and its scores, as the SQL computes them (float4). */
   record Hit(CatalogDoc doc, boolean matched, float rank, float similarity) {
     float score() {
@@ -124,7 +34,7 @@ final class Catalog {
   static final Comparator<CatalogDoc> DOC_ORDER = Comparator.<CatalogDoc, String>comparing(d -> d.name)
     .thenComparing(d -> d.id, UUID_ORDER).thenComparingInt(d -> d.ordinal);
 
-  private final Map<UUID, Partition> partitions = new HashMap<>();
+  private final Map<UUID, CatalogPartition> partitions = new HashMap<>();
   private final Map<UUID, List<CatalogDoc>> byId = new HashMap<>();
   private int size;
 
@@ -133,7 +43,7 @@ final class Catalog {
   }
 
   void add(CatalogDoc d) {
-    partitions.computeIfAbsent(d.owner, k -> new Partition()).add(d);
+    partitions.computeIfAbsent(d.owner, k -> new CatalogPartition()).add(d);
     byId.computeIfAbsent(d.id, k -> new ArrayList<>(1)).add(d);
     size++;
   }
@@ -145,13 +55,13 @@ final class Catalog {
       return;
     }
     for (CatalogDoc d : docs) {
-      Partition p = partitions.get(d.owner);
+      CatalogPartition p = partitions.get(d.owner);
       p.docs.set(d.slot, null);
       p.sortedByName.remove(d.name);
       p.holes++;
       size--;
       if (p.holes > 1_000 && p.holes > p.docs.size() / 2) {
-        Partition fresh = new Partition();
+        CatalogPartition fresh = new CatalogPartition();
         p.docs.stream().filter(x -> x != null).forEach(fresh::add);
         partitions.put(d.owner, fresh);
       }
@@ -164,11 +74,11 @@ final class Catalog {
    */
   JsonArray search(UUID user, Set<UUID> shared, String q, TsQuery tsq, String kind, int limit) {
     List<Visible> visible = new ArrayList<>();
-    Partition own = partitions.get(user);
+    CatalogPartition own = partitions.get(user);
     if (own != null) {
       visible.add(new Visible(own, null));
     }
-    Map<UUID, Partition> sharedParts = new HashMap<>();
+    Map<UUID, CatalogPartition> sharedParts = new HashMap<>();
     for (UUID id : shared) {
       List<CatalogDoc> docs = byId.get(id);
       if (docs != null && !docs.get(0).owner.equals(user)) {
@@ -209,10 +119,10 @@ final class Catalog {
    * The names of one partition with at least half the query's trigrams, by how many they have, then name (a sort
    * of longs over the partition's name order).
    */
-  private static List<Bound> bounds(Partition p, int[] trigrams) {
+  private static List<Bound> bounds(CatalogPartition p, int[] trigrams) {
     int[] common = new int[p.names.size()];
     for (int t : trigrams) {
-      Ints names = p.trigramNames.get(t);
+      CatalogPartition.Ints names = p.trigramNames.get(t);
       for (int i = 0; names != null && i < names.n; i++) {
         common[names.a[i]]++;
       }
@@ -244,7 +154,7 @@ final class Catalog {
     .thenComparing(Near::name);
 
   /** A partition and the ids of it the caller may see (null: all, their own). */
-  private record Visible(Partition part, Set<UUID> ids) {
+  private record Visible(CatalogPartition part, Set<UUID> ids) {
     boolean sees(CatalogDoc d, String kind) {
       return d != null && (kind == null || d.kind.equals(kind)) && (ids == null || ids.contains(d.id));
     }
@@ -255,10 +165,10 @@ final class Catalog {
     int found = 0;
     for (Visible v : visible) {
       // the most selective clause (a lexeme, or alternatives): every match is in its postings
-      Ints[] best = null;
+      CatalogPartition.Ints[] best = null;
       int bestSize = Integer.MAX_VALUE;
       for (List<Integer> any : tsq.required()) {
-        Ints[] lists = new Ints[any.size()];
+        CatalogPartition.Ints[] lists = new CatalogPartition.Ints[any.size()];
         int total = 0;
         for (int i = 0; i < lists.length; i++) {
           lists[i] = v.part().postings.get(tsq.lexemes.get(any.get(i)));
@@ -286,17 +196,17 @@ final class Catalog {
   }
 
   /** The slots of these posting lists, ascending, once each. */
-  private static int[] merge(Ints[] lists) {
+  private static int[] merge(CatalogPartition.Ints[] lists) {
     if (lists.length == 1) {
       return Arrays.copyOf(lists[0].a, lists[0].n);
     }
     int total = 0;
-    for (Ints l : lists) {
+    for (CatalogPartition.Ints l : lists) {
       total += l == null ? 0 : l.n;
     }
     int[] all = new int[total];
     int k = 0;
-    for (Ints l : lists) {
+    for (CatalogPartition.Ints l : lists) {
       if (l != null) {
         System.arraycopy(l.a, 0, all, k, l.n);
         k += l.n;
@@ -318,7 +228,7 @@ final class Catalog {
     for (Visible v : visible.size() == 1 ? List.<Visible>of() : visible) {
       int[] common = new int[v.part().names.size()];
       for (int t : trigrams) {
-        Ints names = v.part().trigramNames.get(t);
+        CatalogPartition.Ints names = v.part().trigramNames.get(t);
         for (int i = 0; names != null && i < names.n; i++) {
           common[names.a[i]]++;
         }

@@ -29,7 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("In-memory catalog search: the same answers as the SQL")
 class SearchIndexTest {
 
-  /** Datasets x 20 columns of one user, named like the bench's, and a few columns with odd names. */
+  /**
+   * Datasets x 20 columns of one user, named like the bench's, and a few columns with odd names; few enough that no
+   * query has more than the 200 full-text candidates both paths rank (which 200, past that, is the plan's choice).
+   */
   private static final String SEED = "INSERT INTO datasets (id, owner_id, name, status, source_type, row_count, "
     + "column_count, size_bytes, schema) SELECT gen_random_uuid(), $1, $2 || g || '_' || (ARRAY['sales','orders',"
     + "'customers','events','sensors','weather','inventory','payments'])[1 + g % 8], 'ready', 'csv', 10, 20, 100, "
@@ -57,7 +60,7 @@ class SearchIndexTest {
       .put("pool_name", "search-index-test").put("pool_size", 2));
     alice = id(Api.newUser("analyst"));
     bob = id(Api.newUser("analyst"));
-    Await.result(pool.preparedQuery(SEED).execute(Tuple.of(alice, "ds_", 40)));
+    Await.result(pool.preparedQuery(SEED).execute(Tuple.of(alice, "ds_", 16)));
     List<UUID> bobs = new ArrayList<>();
     Await.result(pool.preparedQuery(SEED).execute(Tuple.of(bob, "bob_", 12))).forEach(r -> bobs.add(r.getUUID(0)));
     collection = UUID.randomUUID();
@@ -79,7 +82,7 @@ class SearchIndexTest {
     while (on(() -> Future.succeededFuture(index.size())) < 0 && System.nanoTime() < end) {
       Await.result(Future.future(p -> vertx.setTimer(100, t -> p.complete())));
     }
-    assertThat(on(() -> Future.succeededFuture(index.size()))).isGreaterThan(40 * 21);
+    assertThat(on(() -> Future.succeededFuture(index.size()))).isGreaterThan(16 * 21);
   }
 
   @AfterAll
@@ -123,22 +126,23 @@ class SearchIndexTest {
         }
       }
     }
-    // only the phrase and the negation go to the SQL
-    assertThat(answered).isEqualTo(2 * (QUERIES.size() - 2) * 4 * 4);
+    // phrases and negations go to the SQL: the quoted words, "-amount", and words joined by '_' or '-', which
+    // websearch_to_tsquery makes a phrase (amount_3, customer-email, ds_1, country_1, status_5); the other 19 not
+    assertThat(answered).isGreaterThanOrEqualTo(2 * 19 * 4 * 4);
   }
 
   @Test
   @DisplayName("a change committed before a search is in it: a new dataset at once, a revoked share gone")
   void fresh() {
-    JsonArray before = fromIndex(alice, "bob_1_orders", null, 100);
+    JsonArray before = fromIndex(alice, "bob orders", null, 100);
     assertThat(before.stream().map(o -> ((JsonObject) o).getBoolean("shared"))).contains(true);
     Await.result(pool.preparedQuery(SEED).execute(Tuple.of(alice, "fresh_zebra_", 1)));
     assertThat(fromIndex(alice, "fresh zebra", "dataset", 20)).hasSize(1);
     Await.result(pool.preparedQuery("DELETE FROM collection_shares WHERE collection_id = $1 AND user_id = $2")
       .execute(Tuple.of(collection, alice)));
-    JsonArray after = fromIndex(alice, "bob_1_orders", null, 100);
+    JsonArray after = fromIndex(alice, "bob orders", null, 100);
     assertThat(after.stream().map(o -> ((JsonObject) o).getBoolean("shared"))).doesNotContain(true);
-    assertThat(after).isEqualTo(Await.result(sql.search(alice, "bob_1_orders", null, 100)));
+    assertThat(after).isEqualTo(Await.result(sql.search(alice, "bob orders", null, 100)));
     Await.result(pool.preparedQuery("DELETE FROM datasets WHERE name LIKE 'fresh_zebra_%' AND owner_id = $1")
       .execute(Tuple.of(alice)));
     assertThat(fromIndex(alice, "fresh zebra", "dataset", 20)).isEmpty();
