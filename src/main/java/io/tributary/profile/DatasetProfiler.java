@@ -68,19 +68,21 @@ public final class DatasetProfiler implements AutoCloseable {
     try (Connection conn = duck.open()) {
       ParquetQueries q = new ParquetQueries(conn, path);
       ScanBudget budget = new ScanBudget(settings.memoryLimitBytes());
-      ColumnScans scans = new ColumnScans(q);
+      ColumnScans scans = new ColumnScans(q, budget);
       List<ScannedColumn> cols = scans.columns(columns);
       long t0 = System.nanoTime();
       long rows = scans.statistics(cols);
       long t1 = System.nanoTime();
+      new Histograms(q, budget).count(cols);
+      long th = System.nanoTime();
       DistinctCounts distinct = new DistinctCounts(q, budget);
       distinct.count(cols);
       long t2 = System.nanoTime();
       long duplicates = distinct.duplicateRows(cols, rows);
       long t3 = System.nanoTime();
       new Quartiles(q, budget).outliers(cols);
-      LOG.debug("Profile of {}: statistics {} ms, distinct counts {} ms, duplicates {} ms, quartiles and outliers {} ms",
-          path, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (System.nanoTime() - t3) / 1_000_000);
+      LOG.debug("Profile of {}: statistics {} ms, histograms {} ms, distinct counts {} ms, duplicates {} ms, quartiles and "
+          + "outliers {} ms", path, (t1 - t0) / 1_000_000, (th - t1) / 1_000_000, (t2 - th) / 1_000_000, (t3 - t2) / 1_000_000, (System.nanoTime() - t3) / 1_000_000);
       List<QualityReport.Column> figures = new ArrayList<>();
       cols.forEach(c -> figures.add(c.figures()));
       return QualityReport.render(rows, duplicates, figures, false);
