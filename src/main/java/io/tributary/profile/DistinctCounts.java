@@ -10,7 +10,7 @@ import java.util.List;
  * Exact counts of distinct values, within the {@link ScanBudget}: columns whose hash tables fit together are counted
  * in one scan; a column whose hash table alone is larger than the budget is counted per hash partition
  * ({@code hash(c) % k = p}, one scan each, summed: equal values always fall in the same partition). Duplicate rows
- * are counted the same way over whole rows.
+ * are found from sorted row hashes ({@link RowHashes}), or for larger files counted the same way over whole rows.
  */
 final class DistinctCounts {
 
@@ -56,6 +56,10 @@ final class DistinctCounts {
       rowBytes += ScanBudget.valueBytes(c);
       fixedWidth &= ScanBudget.fixedWidth(c);
       list.append(list.isEmpty() ? "" : ", ").append(c.quoted);
+    }
+    long viaHashes = RowHashes.duplicates(q, list.toString(), rows);
+    if (viaHashes >= 0) {
+      return viaHashes;
     }
     int k = budget.partitions(rows * (rowBytes + 32), fixedWidth);
     long distinct = 0;

@@ -40,11 +40,17 @@ final class Histograms {
     List<ScannedColumn> small = new ArrayList<>();
     for (ScannedColumn c : cols) {
       // a column of many values is left to DistinctCounts and Quartiles
-      if (c.kind.numeric() && c.nonNull > 0 && expected(c) <= 2 * MAX_VALUES && bytes(c) <= budget.bytes()) {
+      if (c.kind.numeric() && c.nonNull > 0 && !many(c) && bytes(c) <= budget.bytes()) {
         small.add(c);
       }
     }
     budget.inBatches(small, Histograms::bytes, BATCH_COLUMNS, this::batch);
+  }
+
+  /** Whether the caller's count or the estimate says the column has many more values than a histogram holds. */
+  private static boolean many(ScannedColumn c) {
+    long known = c.knownDistinct != null ? c.knownDistinct : c.approxDistinct;
+    return known > 2 * MAX_VALUES;
   }
 
   /** The distinct values expected: the caller's count, else the estimate, else every value. */
