@@ -11,9 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Profiles one Parquet file with DuckDB: exact per-column statistics ({@link ColumnScans}), distinct counts and
- * duplicate rows ({@link DistinctCounts}), quartiles and outliers ({@link Quartiles}), and the issues and quality score
- * of {@link QualityReport}. Every query is planned to hold at most half of {@code memory_limit} ({@link ScanBudget}),
+ * Profiles one Parquet file with DuckDB: exact per-column statistics ({@link ColumnScans}), distinct counts,
+ * quartiles and outliers of numeric columns from their value histograms ({@link Histograms}), other distinct counts
+ * and duplicate rows ({@link DistinctCounts}, {@link RowHashes}), quartiles and outliers of columns of many values
+ * ({@link Quartiles}), and the issues and quality score of {@link QualityReport}. Every query is planned to hold at most half of {@code memory_limit} ({@link ScanBudget}),
  * so a file of any size gets its exact figures: larger ones just take more scans. Blocking; call it from worker
  * threads. Thread-safe: all calls share one in-memory DuckDB instance ({@link ProfilerConnection}) and each works on
  * its own connection.
