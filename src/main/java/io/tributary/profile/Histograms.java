@@ -49,8 +49,7 @@ final class Histograms {
 
   /** Whether the caller's count or the estimate says the column has many more values than a histogram holds. */
   private static boolean many(ScannedColumn c) {
-    long known = c.knownDistinct != null ? c.knownDistinct : c.approxDistinct;
-    return known > 2 * MAX_VALUES;
+    return c.knownDistinct != null ? c.knownDistinct > MAX_VALUES : c.approxDistinct > 2 * MAX_VALUES;
   }
 
   /** The distinct values expected: the caller's count, else the estimate, else every value. */
