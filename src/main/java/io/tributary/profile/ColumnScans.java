@@ -11,9 +11,9 @@ import java.util.Map;
 /**
  * The first queries of a profile: the file's columns ({@code DESCRIBE}, Parquet metadata only) and one aggregate
  * scan per batch of columns: {@code count(*)}, and per column {@code count}, {@code min}, {@code max}, for numeric
- * columns {@code avg} and {@code stddev_samp}, and for columns whose distinct values are still to be counted an
- * estimate of them ({@code approx_count_distinct}) and of their average length, which size the exact counts
- * ({@link ScanBudget}). Column names are always quoted identifiers.
+ * columns {@code avg} and {@code stddev_samp}, and for columns whose distinct values are still to be counted and
+ * might not fit the {@link ScanBudget} in one hash table (strings, or more rows than it holds) an estimate of them
+ * ({@code approx_count_distinct}) and of their average length, which size the exact counts. Column names are always quoted identifiers.
  */
 final class ColumnScans {
 
@@ -21,9 +21,11 @@ final class ColumnScans {
   private static final int BATCH_COLUMNS = 256;
 
   private final ParquetQueries q;
+  private final ScanBudget budget;
 
-  ColumnScans(ParquetQueries q) {
+  ColumnScans(ParquetQueries q, ScanBudget budget) {
     this.q = q;
+    this.budget = budget;
   }
 
   /** The requested columns (null or empty: all, with the types DuckDB reads), checked against the file. */
@@ -55,17 +57,19 @@ final class ColumnScans {
 
   /** Counts, min, max, mean and std dev of every column (and the estimates for counting); returns the rows. */
   long statistics(List<ScannedColumn> cols) throws SQLException {
-    if (cols.isEmpty()) {
-      return q.single("SELECT count(*) FROM read_parquet(?)", FILE);
-    }
-    long rows = 0;
+    long rows = q.single("SELECT count(*) FROM read_parquet(?)", FILE); // from the footer
     for (int from = 0; from < cols.size(); from += BATCH_COLUMNS) {
-      rows = statistics(cols.subList(from, Math.min(cols.size(), from + BATCH_COLUMNS)), from == 0);
+      statistics(cols.subList(from, Math.min(cols.size(), from + BATCH_COLUMNS)), rows);
     }
     return rows;
   }
 
-  private long statistics(List<ScannedColumn> cols, boolean first) throws SQLException {
+  /** Whether the column's distinct values need an estimate to plan their count (strings, or too many rows). */
+  private boolean estimate(ScannedColumn c, long rows) {
+    return c.knownDistinct == null && !budget.holdsAll(c, rows);
+  }
+
+  private void statistics(List<ScannedColumn> cols, long rows) throws SQLException {
     StringBuilder sql = new StringBuilder("SELECT count(*)");
     for (ScannedColumn c : cols) {
       String x = c.quoted;
@@ -80,13 +84,13 @@ final class ColumnScans {
       if (c.kind.numeric()) {
         sql.append(", CAST(avg(").append(x).append(") AS DOUBLE), stddev_samp(CAST(").append(x).append(" AS DOUBLE))");
       }
-      if (c.knownDistinct == null) {
+      if (estimate(c, rows)) {
         sql.append(", approx_count_distinct(").append(x).append(')');
         sql.append(c.kind == ProfileValues.Kind.STRING ? ", avg(strlen(CAST(" + x + " AS VARCHAR)))" : ", NULL");
       }
     }
     sql.append(" FROM read_parquet(?)");
-    return q.query(sql.toString(), rs -> {
+    q.query(sql.toString(), rs -> {
       rs.next();
       int i = 2;
       for (ScannedColumn c : cols) {
@@ -99,12 +103,12 @@ final class ColumnScans {
           c.mean = ProfileValues.finite(rs.getObject(i++));
           c.stdDev = ProfileValues.finite(rs.getObject(i++));
         }
-        if (c.knownDistinct == null) {
+        if (estimate(c, rows)) {
           c.approxDistinct = rs.getLong(i++);
           c.avgLength = rs.getDouble(i++);
         }
       }
-      return rs.getLong(1);
+      return null;
     }, FILE);
   }
 }

@@ -11,9 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Profiles one Parquet file with DuckDB: exact per-column statistics ({@link ColumnScans}), distinct counts and
- * duplicate rows ({@link DistinctCounts}), quartiles and outliers ({@link Quartiles}), and the issues and quality score
- * of {@link QualityReport}. Every query is planned to hold at most half of {@code memory_limit} ({@link ScanBudget}),
+ * Profiles one Parquet file with DuckDB: exact per-column statistics ({@link ColumnScans}), distinct counts,
+ * quartiles and outliers of numeric columns from their value histograms ({@link Histograms}), other distinct counts
+ * and duplicate rows ({@link DistinctCounts}, {@link RowHashes}), quartiles and outliers of columns of many values
+ * ({@link Quartiles}), and the issues and quality score of {@link QualityReport}. Every query is planned to hold at most half of {@code memory_limit} ({@link ScanBudget}),
  * so a file of any size gets its exact figures: larger ones just take more scans. Blocking; call it from worker
  * threads. Thread-safe: all calls share one in-memory DuckDB instance ({@link ProfilerConnection}) and each works on
  * its own connection.
@@ -68,19 +69,21 @@ public final class DatasetProfiler implements AutoCloseable {
     try (Connection conn = duck.open()) {
       ParquetQueries q = new ParquetQueries(conn, path);
       ScanBudget budget = new ScanBudget(settings.memoryLimitBytes());
-      ColumnScans scans = new ColumnScans(q);
+      ColumnScans scans = new ColumnScans(q, budget);
       List<ScannedColumn> cols = scans.columns(columns);
       long t0 = System.nanoTime();
       long rows = scans.statistics(cols);
       long t1 = System.nanoTime();
+      new Histograms(q, budget).count(cols);
+      long th = System.nanoTime();
       DistinctCounts distinct = new DistinctCounts(q, budget);
       distinct.count(cols);
       long t2 = System.nanoTime();
       long duplicates = distinct.duplicateRows(cols, rows);
       long t3 = System.nanoTime();
       new Quartiles(q, budget).outliers(cols);
-      LOG.debug("Profile of {}: statistics {} ms, distinct counts {} ms, duplicates {} ms, quartiles and outliers {} ms",
-          path, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (System.nanoTime() - t3) / 1_000_000);
+      LOG.debug("Profile of {}: statistics {} ms, histograms {} ms, distinct counts {} ms, duplicates {} ms, quartiles and "
+          + "outliers {} ms", path, (t1 - t0) / 1_000_000, (th - t1) / 1_000_000, (t2 - th) / 1_000_000, (t3 - t2) / 1_000_000, (System.nanoTime() - t3) / 1_000_000);
       List<QualityReport.Column> figures = new ArrayList<>();
       cols.forEach(c -> figures.add(c.figures()));
       return QualityReport.render(rows, duplicates, figures, false);

@@ -10,7 +10,7 @@ import java.util.List;
  * Exact counts of distinct values, within the {@link ScanBudget}: columns whose hash tables fit together are counted
  * in one scan; a column whose hash table alone is larger than the budget is counted per hash partition
  * ({@code hash(c) % k = p}, one scan each, summed: equal values always fall in the same partition). Duplicate rows
- * are counted the same way over whole rows.
+ * are found from sorted row hashes ({@link RowHashes}), or for larger files counted the same way over whole rows.
  */
 final class DistinctCounts {
 
@@ -24,31 +24,21 @@ final class DistinctCounts {
 
   /** Sets {@code distinct} of every column (the caller's count when known). */
   void count(List<ScannedColumn> cols) throws SQLException {
-    List<ScannedColumn> batch = new ArrayList<>();
-    long batchBytes = 0;
+    List<ScannedColumn> together = new ArrayList<>();
     for (ScannedColumn c : cols) {
       if (c.knownDistinct != null) {
         c.distinct = c.knownDistinct;
-        continue;
-      }
-      if (c.nonNull == 0) {
+      } else if (c.nonNull == 0) {
         c.distinct = 0;
+      } else if (c.counted) {
         continue;
+      } else if (ScanBudget.distinctBytes(c) > budget.bytes()) {
+        c.distinct = partitioned(c.quoted, budget.partitions(ScanBudget.distinctBytes(c), ScanBudget.fixedWidth(c)));
+      } else {
+        together.add(c);
       }
-      long bytes = ScanBudget.distinctBytes(c);
-      if (bytes > budget.bytes()) {
-        c.distinct = partitioned(c.quoted, budget.partitions(bytes, ScanBudget.fixedWidth(c)));
-        continue;
-      }
-      if (batchBytes + bytes > budget.bytes() || batch.size() == 64) {
-        batch(batch);
-        batch.clear();
-        batchBytes = 0;
-      }
-      batch.add(c);
-      batchBytes += bytes;
     }
-    batch(batch);
+    budget.inBatches(together, ScanBudget::distinctBytes, 64, this::batch);
   }
 
   /** Rows that repeat an earlier row exactly: {@code count(*) − count(DISTINCT whole row)}, NULLs equal. */
@@ -67,6 +57,10 @@ final class DistinctCounts {
       fixedWidth &= ScanBudget.fixedWidth(c);
       list.append(list.isEmpty() ? "" : ", ").append(c.quoted);
     }
+    long viaHashes = RowHashes.duplicates(q, list.toString(), rows);
+    if (viaHashes >= 0) {
+      return viaHashes;
+    }
     int k = budget.partitions(rows * (rowBytes + 32), fixedWidth);
     long distinct = 0;
     for (int p = 0; p < k; p++) {
@@ -77,9 +71,6 @@ final class DistinctCounts {
   }
 
   private void batch(List<ScannedColumn> batch) throws SQLException {
-    if (batch.isEmpty()) {
-      return;
-    }
     if (batch.size() == 1) {
       batch.get(0).distinct = partitioned(batch.get(0).quoted, 1);
       return;

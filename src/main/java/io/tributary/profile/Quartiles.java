@@ -31,7 +31,7 @@ final class Quartiles {
     long batchBytes = 0;
     List<ScannedColumn> withFences = new ArrayList<>();
     for (ScannedColumn c : cols) {
-      if (!c.kind.numeric() || c.nonNull < QualityReport.MIN_VALUES_FOR_OUTLIERS) {
+      if (!c.kind.numeric() || c.nonNull < QualityReport.MIN_VALUES_FOR_OUTLIERS || c.quartilesKnown) {
         continue;
       }
       long bytes = ScanBudget.quantileBytes(c);
@@ -50,7 +50,7 @@ final class Quartiles {
     }
     inMemory(batch);
     for (ScannedColumn c : cols) {
-      if (c.fences != null) {
+      if (c.fences != null && !c.quartilesKnown) {
         withFences.add(c);
       }
     }

@@ -1,5 +1,10 @@
 package io.tributary.profile;
 
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToLongFunction;
+
 /**
  * What the profiler plans a query to hold in DuckDB's memory, so that no query needs more than half of
  * {@code memory_limit}. DuckDB spills hash tables to its temp directory, but not all of one: on 60M distinct
@@ -9,6 +14,11 @@ package io.tributary.profile;
  * large columns are selected by histograms ({@link QuartileSelection}).
  */
 final class ScanBudget {
+
+  /** One query over a batch of columns. */
+  interface BatchQuery {
+    void run(List<ScannedColumn> batch) throws SQLException;
+  }
 
   /** A hash-table entry's own cost besides its values (hash, pointers, row layout). */
   private static final long ENTRY_BYTES = 32;
@@ -22,9 +32,40 @@ final class ScanBudget {
     this.bytes = Math.max(1, memoryLimitBytes / 2);
   }
 
+  /**
+   * Runs {@code query} over consecutive batches of the columns, each within the budget by {@code bytes} and of at
+   * most {@code maxColumns} columns (a column over the budget alone gets a batch of its own).
+   */
+  void inBatches(List<ScannedColumn> cols, ToLongFunction<ScannedColumn> bytes, int maxColumns, BatchQuery query)
+      throws SQLException {
+    List<ScannedColumn> batch = new ArrayList<>();
+    long batchBytes = 0;
+    for (ScannedColumn c : cols) {
+      long b = bytes.applyAsLong(c);
+      if (!batch.isEmpty() && (batchBytes + b > this.bytes || batch.size() == maxColumns)) {
+        query.run(batch);
+        batch = new ArrayList<>();
+        batchBytes = 0;
+      }
+      batch.add(c);
+      batchBytes += b;
+    }
+    if (!batch.isEmpty()) {
+      query.run(batch);
+    }
+  }
+
   /** The bytes a query may plan for. */
   long bytes() {
     return bytes;
+  }
+
+  /**
+   * Whether a hash table of every row's value of a fixed-width column, with a histogram's count and DOUBLE beside
+   * it, fits the budget: then its distinct count needs no estimate to be planned.
+   */
+  boolean holdsAll(ScannedColumn c, long rows) {
+    return fixedWidth(c) && rows * (ENTRY_BYTES + valueBytes(c) + 16) <= bytes;
   }
 
   /** Bytes of one value of the column in a hash table (strings over 12 bytes are stored apart). */

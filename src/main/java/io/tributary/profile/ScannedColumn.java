@@ -13,6 +13,10 @@ final class ScannedColumn {
   long approxDistinct = -1;
   double avgLength;
   long distinct;
+  /** Whether {@code distinct} is already counted ({@link Histograms}). */
+  boolean counted;
+  /** Whether the fences and outliers are already found ({@link Histograms}). */
+  boolean quartilesKnown;
   Object min;
   Object max;
   Double mean;
