@@ -136,9 +136,11 @@ final class StreamRelay {
 
   private void relay(KafkaConsumerRecords<String, byte[]> records) {
     Map<String, List<LiveRecord>> byTopic = new HashMap<>();
+    long now = System.currentTimeMillis();
     for (int i = 0; i < records.size(); i++) {
       KafkaConsumerRecord<String, byte[]> r = records.recordAt(i);
       if (streamsByTopic.containsKey(r.topic())) {
+        FanoutMetrics.relayed(now, r.timestamp());
         LiveRecord update = LiveRecord.update(r.value(), r.key(), r.timestamp());
         update.valid(); // checked here, once, off the event loops that write to sockets
         byTopic.computeIfAbsent(r.topic(), t -> new ArrayList<>()).add(update);

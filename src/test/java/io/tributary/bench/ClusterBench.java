@@ -36,7 +36,8 @@ public final class ClusterBench {
   /** How long the idle nodes' CPU is read (heartbeats, consumer polls, listeners). */
   private static final long IDLE_MS = 5_000;
 
-  private record Rate(int requests, double seconds, double cpuSeconds) {
+  /** A timed run: its requests, wall seconds, the nodes' CPU seconds, and the part of it their JIT compilers used. */
+  private record Rate(int requests, double seconds, double cpuSeconds, Map<String, Double> byKind) {
     double perSecond() {
       return requests / seconds;
     }
@@ -49,9 +50,25 @@ public final class ClusterBench {
     double marginalMsPerRequest(double idle) {
       return Math.max(0, cpuSeconds - idle * seconds) * 1000 / requests;
     }
+
+    /** As {@link #marginalMsPerRequest}, without the JIT compilers' seconds (a node's one-time warm-up). */
+    double steadyMsPerRequest(double idle) {
+      return Math.max(0, cpuSeconds - byKind.getOrDefault("jit", 0.0) - idle * seconds) * 1000 / requests;
+    }
+
+    /** CPU ms per request by thread kind, as "kind ms, ...". */
+    String byKindMs() {
+      StringBuilder b = new StringBuilder();
+      byKind.forEach((kind, s) -> b.append(b.length() == 0 ? "" : ", ")
+        .append(String.format(Locale.ROOT, "%s %.3f", kind, s * 1000 / requests)));
+      return b.toString();
+    }
   }
 
   public static void main(String[] args) throws Exception {
+    if (System.getProperty("child.jvm.options") == null) { // compiler threads that never exit: their CPU stays readable
+      System.setProperty("child.jvm.options", "-XX:-UseDynamicNumberOfCompilerThreads");
+    }
     Path out = Files.createDirectories(Path.of(args.length > 0 ? args[0] : "target/bench").toAbsolutePath());
     int uploads = Integer.getInteger("bench.cluster.uploads", 3);
     int rows = Integer.getInteger("bench.cluster.rows", 1_000_000);
@@ -61,6 +78,7 @@ public final class ClusterBench {
     long total = ClusterNodes.truth(rows).getLong("total");
     int max = Integer.getInteger("bench.cluster.nodes", 3);
     StringBuilder table = new StringBuilder();
+    StringBuilder kinds = new StringBuilder();
     Path dir = Files.createDirectories(out.resolve("cluster-" + UUID.randomUUID()));
     try (ClusterNodes cluster = new ClusterNodes(dir, max, unlimited())) {
       String token = cluster.node(0).login();
@@ -68,6 +86,7 @@ public final class ClusterBench {
       ingest(cluster, max, "warm_", token, uploads, csv, total);
       measure(cluster, max, queries, clients, i -> "SELECT count(*) AS n FROM warm_" + (i % uploads) + " WHERE id <> "
         + (-1 - i), token);
+      measure(cluster, max, queries * 5, clients, i -> cachedSql("warm_", i % CACHED_TEXTS, uploads), token);
       // largest first; then one node leaves (SIGTERM: it leaves the consumer group and Hazelcast) per size
       for (int size = max; size >= 1; size--) {
         while (cluster.nodes.stream().filter(ChildServer::alive).count() > size) {
@@ -86,12 +105,14 @@ public final class ClusterBench {
         Rate cached = measure(cluster, size, queries * 5, clients, i -> cachedSql(table0, i % CACHED_TEXTS, uploads),
           token);
         String row = String.format(Locale.ROOT,
-          "| %d | %.2f | %.1f | %,.0f | %.2f | %.1f | %.1f | %.1f | %.1f | %.0f | %.2f | %.2f |%n", size, idle,
-          ingest.seconds, (double) uploads * rows / ingest.seconds, ingest.cpuSeconds / uploads, uncached.perSecond(),
-          uncached.cpuMsPerRequest(), uncached.marginalMsPerRequest(idle), uncached.seconds, cached.perSecond(),
-          cached.cpuMsPerRequest(), cached.marginalMsPerRequest(idle));
+          "| %d | %.2f | %.1f | %,.0f | %.2f | %.1f | %.1f | %.1f | %.1f | %.1f | %.0f | %.2f | %.2f | %.2f |%n", size,
+          idle, ingest.seconds, (double) uploads * rows / ingest.seconds, ingest.cpuSeconds / uploads,
+          uncached.perSecond(), uncached.cpuMsPerRequest(), uncached.marginalMsPerRequest(idle),
+          uncached.steadyMsPerRequest(idle), uncached.seconds, cached.perSecond(), cached.cpuMsPerRequest(),
+          cached.marginalMsPerRequest(idle), cached.steadyMsPerRequest(idle));
         System.out.print(row);
         table.append(row);
+        kinds.append(String.format(Locale.ROOT, "| %d | %s | %s |%n", size, uncached.byKindMs(), cached.byKindMs()));
       }
     }
     String report = String.format(Locale.ROOT, """
@@ -102,16 +123,30 @@ public final class ClusterBench {
       do not grow with nodes here: read the CPU columns (node processes only, user + system). Ingest: %d parallel
       uploads of %,d rows (`id,grp,amount`), one per node in turn, until every job completed. Queries: %d uncached
       (a new text each: DuckDB over the node's cached copy) and %d cached (%d texts: Redis), from %d clients, spread
-      over the nodes in turn. An untimed round of uploads and queries on all nodes comes first (JIT warm-up); idle:
-      CPU seconds per second the nodes use doing nothing (heartbeats, consumer polls), read for 5 s after the uploads;
-      "less idle": the CPU per query once that idle rate over the run's seconds is taken out (what a query adds).
+      over the nodes in turn. An untimed round of uploads, uncached and cached queries on all nodes comes first (JIT
+      warm-up); idle: CPU seconds per second the nodes use doing nothing (heartbeats, consumer polls), read for 5 s
+      after the uploads; "less idle": the CPU per query once that idle rate over the run's seconds is taken out (what
+      a query adds); "less JIT": also without the seconds of the nodes' JIT compiler threads in the run (a node's
+      one-time warm-up, which each added node pays again; read from `/proc/<pid>/task/*/stat`).
 
-      | nodes | idle CPU s/s | ingest s | rows/s | CPU s per upload | uncached q/s | CPU ms per uncached query | less idle | uncached s | cached q/s | CPU ms per cached query | less idle |
-      |---|---|---|---|---|---|---|---|---|---|---|---|
-      %s""", uploads, rows, queries, queries * 5, CACHED_TEXTS, clients, table);
+      | nodes | idle CPU s/s | ingest s | rows/s | CPU s per upload | uncached q/s | CPU ms per uncached query | less idle | less idle and JIT | uncached s | cached q/s | CPU ms per cached query | less idle | less idle and JIT |
+      |---|---|---|---|---|---|---|---|---|---|---|---|---|---|
+      %s
+      CPU ms per query by the nodes' thread kind (idle not taken out; `jit`: compiler threads, `worker`: Vert.x and
+      Tributary's pools with DuckDB's threads, `other`: the rest of the JVM's threads):
+
+      | nodes | uncached | cached |
+      |---|---|---|
+      %s""", uploads, rows, queries, queries * 5, CACHED_TEXTS, clients, table, kinds);
     Files.writeString(out.resolve("cluster.md"), report);
     System.out.println(report);
     System.exit(0);
+  }
+
+  private static Map<String, Double> minus(Map<String, Double> after, Map<String, Double> before) {
+    Map<String, Double> d = new java.util.TreeMap<>();
+    after.forEach((k, v) -> d.put(k, v - before.getOrDefault(k, 0.0)));
+    return d;
   }
 
   /** Rate limits out of the way: the benchmark measures the nodes, not the limiter. */
@@ -132,6 +167,7 @@ public final class ClusterBench {
     ExecutorService pool = Executors.newFixedThreadPool(uploads);
     try {
       double cpu0 = cluster.cpuSeconds();
+      Map<String, Double> kinds0 = cluster.cpuByThreadKind();
       long t0 = System.nanoTime();
       List<Future<JsonObject>> jobs = new ArrayList<>();
       for (int i = 0; i < uploads; i++) {
@@ -146,7 +182,8 @@ public final class ClusterBench {
           throw new IllegalStateException("an upload did not complete: " + done.encode());
         }
       }
-      Rate rate = new Rate(uploads, (System.nanoTime() - t0) / 1e9, cluster.cpuSeconds() - cpu0);
+      Rate rate = new Rate(uploads, (System.nanoTime() - t0) / 1e9, cluster.cpuSeconds() - cpu0,
+        minus(cluster.cpuByThreadKind(), kinds0));
       for (int i = 0; i < uploads; i++) {
         JsonObject got = ClusterNodes.query(cluster.node(0), token, "SELECT sum(amount) AS total FROM " + prefix + i);
         if (got.getLong("total") != total) {
@@ -166,6 +203,7 @@ public final class ClusterBench {
     AtomicInteger next = new AtomicInteger();
     try {
       double cpu0 = cluster.cpuSeconds();
+      Map<String, Double> kinds0 = cluster.cpuByThreadKind();
       long t0 = System.nanoTime();
       List<Future<Void>> running = new ArrayList<>();
       for (int c = 0; c < clients; c++) {
@@ -184,7 +222,8 @@ public final class ClusterBench {
       for (Future<Void> f : running) {
         f.get();
       }
-      return new Rate(requests, (System.nanoTime() - t0) / 1e9, cluster.cpuSeconds() - cpu0);
+      return new Rate(requests, (System.nanoTime() - t0) / 1e9, cluster.cpuSeconds() - cpu0,
+        minus(cluster.cpuByThreadKind(), kinds0));
     } finally {
       pool.shutdownNow();
     }

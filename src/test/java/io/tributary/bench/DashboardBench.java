@@ -93,7 +93,7 @@ public final class DashboardBench {
       }
       md.append(live(server, token, out, viewers, seconds, results)).append('\n');
     }
-    results.put("bare_live", StreamBench.bareCeiling(out, viewers, seconds, 50));
+    results.put("bare_live", BareCeiling.run(out, viewers, seconds, 50));
     JsonObject bare = results.getJsonObject("bare_live");
     md.append(String.format(Locale.ROOT, "| bare Vert.x fan-out, one message to every socket 50 times a second | %,d | | "
         + "%,d | | | %s | %s | %s |%n", bare.getLong("sockets"), bare.getLong("updates"), bare.getValue("p50_ms"),
@@ -222,13 +222,13 @@ public final class DashboardBench {
       new JsonObject().put("name", "dash_live").put("topic", topic).put("start_from", "latest")),
       HttpResponse.BodyHandlers.ofString());
     JsonObject stream = new JsonObject(created.body());
-    try (KafkaProducer<String, String> producer = StreamBench.producer("127.0.0.1:" + server.kafkaPort,
+    try (KafkaProducer<String, String> producer = BenchRecords.producer("127.0.0.1:" + server.kafkaPort,
       Map.of("linger.ms", "0"))) {
       long deadline = System.currentTimeMillis() + 120_000;
       while (new JsonObject(server.http.send(HttpRequest.newBuilder(server.uri("/api/v1/streams/dash_live"))
         .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body())
         .getLong("records_ingested", 0L) == 0) {
-        StreamBench.produce(producer, topic, 50, 5);
+        BenchRecords.produce(producer, topic, 50, 5);
         if (System.currentTimeMillis() > deadline) {
           throw new IllegalStateException("the live stream never stored a record");
         }
@@ -240,10 +240,10 @@ public final class DashboardBench {
       String id = new JsonObject(server.http.send(post(server, token, "/api/v1/dashboards", new JsonObject()
         .put("name", "Live").put("visualizations", new JsonArray().add(viz))), HttpResponse.BodyHandlers.ofString())
         .body()).getString("dashboard_id");
-      try (StreamBench.Child client = StreamBench.client(out, server.port, "/ws/analytics/" + id + "?access_token="
+      try (BenchChild client = BenchChild.live(out, server.port, "/ws/analytics/" + id + "?access_token="
         + token, viewers, false)) {
         while (Long.parseLong(client.ask("COUNT")) < viewers) {
-          StreamBench.produce(producer, topic, 50, 5);
+          BenchRecords.produce(producer, topic, 50, 5);
           if (System.currentTimeMillis() > deadline + 120_000) {
             throw new IllegalStateException("live delivery never reached every viewer");
           }
@@ -252,7 +252,7 @@ public final class DashboardBench {
         client.ask("RESET");
         client.ask("MARK");
         int n = 50 * seconds;
-        StreamBench.produce(producer, topic, 50, n);
+        BenchRecords.produce(producer, topic, 50, n);
         client.ask("MARK");
         Thread.sleep(3_000);
         JsonObject report = new JsonObject(client.ask("REPORT 0 " + n));

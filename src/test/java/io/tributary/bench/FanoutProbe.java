@@ -47,7 +47,7 @@ public final class FanoutProbe {
           System.out.println(new JsonObject().put("scenario", scenario).put("server", build[0]).put("round", round)
             .mergeIn(r).encode());
         }
-        JsonObject bare = StreamBench.bareCeiling(out, sockets, seconds, within ? rate : 0);
+        JsonObject bare = BareCeiling.run(out, sockets, seconds, within ? rate : 0);
         System.out.println(new JsonObject().put("scenario", scenario).put("server", "bare").put("round", round)
           .mergeIn(bare).encode());
       }
@@ -77,7 +77,7 @@ public final class FanoutProbe {
       if (line == null || !line.startsWith("LISTENING")) {
         throw new IllegalStateException("probe server did not start: " + line);
       }
-      try (StreamBench.Child client = StreamBench.client(out, port, "/live", sockets, batch)) {
+      try (BenchChild client = BenchChild.live(out, port, "/live", sockets, batch)) {
         HttpClient http = HttpClient.newHttpClient();
         long n = (long) rate * seconds;
         long warm = (long) rate * WARM_SECONDS; // the bare server also runs WARM_SECONDS before it is measured
@@ -86,7 +86,7 @@ public final class FanoutProbe {
         Thread.sleep(WARM_SECONDS * 1_000L);
         client.ask("RESET");
         client.ask("MARK");
-        StreamBench.Cpu cpu = new StreamBench.Cpu(server, client.process);
+        ProcessCpu cpu = new ProcessCpu(server, client.process);
         Thread.sleep(seconds * 1_000L);
         client.ask("MARK");
         cpu.stop();

@@ -75,7 +75,7 @@ public final class FanoutProbeServer extends VerticleBase {
       List<LiveRecord> records = new ArrayList<>();
       StringBuilder b = new StringBuilder();
       for (; seq[0] < due; seq[0]++) {
-        String value = StreamBench.record(seq[0], t0Micros + seq[0] * 1_000_000L / rate, b);
+        String value = BenchRecords.record(seq[0], t0Micros + seq[0] * 1_000_000L / rate, b);
         LiveRecord r = LiveRecord.update(value.getBytes(StandardCharsets.UTF_8), null, System.currentTimeMillis());
         r.valid(); // as the relay does, off the sockets' event loops
         records.add(r);

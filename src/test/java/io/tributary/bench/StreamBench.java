@@ -8,18 +8,15 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -70,7 +67,7 @@ public final class StreamBench {
     Path dataDir = out.resolve("stream-data");
     ServerProcess.deleteTree(dataDir);
     if (Boolean.getBoolean("bench.stream.bare.only")) {
-      System.out.println(bareCeiling(out, Integer.getInteger("bench.stream.over.sockets", 1_000),
+      System.out.println(BareCeiling.run(out, Integer.getInteger("bench.stream.over.sockets", 1_000),
         Integer.getInteger("bench.stream.over.seconds", 20), 0).encode());
       return;
     }
@@ -112,13 +109,13 @@ public final class StreamBench {
       results = bench.results;
     }
     // the ceiling runs with the Tributary server gone, so it has the machine to itself
-    results.put("bare", bareCeiling(out, Integer.getInteger("bench.stream.over.sockets", 1_000),
+    results.put("bare", BareCeiling.run(out, Integer.getInteger("bench.stream.over.sockets", 1_000),
       Integer.getInteger("bench.stream.over.seconds", 20), 0));
-    results.put("bare_within", bareCeiling(out, Integer.getInteger("bench.stream.sockets", 10_000),
+    results.put("bare_within", BareCeiling.run(out, Integer.getInteger("bench.stream.sockets", 10_000),
       Integer.getInteger("bench.stream.over.seconds", 20), Integer.getInteger("bench.stream.live.rate", 5)));
     results.put("conditions", new JsonObject().put("cores", Runtime.getRuntime().availableProcessors())
       .put("server_heap", heap).put("java", System.getProperty("java.version"))
-      .put("client_event_loops", clientLoops()));
+      .put("client_event_loops", BenchChild.clientLoops()));
     if (results.containsKey("ingestion") && results.containsKey("within")) {
       StreamReport.write(results, out);
     } else {
@@ -137,7 +134,7 @@ public final class StreamBench {
     try (KafkaProducer<String, String> producer = producer(Map.of("linger.ms", "10", "batch.size", "262144"))) {
       StringBuilder pad = new StringBuilder();
       for (long i = 0; i < n; i++) {
-        producer.send(new ProducerRecord<>(topic, record(i, StreamLoadClient.micros(), pad)));
+        producer.send(new ProducerRecord<>(topic, BenchRecords.record(i, StreamLoadClient.micros(), pad)));
       }
       producer.flush();
     }
@@ -154,7 +151,7 @@ public final class StreamBench {
     }
 
     long t1 = System.nanoTime();
-    Cpu cpu = new Cpu(server.process, server.process);
+    ProcessCpu cpu = new ProcessCpu(server.process, server.process);
     HttpResponse<String> created = send("POST", "/api/v1/streams",
       new JsonObject().put("name", "bench_ingest").put("topic", topic).put("start_from", "earliest"));
     if (created.statusCode() != 201) {
@@ -181,11 +178,11 @@ public final class StreamBench {
     double steady = (n - firstCount) / ((t2 - firstAt) / 1e9);
     System.out.printf(Locale.ROOT, "stream: %.2f s, %,.0f records/s (%,.0f after the first batch)%n", streamS,
       n / streamS, steady);
-    results.put("ingestion", new JsonObject().put("records", n).put("record_bytes", record(0, StreamLoadClient.micros(),
-        new StringBuilder()).length()).put("produce_s", produceS)
+    int bytes = BenchRecords.record(0, StreamLoadClient.micros(), new StringBuilder()).length();
+    results.put("ingestion", new JsonObject().put("records", n).put("record_bytes", bytes).put("produce_s", produceS)
       .put("raw_s", rawS).put("raw_per_s", n / rawS)
       .put("stream_s", streamS).put("stream_per_s", n / streamS).put("stream_steady_per_s", steady)
-      .put("first_batch_s", (firstAt - t1) / 1e9).put("server_cpu_cores", cpu.serverCores)
+      .put("first_batch_s", (firstAt - t1) / 1e9).put("server_cpu_cores", cpu.serverCores())
       .put("records_ingested", stream.getLong("records_ingested")).put("batches", stream.getLong("batches_written"))
       .put("dead_lettered", stream.getLong("records_dead_lettered")).put("ratio", (n / streamS) / (n / rawS)));
     send("DELETE", "/api/v1/streams/bench_ingest", null);
@@ -217,16 +214,14 @@ public final class StreamBench {
 
   private void withinCapacity(int sockets, int rate, int seconds) throws Exception {
     registerLive();
-    try (Child client = client(out, server.port, "/ws/streams/bench_live?access_token=" + token, sockets, false);
+    try (BenchChild client = BenchChild.live(out, server.port, "/ws/streams/bench_live?access_token=" + token, sockets, false);
          KafkaProducer<String, String> producer = producer(Map.of("linger.ms", "0"))) {
       warmUp(client, producer, sockets);
       warmAtRate(producer, rate);
       int n = rate * seconds;
-      java.util.TreeMap<Double, Double> latencyBefore = latencyBuckets();
+      ServerHistograms histograms = new ServerHistograms(server);
       JsonObject report = measure(client, producer, rate, n);
-      java.util.TreeMap<Double, Double> latencyAfter = latencyBuckets();
-      report.put("server_p50_ms", bucketQuantile(latencyBefore, latencyAfter, 0.50) * 1000)
-        .put("server_p99_ms", bucketQuantile(latencyBefore, latencyAfter, 0.99) * 1000);
+      histograms.into(report);
       report.put("offered_records", n).put("rate", rate).put("connect_ms", client.readyMs)
         .put("expected_deliveries", (long) n * sockets);
       System.out.println("within capacity: " + report.encode());
@@ -236,11 +231,11 @@ public final class StreamBench {
   }
 
   /** Sends {@code n} records at {@code rate}/s and returns what the clients received, with the CPU used meanwhile. */
-  private JsonObject measure(Child client, KafkaProducer<String, String> producer, int rate, int n) throws Exception {
+  private JsonObject measure(BenchChild client, KafkaProducer<String, String> producer, int rate, int n) throws Exception {
     client.ask("RESET");
     client.ask("MARK");
-    Cpu cpu = new Cpu(server.process, client.process);
-    produce(producer, rate, n);
+    ProcessCpu cpu = new ProcessCpu(server.process, client.process);
+    BenchRecords.produce(producer, rate, n);
     client.ask("MARK");
     cpu.stop();
     Thread.sleep(3_000);
@@ -253,17 +248,15 @@ public final class StreamBench {
 
   private void overCapacity(int sockets, int rate, int seconds, boolean batch) throws Exception {
     double heapBefore = heapAfterGc();
-    try (Child client = client(out, server.port, "/ws/streams/bench_live?access_token=" + token, sockets, batch);
+    try (BenchChild client = BenchChild.live(out, server.port, "/ws/streams/bench_live?access_token=" + token, sockets, batch);
          KafkaProducer<String, String> producer = producer(Map.of("linger.ms", "0"))) {
       warmUp(client, producer, sockets);
       double heapConnected = heapAfterGc();
       int n = rate * seconds;
-      java.util.TreeMap<Double, Double> latencyBefore = latencyBuckets();
+      ServerHistograms histograms = new ServerHistograms(server);
       JsonObject report = measure(client, producer, rate, n);
-      java.util.TreeMap<Double, Double> latencyAfter = latencyBuckets();
       // where the time goes: the server's own histogram ends when an update is handed to the socket
-      report.put("server_p50_ms", bucketQuantile(latencyBefore, latencyAfter, 0.50) * 1000)
-        .put("server_p99_ms", bucketQuantile(latencyBefore, latencyAfter, 0.99) * 1000);
+      histograms.into(report);
       double heapAfter = heapAfterGc();
       report.put("offered_records", n).put("rate", rate).put("offered_deliveries_per_s", (double) rate * sockets)
         .put("heap_before_mb", heapBefore).put("heap_connected_mb", heapConnected).put("heap_after_mb", heapAfter)
@@ -275,43 +268,7 @@ public final class StreamBench {
     }
   }
 
-  /** How long the bare server's rounds run before its measured window. */
-  private static final int BARE_WARM_SECONDS = 3;
-
-  /** The bare server with the same client: as fast as it can (rate 0), or one message to every socket rate times a second. */
-  static JsonObject bareCeiling(Path out, int sockets, int seconds, int rate) throws Exception {
-    int port = ServerProcess.freePort();
-    try (Child bare = Child.start(out.resolve("stream-bare.log"),
-      "-Xmx1g -Dbare.tributary=" + Boolean.getBoolean("bare.tributary"),
-      BareFanoutServer.class,
-      Integer.toString(port), Integer.toString(Runtime.getRuntime().availableProcessors()), Integer.toString(PADDING))) {
-      bare.await("LISTENING");
-      try (Child client = client(out, port, "/bare", sockets, false)) {
-        var http = java.net.http.HttpClient.newHttpClient();
-        http.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/start?rate=" + rate)).build(),
-          HttpResponse.BodyHandlers.ofString());
-        Thread.sleep(BARE_WARM_SECONDS * 1_000L);
-        client.ask("RESET");
-        client.ask("MARK");
-        Cpu cpu = new Cpu(bare.process, client.process);
-        Thread.sleep(seconds * 1_000L);
-        client.ask("MARK");
-        cpu.stop();
-        http.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/stop")).build(),
-          HttpResponse.BodyHandlers.ofString());
-        Thread.sleep(1_000);
-        JsonObject report = new JsonObject(client.ask("REPORT 0 0"));
-        cpu.into(report);
-        report.put("rate", rate);
-        System.out.println("bare Vert.x" + (rate > 0 ? " at " + rate + "/s: " : " ceiling: ") + report.encode());
-        client.ask("QUIT");
-        return report;
-      }
-    }
-  }
-
   // ---- 4. a burst to one socket
-
   /**
    * One batched socket of a stream; {@code n} records produced as fast as possible: records/s from the first send
    * to the last record at the client, next to a plain KafkaConsumer following the topic live during the same burst
@@ -324,7 +281,7 @@ public final class StreamBench {
     if (created.statusCode() != 201) {
       throw new IllegalStateException("stream not registered: " + created.statusCode() + " " + created.body());
     }
-    try (Child client = client(out, server.port, "/ws/streams/bench_burst?access_token=" + token, 1, true);
+    try (BenchChild client = BenchChild.live(out, server.port, "/ws/streams/bench_burst?access_token=" + token, 1, true);
          KafkaProducer<String, String> producer = producer(Map.of("linger.ms", "5", "batch.size", "262144"))) {
       long deadline = System.currentTimeMillis() + 120_000;
       StringBuilder pad = new StringBuilder();
@@ -333,17 +290,17 @@ public final class StreamBench {
         if (System.currentTimeMillis() > deadline) {
           throw new IllegalStateException("live delivery never started");
         }
-        producer.send(new ProducerRecord<>(topic, record(Integer.MAX_VALUE, StreamLoadClient.micros(), pad)));
+        producer.send(new ProducerRecord<>(topic, BenchRecords.record(Integer.MAX_VALUE, StreamLoadClient.micros(), pad)));
         warm++;
         Thread.sleep(500);
       }
       Thread.sleep(1_000);
       client.ask("RESET");
       TailingConsumer tailing = TailingConsumer.start(bootstrap, topic, n);
-      Cpu cpu = new Cpu(server.process, client.process);
+      ProcessCpu cpu = new ProcessCpu(server.process, client.process);
       long t0 = System.nanoTime();
       for (int i = 0; i < n; i++) {
-        producer.send(new ProducerRecord<>(topic, record(i, StreamLoadClient.micros(), pad)));
+        producer.send(new ProducerRecord<>(topic, BenchRecords.record(i, StreamLoadClient.micros(), pad)));
       }
       producer.flush();
       double produceS = (System.nanoTime() - t0) / 1e9;
@@ -374,7 +331,6 @@ public final class StreamBench {
   }
 
   // ---- helpers
-
   private void registerLive() throws Exception {
     HttpResponse<String> created = send("POST", "/api/v1/streams",
       new JsonObject().put("name", "bench_live").put("topic", "bench-live").put("start_from", "latest"));
@@ -383,95 +339,36 @@ public final class StreamBench {
     }
   }
 
-  static Child client(Path out, int port, String path, int sockets, boolean batch) throws Exception {
-    Child client = Child.start(out.resolve("stream-client.log"), "-Xmx2g", StreamLoadClient.class, "127.0.0.1",
-      Integer.toString(port), path, Integer.toString(sockets), Integer.toString(clientLoops()), batch ? "batch" : "one");
-    String ready = client.await("READY");
-    String[] parts = ready.split(" ");
-    System.out.printf("%s sockets subscribed (%s failed) in %s ms%n", parts[1], parts[2], parts[3]);
-    if (!"0".equals(parts[2])) {
-      client.close();
-      throw new IllegalStateException(parts[2] + " sockets failed; see " + out.resolve("stream-client.log"));
-    }
-    client.readyMs = Long.parseLong(parts[3]);
-    return client;
-  }
-
-  private static int clientLoops() {
-    return Integer.getInteger("bench.stream.client.loops", 2);
-  }
-
   /** Live delivery starts once the relay follows the topic: sends warm-up records until every socket got one. */
-  private static void warmUp(Child client, KafkaProducer<String, String> producer, int sockets) throws Exception {
+  private static void warmUp(BenchChild client, KafkaProducer<String, String> producer, int sockets) throws Exception {
     long deadline = System.currentTimeMillis() + 120_000;
     StringBuilder pad = new StringBuilder();
     while (Long.parseLong(client.ask("COUNT")) < sockets) {
       if (System.currentTimeMillis() > deadline) {
         throw new IllegalStateException("live delivery never reached every socket");
       }
-      producer.send(new ProducerRecord<>("bench-live", record(Integer.MAX_VALUE, StreamLoadClient.micros(), pad)));
+      producer.send(new ProducerRecord<>("bench-live", BenchRecords.record(Integer.MAX_VALUE, StreamLoadClient.micros(), pad)));
       Thread.sleep(500);
     }
     Thread.sleep(1_000);
   }
 
   /**
-   * Unmeasured records at the rate for as long as {@link #bareCeiling} runs its server before the window: the same
+   * Unmeasured records at the rate for as long as {@link BareCeiling#run} runs its server before the window: the same
    * warm (JIT-compiled) fan-out code on both sides, not a handful of warm-up records against three seconds of rounds.
    */
   private static void warmAtRate(KafkaProducer<String, String> producer, int rate) {
     StringBuilder pad = new StringBuilder();
     long start = System.nanoTime();
-    for (int i = 0; i < rate * BARE_WARM_SECONDS; i++) {
+    for (int i = 0; i < rate * BareCeiling.WARM_SECONDS; i++) {
       LockSupport.parkNanos(Math.max(0, start + (long) (i * 1e9 / rate) - System.nanoTime()));
-      producer.send(new ProducerRecord<>("bench-live", record(Integer.MAX_VALUE, StreamLoadClient.micros(), pad)));
+      producer.send(new ProducerRecord<>("bench-live", BenchRecords.record(Integer.MAX_VALUE, StreamLoadClient.micros(), pad)));
     }
     producer.flush();
-  }
-
-  /** Sends n records at the rate, each stamped with its send time (µs) and its sequence number. */
-  static void produce(KafkaProducer<String, String> producer, int rate, int n) {
-    produce(producer, "bench-live", rate, n);
-  }
-
-  /** Sends {@code n} records to {@code topic} at the rate, each stamped with its send time (µs) and sequence. */
-  static void produce(KafkaProducer<String, String> producer, String topic, int rate, int n) {
-    StringBuilder pad = new StringBuilder();
-    long start = System.nanoTime();
-    for (int i = 0; i < n; i++) {
-      long due = start + (long) (i * 1e9 / rate);
-      long wait = due - System.nanoTime();
-      if (wait > 0) {
-        LockSupport.parkNanos(wait);
-      }
-      producer.send(new ProducerRecord<>(topic, record(i, StreamLoadClient.micros(), pad)));
-    }
-    producer.flush();
-  }
-
-  static String record(long seq, long sentMicros, StringBuilder b) {
-    b.setLength(0);
-    b.append("{\"seq\":").append(seq).append(",\"sent\":").append(sentMicros)
-      .append(",\"sensor\":\"s-").append(seq % 1000).append("\",\"value\":").append(seq % 10_000 / 100.0)
-      .append(",\"pad\":\"");
-    for (int i = 0; i < PADDING; i++) {
-      b.append('x');
-    }
-    return b.append("\"}").toString();
   }
 
   private KafkaProducer<String, String> producer(Map<String, String> extra) {
-    return producer(bootstrap, extra);
-  }
-
-  static KafkaProducer<String, String> producer(String bootstrap, Map<String, String> extra) {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", bootstrap);
-    p.put("key.serializer", StringSerializer.class.getName());
-    p.put("value.serializer", StringSerializer.class.getName());
-    p.put("acks", "1");
-    p.putAll(extra);
-    return new KafkaProducer<>(p);
+    return BenchRecords.producer(bootstrap, extra);
   }
 
   private HttpResponse<String> send(String method, String path, JsonObject body) throws Exception {
@@ -494,113 +391,9 @@ public final class StreamBench {
   }
 
   /** A counter of the server's tributary_socket_messages_total with the given label. */
-  /** The server's fan-out latency histogram (send → written to the socket): upper bound in seconds → count. */
-  private java.util.TreeMap<Double, Double> latencyBuckets() throws Exception {
-    var m = java.util.regex.Pattern.compile("tributary_fanout_latency_seconds_bucket\\{[^}]*le=\"([0-9.eE+]+)\"[^}]*} ([0-9.eE+]+)")
-      .matcher(server.get("/metrics").body());
-    java.util.TreeMap<Double, Double> buckets = new java.util.TreeMap<>();
-    while (m.find()) {
-      buckets.merge(Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)), Double::sum);
-    }
-    return buckets;
-  }
-
-  /** The upper bound of the bucket holding quantile q of what was counted between two histogram readings. */
-  static double bucketQuantile(java.util.TreeMap<Double, Double> before, java.util.TreeMap<Double, Double> after, double q) {
-    double total = 0;
-    for (var e : after.entrySet()) {
-      total = Math.max(total, e.getValue() - before.getOrDefault(e.getKey(), 0.0));
-    }
-    for (var e : after.entrySet()) {
-      if (e.getValue() - before.getOrDefault(e.getKey(), 0.0) >= q * total) {
-        return e.getKey();
-      }
-    }
-    return Double.NaN;
-  }
-
   private double metric(String label) throws Exception {
     var m = java.util.regex.Pattern.compile("tributary_socket_messages_total\\{[^}]*" + java.util.regex.Pattern.quote(label)
       + "[^}]*} ([0-9.eE+]+)").matcher(server.get("/metrics").body());
     return m.find() ? Double.parseDouble(m.group(1)) : 0;
-  }
-
-  /** CPU used by the server and the load client over a window (cores: CPU seconds per second). */
-  static final class Cpu {
-    private final ProcessHandle server;
-    private final ProcessHandle client;
-    private final long t0 = System.nanoTime();
-    private final double server0;
-    private final double client0;
-    private double serverCores;
-    private double clientCores;
-
-    Cpu(Process server, Process client) {
-      this.server = server.toHandle();
-      this.client = client.toHandle();
-      server0 = seconds(this.server);
-      client0 = seconds(this.client);
-    }
-
-    void stop() {
-      double s = (System.nanoTime() - t0) / 1e9;
-      serverCores = (seconds(server) - server0) / s;
-      clientCores = (seconds(client) - client0) / s;
-    }
-
-    void into(JsonObject report) {
-      report.put("server_cpu_cores", serverCores).put("client_cpu_cores", clientCores);
-    }
-
-    private static double seconds(ProcessHandle p) {
-      return p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
-    }
-  }
-
-  /** A bench JVM started from this one's classpath, driven by lines on its stdin and stdout. */
-  static final class Child implements AutoCloseable {
-    final Process process;
-    final java.io.BufferedReader stdout;
-    final java.io.PrintWriter stdin;
-    long readyMs;
-
-    private Child(Process process) {
-      this.process = process;
-      this.stdout = process.inputReader();
-      this.stdin = new java.io.PrintWriter(process.outputWriter(), true);
-    }
-
-    /** @param jvm its JVM options, separated by spaces */
-    static Child start(Path log, String jvm, Class<?> main, String... args) throws Exception {
-      List<String> cmd = new ArrayList<>(List.of("java", "-XX:+UseG1GC"));
-      cmd.addAll(List.of(jvm.split(" ")));
-      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
-      cmd.addAll(List.of(args));
-      return new Child(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start());
-    }
-
-    /** Reads lines until one starts with the prefix; fails when the process ends first. */
-    String await(String prefix) throws Exception {
-      for (String line = stdout.readLine(); line != null; line = stdout.readLine()) {
-        if (line.startsWith(prefix)) {
-          return line;
-        }
-      }
-      throw new IllegalStateException(prefix + " never came; the child exited with " + process.waitFor());
-    }
-
-    String ask(String command) throws Exception {
-      stdin.println(command);
-      String line = stdout.readLine();
-      if (line == null) {
-        throw new IllegalStateException("the child exited on " + command);
-      }
-      return line;
-    }
-
-    @Override
-    public void close() throws Exception {
-      ServerProcess.stop(process, 20);
-    }
   }
 }

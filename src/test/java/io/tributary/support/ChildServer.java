@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -87,10 +88,15 @@ public final class ChildServer implements AutoCloseable {
 
   /** Starts the process and waits until it is ready (at most {@code seconds}: several at once start slowly). */
   public ChildServer start(int seconds) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
       "-Xmx768m", "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", // what Hazelcast (cluster tests) reflects into
-      "-cp", System.getProperty("java.class.path"), "io.tributary.Tributary"))
+      "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED")); // what Hazelcast (cluster tests) reflects into
+    String extra = System.getProperty("child.jvm.options", "").strip(); // benchmarks' own JVM flags
+    if (!extra.isEmpty()) {
+      cmd.addAll(List.of(extra.split("\\s+")));
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.tributary.Tributary"));
+    ProcessBuilder pb = new ProcessBuilder(cmd)
       .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     Map<String, String> env = pb.environment();
     env.put("TRIBUTARY_DATA_DIR", dataDir.toString());

@@ -243,6 +243,53 @@ public final class ClusterNodes implements AutoCloseable {
     return sum;
   }
 
+  /**
+   * CPU seconds (user + system) of the live nodes' threads by kind, read from {@code /proc/<pid>/task/<tid>/stat} (names
+   * cut to 15 characters): {@code jit} (C1/C2 compiler threads: a cost each node pays once while it warms up, not per
+   * request), {@code gc}, {@code event-loop}, {@code worker} (Vert.x and Tributary's pools), {@code kafka},
+   * {@code hazelcast}, {@code other}. Exact only when the nodes run with {@code -XX:-UseDynamicNumberOfCompilerThreads}
+   * (else a compiler thread that exits takes its seconds with it; other threads live as long as the node).
+   */
+  public java.util.Map<String, Double> cpuByThreadKind() throws Exception {
+    java.util.Map<String, Double> sum = new java.util.TreeMap<>();
+    for (ChildServer node : nodes) {
+      if (!node.alive()) {
+        continue;
+      }
+      try (var tasks = Files.list(Path.of("/proc", Long.toString(node.pid()), "task"))) {
+        for (Path task : tasks.toList()) {
+          String stat;
+          try {
+            stat = Files.readString(task.resolve("stat"));
+          } catch (java.io.IOException gone) {
+            continue; // the thread ended between the listing and the read
+          }
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          double seconds = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+          sum.merge(threadKind(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))), seconds, Double::sum);
+        }
+      }
+    }
+    return sum;
+  }
+
+  private static String threadKind(String name) {
+    if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+      return "jit";
+    } else if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
+      return "gc";
+    } else if (name.startsWith("vert.x-eventloo")) {
+      return "event-loop";
+    } else if (name.startsWith("vert.x-") || name.startsWith("tributary-")) {
+      return "worker";
+    } else if (name.startsWith("kafka") || name.contains("producer-") || name.contains("consumer")) {
+      return "kafka";
+    } else if (name.startsWith("hz.")) {
+      return "hazelcast";
+    }
+    return "other";
+  }
+
   @Override
   public void close() throws Exception {
     for (ChildServer node : nodes) {
