@@ -14,6 +14,8 @@ import java.security.NoSuchAlgorithmException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Appends events to the audit trail inside the caller's transaction: the event and the change it records commit
@@ -47,6 +49,34 @@ public final class AuditLog {
           Buffer.buffer(prev), Buffer.buffer(hash)}));
       })
       .map(rows -> rows.iterator().next().getLong("id"));
+  }
+
+  /**
+   * Appends {@code events}, in this order, on the connection of the caller's transaction: the lock and the read of
+   * the last hash sent together (the connection pipelines them, in order), then one batch of inserts: two round
+   * trips, where {@link #record} takes three per event.
+   */
+  public static Future<Void> recordAll(SqlClient conn, List<AuditEvent> events) {
+    if (events.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+    Future<?> locked = conn.query(LOCK).execute();
+    Future<io.vertx.sqlclient.RowSet<Row>> last = conn.query(LAST).execute();
+    return Future.all(locked, last).map(v -> last.result())
+      .compose(rows -> {
+        byte[] prev = rows.size() == 0 ? GENESIS : rows.iterator().next().getBuffer("hash").getBytes();
+        List<Tuple> batch = new ArrayList<>(events.size());
+        for (AuditEvent event : events) {
+          byte[] hash = hash(prev, at, event);
+          batch.add(Tuple.from(new Object[] {at, event.actorId(), event.actorRole(), event.action(),
+            event.resourceType(), event.resourceId(), event.before(), event.after(), event.requestId(),
+            Buffer.buffer(prev), Buffer.buffer(hash)}));
+          prev = hash;
+        }
+        return conn.preparedQuery(INSERT).executeBatch(batch);
+      })
+      .mapEmpty();
   }
 
   /** The chain hash of an event after {@code prev}. */

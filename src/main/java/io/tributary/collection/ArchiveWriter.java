@@ -14,9 +14,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.LongConsumer;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
@@ -25,15 +22,14 @@ import java.util.zip.ZipEntry;
 /**
  * Writes {@link BackupArchive}'s zip in one pass over each file: a STORED entry's bytes go from the file to the
  * archive in the kernel ({@link FileChannel#transferTo}) while a second thread reads the file once for its CRC-32 and
- * SHA-256; its local header, written first with the size (known: lake files are immutable), gets its CRC when both
- * are done. {@link java.util.zip.ZipOutputStream} needs a STORED entry's CRC before its bytes, so it read every file
+ * SHA-256 ({@link ArchiveReader#hash}); its local header, written first with the size (known: lake files are
+ * immutable), gets its CRC when both are done. {@link java.util.zip.ZipOutputStream} needs a STORED entry's CRC before its bytes, so it read every file
  * twice and copied it through the heap. Zip64 records are written only where a size, an offset or the entry count
  * needs them, as {@code ZipOutputStream} does; {@link java.util.zip.ZipFile} and {@code ZipInputStream} read the
  * result. Blocking; one archive per instance.
  */
 final class ArchiveWriter implements Closeable {
 
-  private static final int BUFFER = 1 << 20;
   private static final long MAX32 = 0xFFFFFFFFL;
   private static final int UTF8_FLAG = 0x800;
 
@@ -42,18 +38,12 @@ final class ArchiveWriter implements Closeable {
   }
 
   private final FileChannel out;
-  private final ExecutorService hasher;
   private final List<Central> central = new ArrayList<>();
   private final int dosTime;
 
   ArchiveWriter(Path target) throws IOException {
     out = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
       StandardOpenOption.WRITE);
-    hasher = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "backup-hash");
-      t.setDaemon(true);
-      return t;
-    });
     dosTime = dosTime(LocalDateTime.now());
   }
 
@@ -67,15 +57,9 @@ final class ArchiveWriter implements Closeable {
       long offset = out.position();
       byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
       out.write(localHeader(bytes, ZipEntry.STORED, 0, size, size));
-      CompletableFuture<long[]> crcAndSize = new CompletableFuture<>();
       MessageDigest sha = BackupArchive.sha256();
-      hasher.execute(() -> {
-        try {
-          crcAndSize.complete(hash(file, sha));
-        } catch (Throwable e) {
-          crcAndSize.completeExceptionally(e);
-        }
-      });
+      CRC32 crc = new CRC32();
+      CompletableFuture<Long> hashed = ArchiveReader.hash(in, 0, Long.MAX_VALUE, sha, crc);
       long start = out.position();
       for (long done = 0; done < size; ) {
         long n = in.transferTo(done, Math.min(size - done, 16L << 20), out.position(start + done));
@@ -86,13 +70,12 @@ final class ArchiveWriter implements Closeable {
         progress.accept(done);
       }
       out.position(start + size);
-      long[] hashed = join(crcAndSize);
-      if (hashed[1] != size) {
+      if (ArchiveReader.join(hashed) != size) {
         throw new IOException(file + " changed size while it was archived");
       }
       // the CRC sits 14 bytes into the local header
-      out.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, (int) hashed[0]), offset + 14);
-      central.add(new Central(bytes, ZipEntry.STORED, version(size, size, 0), hashed[0], size, size, offset));
+      out.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, (int) crc.getValue()), offset + 14);
+      central.add(new Central(bytes, ZipEntry.STORED, version(size, size, 0), crc.getValue(), size, size, offset));
       return HexFormat.of().formatHex(sha.digest());
     }
   }
@@ -122,7 +105,6 @@ final class ArchiveWriter implements Closeable {
   @Override
   public void close() throws IOException {
     try (out) {
-      hasher.shutdownNow();
       long start = out.position();
       for (Central c : central) {
         out.write(centralHeader(c));
@@ -140,34 +122,6 @@ final class ArchiveWriter implements Closeable {
         .putShort((short) Math.min(central.size(), 0xFFFF)).putShort((short) Math.min(central.size(), 0xFFFF))
         .putInt((int) Math.min(length, MAX32)).putInt((int) Math.min(start, MAX32)).putShort((short) 0);
       out.write(eocd.flip());
-    }
-  }
-
-  /** Reads {@code file} once: @return its CRC-32 and size; {@code sha} has digested it. */
-  private static long[] hash(Path file, MessageDigest sha) throws IOException {
-    CRC32 crc = new CRC32();
-    byte[] buffer = new byte[BUFFER];
-    ByteBuffer wrapped = ByteBuffer.wrap(buffer);
-    long size = 0;
-    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-      int n;
-      while ((n = in.read(wrapped.clear())) >= 0) {
-        crc.update(buffer, 0, n);
-        sha.update(buffer, 0, n);
-        size += n;
-      }
-    }
-    return new long[] {crc.getValue(), size};
-  }
-
-  private static long[] join(CompletableFuture<long[]> future) throws IOException {
-    try {
-      return future.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
-      throw e;
     }
   }
 

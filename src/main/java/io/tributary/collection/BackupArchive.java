@@ -7,9 +7,11 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Enumeration;
@@ -145,25 +147,19 @@ final class BackupArchive {
             new JsonObject().put("entry", name));
         }
       }
-      byte[] buffer = new byte[BUFFER];
-      long done = 0;
-      for (ZipEntry e : entries.values()) {
-        Path target = targets.get(e.getName());
-        MessageDigest sha = sha256();
-        try (InputStream in = zip.getInputStream(e);
-             OutputStream out = target == null ? OutputStream.nullOutputStream() : Files.newOutputStream(target)) {
-          int n;
-          while ((n = in.read(buffer)) > 0) {
-            sha.update(buffer, 0, n);
-            out.write(buffer, 0, n);
-            done += n;
-            progress.accept(done);
+      try (FileChannel in = FileChannel.open(archive, StandardOpenOption.READ)) {
+        Map<String, ArchiveReader.Stored> stored = ArchiveReader.stored(in);
+        long done = 0;
+        for (ZipEntry e : entries.values()) {
+          long before = done;
+          ArchiveReader.Stored at = stored.get(e.getName());
+          String sha = at != null && at.size() == e.getSize()
+            ? ArchiveReader.copy(in, at, targets.get(e.getName()), n -> progress.accept(before + n))
+            : streamed(zip, e, targets.get(e.getName()), n -> progress.accept(before + n));
+          if (!sha.equalsIgnoreCase(checksums.getString(e.getName()))) {
+            throw mismatch(e.getName());
           }
-        } catch (ZipException damaged) {
-          throw mismatch(e.getName());
-        }
-        if (!HexFormat.of().formatHex(sha.digest()).equalsIgnoreCase(checksums.getString(e.getName()))) {
-          throw mismatch(e.getName());
+          done += Math.max(0, e.getSize());
         }
       }
       return manifest;
@@ -172,6 +168,29 @@ final class BackupArchive {
     } catch (IOException e) {
       throw invalid("The backup archive cannot be read: " + e.getMessage());
     }
+  }
+
+  /**
+   * Copies an entry that is not STORED through {@code ZipFile}'s stream, hashing it. @return its SHA-256, lowercase
+   * hex
+   */
+  private static String streamed(ZipFile zip, ZipEntry e, Path target, LongConsumer progress) throws IOException {
+    byte[] buffer = new byte[BUFFER];
+    MessageDigest sha = sha256();
+    long done = 0;
+    try (InputStream in = zip.getInputStream(e);
+         OutputStream out = target == null ? OutputStream.nullOutputStream() : Files.newOutputStream(target)) {
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        sha.update(buffer, 0, n);
+        out.write(buffer, 0, n);
+        done += n;
+        progress.accept(done);
+      }
+    } catch (ZipException damaged) {
+      throw mismatch(e.getName());
+    }
+    return HexFormat.of().formatHex(sha.digest());
   }
 
   /** The bytes of every entry the manifest lists (for progress). */

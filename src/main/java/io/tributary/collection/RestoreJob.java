@@ -24,12 +24,14 @@ import java.util.stream.Stream;
 
 /**
  * One restore job: verify every entry of the archive while copying the datasets to {@code restore/<job id>/}
- * (0-70%), read each file's row count back, decide the plan, move the files to their lake paths and publish them
- * (70-90%), then register everything in one transaction. On failure the files it wrote go; after a kill, the next
+ * (0-70%; what the caller has of the target name is read meanwhile), read each file's row count back, decide the
+ * plan, move the files to their lake paths and publish them (70-90%), then register everything in one transaction. On failure the files it wrote go; after a kill, the next
  * start removes the staging folder, the rerun of the job rewrites the same lake paths, and the lake sweeper removes
  * files no dataset refers to.
  */
 final class RestoreJob {
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RestoreJob.class);
 
   private final Vertx vertx;
   private final BackupRepository repository;
@@ -61,14 +63,20 @@ final class RestoreJob {
     JsonObject actor = params.getJsonObject("actor", new JsonObject());
     AuditEvent who = new AuditEvent(owner, actor.getString("role"), "collection.restored", CollectionEvents.RESOURCE,
       null, null, null, actor.getString("request_id"));
+    // what the caller has of the target name is read while the archive is verified
+    String requested = params.getString("name");
+    Future<RestorePlan.Current> early = requested == null ? null : current(repository, owner, requested);
+    // when the archive was verified, the files placed and the collection registered, for the debug log
+    long[] at = {System.nanoTime(), 0, 0};
     vertx.executeBlocking(() -> {
       delete(stage);
       Files.createDirectories(stage);
-      return lake.fetch(params.getString("archive"));
+      return verify(job, lake.fetch(params.getString("archive")), stage);
     }, false)
-      .compose(archive -> vertx.executeBlocking(() -> verify(job, archive, stage), false))
-      .compose(manifest -> plan(manifest, params, jobId, owner))
+      .andThen(v -> at[1] = System.nanoTime())
+      .compose(manifest -> plan(manifest, params, jobId, owner, early))
       .compose(planned -> vertx.executeBlocking(() -> place(job, planned, stage, moved), false))
+      .andThen(v -> at[2] = System.nanoTime())
       .compose(planned -> commitDelayMs > 0 ? vertx.timer(commitDelayMs).map(planned) : Future.succeededFuture(planned))
       .compose(planned -> repository.register(owner, planned.manifest().getJsonObject("collection"),
           planned.plan().name(), planned.plan().existingId(), planned.plan().datasets(), planned.plan().dashboards(),
@@ -76,9 +84,12 @@ final class RestoreJob {
             .put("backup_id", params.getString("backup_id")).put("upload", params.getBoolean("upload", false))))
         .map(done -> result(planned, done)))
       .onSuccess(result -> {
+        long now = System.nanoTime();
+        LOG.debug("Restore {}: verified and staged in {} ms, placed {} ms later, registered {} ms after that", jobId,
+          (at[1] - at[0]) / 1_000_000, (at[2] - at[1]) / 1_000_000, (now - at[2]) / 1_000_000);
         vertx.executeBlocking(() -> delete(stage), false);
         JsonArray replaced = result.getJsonArray("replaced_files");
-        vertx.setTimer(fileGraceMs, t -> replaced.forEach(f -> {
+        vertx.setTimer(fileGraceMs, tid -> replaced.forEach(f -> {
           vertx.fileSystem().delete(dataDir.resolve((String) f).toString()).onFailure(e -> { });
           lake.deleteRemoteLater(vertx, (String) f);
         }));
@@ -109,9 +120,10 @@ final class RestoreJob {
       targets.put(((JsonObject) o).getString("entry"), stage.resolve((i++) + ".parquet"));
     }
     long total = Math.max(1, BackupArchive.payloadBytes(archive));
-    int[] last = {-1};
+    int[] last = {0}; // the job state machine announced 0 when it started the job
     BackupArchive.extract(archive, targets, done -> {
-      int percent = (int) Math.min(70, done * 70 / total);
+      // in steps of 10: each step the job state machine stores is a write to PostgreSQL
+      int percent = (int) Math.min(70, done * 70 / total) / 10 * 10;
       if (percent != last[0]) {
         last[0] = percent;
         JobContract.progress(vertx.eventBus(), job, "processing", percent);
@@ -132,10 +144,13 @@ final class RestoreJob {
     return manifest;
   }
 
-  private Future<Planned> plan(JsonObject manifest, JsonObject params, UUID jobId, UUID owner) {
+  /** The plan, from {@code early} when it was read for the same name. */
+  private Future<Planned> plan(JsonObject manifest, JsonObject params, UUID jobId, UUID owner,
+                               Future<RestorePlan.Current> early) {
     String name = RestorePlan.target(manifest, params.getString("name"));
-    return current(repository, owner, name).map(current -> new Planned(manifest, RestorePlan.of(manifest, name,
-      current, params.getBoolean("overwrite", false), params.getBoolean("skip_schema", false), jobId, owner)));
+    return (early != null && name.equals(params.getString("name")) ? early : current(repository, owner, name))
+      .map(current -> new Planned(manifest, RestorePlan.of(manifest, name, current, params.getBoolean("overwrite",
+        false), params.getBoolean("skip_schema", false), jobId, owner)));
   }
 
   /** What the caller has now of the target name. */

@@ -1,7 +1,6 @@
 package io.tributary.collection;
 
 import io.tributary.audit.AuditEvent;
-import io.tributary.audit.AuditLog;
 import io.tributary.bus.ApiException;
 import io.tributary.bus.ErrorCode;
 import io.tributary.dashboard.DashboardStore;
@@ -98,29 +97,35 @@ final class RestoredDashboards {
   }
 
   /**
-   * Stores the dashboards on the restore's connection, with their audit events: a new one is created and added to
-   * the collection at {@code version}; a replaced one gets its next version. 409 when a dashboard to replace was
-   * deleted meanwhile.
+   * Stores the dashboards on the restore's connection, their audit events added to {@code events}: a new one is
+   * created and added to the collection at {@code version}; a replaced one gets its next version. 409 when a
+   * dashboard to replace was deleted meanwhile.
    */
   static Future<Void> register(SqlConnection conn, UUID ownerId, UUID collectionId, int version,
-                               List<Planned> dashboards, AuditEvent who) {
+                               List<Planned> dashboards, AuditEvent who, List<AuditEvent> events) {
     Future<Void> chain = Future.succeededFuture();
     for (Planned d : dashboards) {
       JsonObject payload = new JsonObject().put("name", d.name()).put("restored_from", d.originalId())
         .put("visualizations", d.dashboard().getJsonArray("visualizations").size());
       chain = chain.compose(v -> d.replaces()
-        ? DashboardStore.replace(conn, d.id(), ownerId, d.dashboard()).compose(stored -> stored == null
-          ? Future.failedFuture(new ApiException(ErrorCode.CONFLICT, "The dashboard " + d.name() + " was deleted while "
-          + "the restore ran; nothing was restored", new JsonObject().put("dashboard_id", d.id().toString())))
-          : AuditLog.record(conn, who.as("dashboard.updated", "dashboard", d.id(), null, payload)).mapEmpty())
+        ? DashboardStore.replace(conn, d.id(), ownerId, d.dashboard()).<Void>compose(stored -> {
+          if (stored == null) {
+            return Future.failedFuture(new ApiException(ErrorCode.CONFLICT, "The dashboard " + d.name() + " was "
+              + "deleted while the restore ran; nothing was restored", new JsonObject().put("dashboard_id",
+              d.id().toString())));
+          }
+          events.add(who.as("dashboard.updated", "dashboard", d.id(), null, payload));
+          return Future.succeededFuture();
+        })
         : DashboardStore.insert(conn, d.id(), ownerId, d.dashboard())
-          .compose(x -> AuditLog.record(conn, who.as("dashboard.created", "dashboard", d.id(), null, payload)))
           .compose(x -> conn.preparedQuery(BackupRepository.INSERT_ITEM).execute(Tuple.of(collectionId, "dashboard",
             d.id())))
-          .compose(x -> AuditLog.record(conn, who.as(CollectionEvents.ITEM_ADDED, CollectionEvents.RESOURCE,
-            collectionId, null, new JsonObject().put("type", "dashboard").put("id", d.id().toString())
-              .put("version", version))))
-          .mapEmpty());
+          .<Void>map(x -> {
+            events.add(who.as("dashboard.created", "dashboard", d.id(), null, payload));
+            events.add(who.as(CollectionEvents.ITEM_ADDED, CollectionEvents.RESOURCE, collectionId, null,
+              new JsonObject().put("type", "dashboard").put("id", d.id().toString()).put("version", version)));
+            return null;
+          }));
     }
     return chain;
   }

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -130,5 +132,73 @@ class BackupArchiveTest {
     Path damaged = Files.write(dir.resolve("damaged.zip"), bytes);
     assertThatThrownBy(() -> BackupArchive.extract(damaged, Map.of(), n -> { })).isInstanceOf(ApiException.class)
       .hasMessageContaining("Checksum mismatch in archive entry " + entries.get(0).name());
+  }
+
+  @Test
+  @DisplayName("with a deflated dataset entry (another zip tool) still restores, checked, and fails when changed")
+  void deflatedEntries() throws Exception {
+    byte[] bytes = new byte[3_000_000];
+    for (int i = 0; i < bytes.length; i++) {
+      bytes[i] = (byte) (i % 251 < 200 ? 'a' + i % 7 : i);
+    }
+    String name = BackupArchive.datasetEntry("d");
+    Path archive = dir.resolve("deflated.zip");
+    try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(archive))) {
+      zip.putNextEntry(new ZipEntry(name));
+      zip.write(bytes);
+      zip.closeEntry();
+      zip.putNextEntry(new ZipEntry(BackupArchive.MANIFEST));
+      zip.write(manifest().put("format", BackupArchive.FORMAT).put("format_version", BackupArchive.FORMAT_VERSION)
+        .put("checksums", new JsonObject().put(name, sha256(bytes))).encode().getBytes(StandardCharsets.UTF_8));
+      zip.closeEntry();
+    }
+    Path target = dir.resolve("restored.parquet");
+    long[] progress = {0};
+    BackupArchive.extract(archive, Map.of(name, target), n -> progress[0] = n);
+    assertThat(Files.readAllBytes(target)).isEqualTo(bytes);
+    assertThat(progress[0]).isEqualTo(bytes.length);
+
+    Path other = dir.resolve("other.zip");
+    try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(other))) {
+      zip.putNextEntry(new ZipEntry(name));
+      zip.write(bytes, 0, bytes.length - 1);
+      zip.closeEntry();
+      zip.putNextEntry(new ZipEntry(BackupArchive.MANIFEST));
+      zip.write(manifest().put("format", BackupArchive.FORMAT).put("format_version", BackupArchive.FORMAT_VERSION)
+        .put("checksums", new JsonObject().put(name, sha256(bytes))).encode().getBytes(StandardCharsets.UTF_8));
+      zip.closeEntry();
+    }
+    assertThatThrownBy(() -> BackupArchive.extract(other, Map.of(), n -> { })).isInstanceOf(ApiException.class)
+      .hasMessageContaining("Checksum mismatch in archive entry " + name);
+  }
+
+  @Test
+  @DisplayName("finds where every entry's bytes start when the entry count needs zip64 records")
+  void zip64Directory() throws Exception {
+    Path archive = dir.resolve("many.zip");
+    CRC32 crc = new CRC32();
+    crc.update(42);
+    // ZipOutputStream, like ArchiveWriter, writes zip64 end records from 65,535 entries on
+    try (ZipOutputStream zip = new ZipOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(archive)))) {
+      for (int i = 0; i < 0xFFFF; i++) {
+        ZipEntry entry = new ZipEntry(BackupArchive.datasetEntry("d" + i));
+        entry.setMethod(ZipEntry.STORED);
+        entry.setSize(1);
+        entry.setCompressedSize(1);
+        entry.setCrc(crc.getValue());
+        zip.putNextEntry(entry);
+        zip.write(42);
+        zip.closeEntry();
+      }
+    }
+    try (FileChannel in = FileChannel.open(archive)) {
+      Map<String, ArchiveReader.Stored> stored = ArchiveReader.stored(in);
+      assertThat(stored).hasSize(0xFFFF);
+      for (String name : List.of(BackupArchive.datasetEntry("d0"), BackupArchive.datasetEntry("d65534"))) {
+        ByteBuffer b = ByteBuffer.allocate(1);
+        in.read(b, stored.get(name).data());
+        assertThat(b.get(0)).as(name).isEqualTo((byte) 42);
+      }
+    }
   }
 }
