@@ -29,6 +29,7 @@ public final class ChangeFeed {
   private final PgSubscriber subscriber;
   private final List<OwnerCache<?>> caches = new ArrayList<>();
   private final List<java.util.function.Consumer<UUID>> listeners = new ArrayList<>();
+  private final List<Runnable> resets = new ArrayList<>();
   private boolean listening;
   /** Counts changes (and losses of the connection): a value loaded across a change is not cached. */
   private long generation;
@@ -123,6 +124,14 @@ public final class ChangeFeed {
     listeners.add(listener);
   }
 
+  /**
+   * Calls {@code listener} whenever changes may have been missed: the connection dropped, or (re)subscribed. A
+   * listener keeping its own copy of the data reads it again. Event-loop confined.
+   */
+  public void onReset(Runnable listener) {
+    resets.add(listener);
+  }
+
   private void changed(String payload) {
     generation++;
     UUID owner;
@@ -141,5 +150,6 @@ public final class ChangeFeed {
     listening = false;
     generation++;
     caches.forEach(OwnerCache::clear);
+    resets.forEach(Runnable::run);
   }
 }
