@@ -23,6 +23,8 @@ public final class ChangeFeed {
 
   /** Changes to a user's datasets, profiles and models (migrations V4, V19): the owner's id. */
   public static final String DATASET_CHANNEL = "tributary_dataset_changes";
+  /** The {@code application_name} of a feed's connection is this and its channel. */
+  public static final String APPLICATION_NAME_PREFIX = "tributary feed ";
   private static final Logger LOG = LoggerFactory.getLogger(ChangeFeed.class);
 
   private final String channel;
@@ -44,7 +46,9 @@ public final class ChangeFeed {
   /** A feed of {@code channel}, whose payload is the id of the user whose cached values may be stale. */
   public ChangeFeed(Vertx vertx, String pgUrl, String channel) {
     this.channel = channel;
-    subscriber = PgSubscriber.subscriber(vertx, PgConnectOptions.fromUri(pgUrl))
+    // named after its channel, so pg_stat_activity tells the feeds apart
+    subscriber = PgSubscriber.subscriber(vertx, PgConnectOptions.fromUri(pgUrl)
+        .addProperty("application_name", APPLICATION_NAME_PREFIX + channel))
       .reconnectPolicy(attempt -> 1_000L);
     subscriber.closeHandler(v -> lost());
     subscriber.channel(channel)

@@ -3,15 +3,19 @@ package io.tributary.search;
 import io.tributary.db.ChangeFeed;
 import io.tributary.db.OwnerCache;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The keyword rankings of one HTTP verticle instance, per caller, query, type and limit, kept until anything the
@@ -28,22 +32,29 @@ final class SearchCache {
   static final String SHARING_OWNERS = "SELECT DISTINCT c.owner_id FROM collection_shares cs "
     + "JOIN collections c ON c.id = cs.collection_id WHERE cs.user_id = $1";
 
+  private static final Logger LOG = LoggerFactory.getLogger(SearchCache.class);
+  private final Vertx vertx;
   private final Pool pool;
   private final SearchRepository repository;
   private final SearchIndex index;
   private final ChangeFeed changes;
   private final OwnerCache<JsonArray> rankings;
+  private final long syncWaitMs;
 
   /**
    * @param index the in-memory catalog, or null: the SQL on every miss
-   * @param cfg {@code search.cache}: {@code max_entries} (0: no cache) and {@code max_age_ms}
+   * @param cfg {@code search.cache}: {@code max_entries} (0: no cache), {@code max_age_ms} and {@code wait_ms} (how
+   *            long a search waits for the feed's round trip before it is answered without the cache)
    */
-  SearchCache(Pool pool, SearchRepository repository, SearchIndex index, ChangeFeed changes, JsonObject cfg) {
+  SearchCache(Vertx vertx, Pool pool, SearchRepository repository, SearchIndex index, ChangeFeed changes,
+              JsonObject cfg) {
+    this.vertx = vertx;
     this.pool = pool;
     this.repository = repository;
     this.index = index;
     this.changes = changes;
     int maxEntries = cfg.getInteger("max_entries", 10_000);
+    this.syncWaitMs = Math.max(1L, cfg.getLong("wait_ms", 1_000L));
     this.rankings = changes == null || maxEntries <= 0 ? null
       : new OwnerCache<>(changes, maxEntries, cfg.getLong("max_age_ms", 60_000L));
   }
@@ -57,8 +68,17 @@ final class SearchCache {
     if (rankings == null) {
       return uncached(user, q, kind, limit).map(SearchIndex.Result::items);
     }
-    return changes.sync().transform(synced -> synced.succeeded() ? cached(user, q, kind, limit)
-      : uncached(user, q, kind, limit).map(SearchIndex.Result::items));
+    // a feed that does not answer its round trip in time is not trusted: the catalog or the SQL answers, uncached
+    return SearchIndex.within(vertx, changes.sync(), syncWaitMs)
+      .transform(synced -> {
+        if (synced.succeeded()) {
+          return cached(user, q, kind, limit);
+        }
+        if (synced.cause() instanceof TimeoutException) {
+          LOG.warn("Search cache bypassed: its change feed did not answer within {} ms", syncWaitMs);
+        }
+        return uncached(user, q, kind, limit).map(SearchIndex.Result::items);
+      });
   }
 
   private Future<JsonArray> cached(UUID user, String q, String kind, int limit) {

@@ -51,7 +51,8 @@ public final class SearchRoutes {
     JsonObject search = config == null ? new JsonObject() : config;
     JsonObject cfg = search.getJsonObject("embeddings", new JsonObject());
     this.repository = new SearchRepository(vertx, pool);
-    this.keywords = new SearchCache(pool, repository, index, changes, search.getJsonObject("cache", new JsonObject()));
+    this.keywords = new SearchCache(vertx, pool, repository, index, changes,
+      search.getJsonObject("cache", new JsonObject()));
     this.embeddings = new EmbeddingsClient(vertx, cfg);
     this.minSimilarity = cfg.getDouble("min_similarity", 0.25);
     this.maxCandidates = cfg.getInteger("max_candidates", 5_000);
