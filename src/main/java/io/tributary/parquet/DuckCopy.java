@@ -20,6 +20,7 @@ import java.util.UUID;
 public final class DuckCopy implements AutoCloseable {
 
   private final Connection connection;
+  private volatile Statement running;
 
   /** @param tempDirectory where DuckDB spills beyond its memory limit, or null for none */
   public DuckCopy(String memoryLimit, int threads, Path tempDirectory) throws SQLException {
@@ -45,6 +46,7 @@ public final class DuckCopy implements AutoCloseable {
   public long copy(String select, Path output) throws SQLException, IOException {
     Path temp = output.resolveSibling(output.getFileName() + ".tmp-" + UUID.randomUUID());
     try (Statement s = connection.createStatement()) {
+      running = s;
       s.execute("COPY (" + select + ") TO " + literal(temp.toString())
         + " (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 122880)");
       long rows;
@@ -55,7 +57,20 @@ public final class DuckCopy implements AutoCloseable {
       Files.move(temp, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       return rows;
     } finally {
+      running = null;
       Files.deleteIfExists(temp);
+    }
+  }
+
+  /** Cancels the {@link #copy} running on another thread, if any (it then fails). */
+  public void cancel() {
+    Statement s = running;
+    if (s != null) {
+      try {
+        s.cancel();
+      } catch (SQLException e) {
+        // the statement ended meanwhile
+      }
     }
   }
 

@@ -13,7 +13,9 @@ import java.util.Map;
  * scan per batch of columns: {@code count(*)}, and per column {@code count}, {@code min}, {@code max}, for numeric
  * columns {@code avg} and {@code stddev_samp}, and for columns whose distinct values are still to be counted and
  * might not fit the {@link ScanBudget} in one hash table (strings, or more rows than it holds) an estimate of them
- * ({@code approx_count_distinct}) and of their average length, which size the exact counts. Column names are always quoted identifiers.
+ * ({@code approx_count_distinct}) and of their average length, which size the exact counts; an integer column of a
+ * narrow range is sized by its range instead ({@code max - min + 1} values at most), so that the histograms of several
+ * such columns share one scan. Column names are always quoted identifiers.
  */
 final class ColumnScans {
 
@@ -106,6 +108,9 @@ final class ColumnScans {
         if (estimate(c, rows)) {
           c.approxDistinct = rs.getLong(i++);
           c.avgLength = rs.getDouble(i++);
+        } else if (c.min instanceof Long lo && c.max instanceof Long hi && hi - lo < 2 * Histograms.MAX_VALUES) {
+          // an integer column holds at most max - min + 1 values: a bound that plans its histogram with others
+          c.approxDistinct = Math.min(c.nonNull, hi - lo + 1);
         }
       }
       return null;

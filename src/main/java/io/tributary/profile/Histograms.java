@@ -15,7 +15,8 @@ import java.util.Map;
  * column, within the {@link ScanBudget}. A column with at most {@value #MAX_VALUES} distinct values gets all three
  * figures from its histogram ({@code quantile_cont}'s ranks and interpolation over the values as DOUBLE, NaN last, and
  * the values outside the fences); a column with more gets its exact distinct count only (the number of its groups)
- * and is left to {@link Quartiles}. This replaces a {@code count(DISTINCT)}, a {@code quantile_cont} that holds every
+ * and is left to {@link Quartiles}. Columns of dates, times, timestamps and booleans get their exact distinct counts
+ * from the same scan (their groups are counted, their values not read). This replaces a {@code count(DISTINCT)}, a {@code quantile_cont} that holds every
  * value, and an outlier scan with one hash aggregate over few groups.
  */
 final class Histograms {
@@ -42,9 +43,16 @@ final class Histograms {
       // a column of many values is left to DistinctCounts and Quartiles
       if (c.kind.numeric() && c.nonNull > 0 && !many(c) && bytes(c) <= budget.bytes()) {
         small.add(c);
+      } else if (countOnly(c) && c.knownDistinct == null && c.nonNull > 0 && bytes(c) <= budget.bytes()) {
+        small.add(c);
       }
     }
     budget.inBatches(small, Histograms::bytes, BATCH_COLUMNS, this::batch);
+  }
+
+  /** A column of fixed width whose values are only counted (no quartiles): its groups ride along in the same scan. */
+  private static boolean countOnly(ScannedColumn c) {
+    return !c.kind.numeric() && ScanBudget.fixedWidth(c);
   }
 
   /** Whether the caller's count or the estimate says the column has many more values than a histogram holds. */
@@ -68,15 +76,21 @@ final class Histograms {
     StringBuilder values = new StringBuilder();
     StringBuilder sets = new StringBuilder();
     StringBuilder own = new StringBuilder("CASE g");
+    StringBuilder counted = new StringBuilder("-1");
     Map<Long, Integer> setOf = new HashMap<>();
     long all = (1L << k) - 1;
     for (int i = 0; i < k; i++) {
       String x = batch.get(i).quoted;
       String sep = i == 0 ? "" : ", ";
       list.append(sep).append(x);
-      values.append(", CAST(").append(x).append(" AS DOUBLE) AS x").append(i);
-      sets.append(sep).append('(').append(x).append(')');
       long mask = all & ~(1L << (k - 1 - i));
+      if (countOnly(batch.get(i))) { // 0 for each group of a value, NULL for the group of nulls; no values read
+        values.append(", CASE WHEN ").append(x).append(" IS NOT NULL THEN 0.0 END AS x").append(i);
+        counted.append(", ").append(mask);
+      } else {
+        values.append(", CAST(").append(x).append(" AS DOUBLE) AS x").append(i);
+      }
+      sets.append(sep).append('(').append(x).append(')');
       own.append(" WHEN ").append(mask).append(" THEN x").append(i);
       setOf.put(mask, i);
     }
@@ -84,8 +98,8 @@ final class Histograms {
     String sql = "WITH h AS MATERIALIZED (SELECT g, " + own + " AS x, n FROM (SELECT grouping(" + list + ") AS g" + values
         + ", count(*) AS n FROM read_parquet(?) GROUP BY GROUPING SETS (" + sets + "))), "
         + "v AS (SELECT * FROM h WHERE x IS NOT NULL), s AS (SELECT g, count(*) AS groups FROM v GROUP BY g) "
-        + "SELECT g, x, n, groups FROM v JOIN s USING (g) WHERE s.groups <= " + MAX_VALUES
-        + " UNION ALL SELECT g, NULL, NULL, groups FROM s WHERE groups > " + MAX_VALUES;
+        + "SELECT g, x, n, groups FROM v JOIN s USING (g) WHERE s.groups <= " + MAX_VALUES + " AND g NOT IN (" + counted
+        + ") UNION ALL SELECT g, NULL, NULL, groups FROM s WHERE groups > " + MAX_VALUES + " OR g IN (" + counted + ")";
     double[][] xs = new double[k][];
     long[][] ns = new long[k][];
     int[] filled = new int[k];

@@ -1,6 +1,7 @@
 package io.tributary.transform;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -33,7 +34,9 @@ import java.util.Map;
  * nesting, string and number lengths (Jackson's {@link StreamReadConstraints}), nested values kept as text, keys
  * (columns) and NDJSON lines; crossing one fails the job naming the limit and the line, in either mode. Where the
  * second pass would give only values DuckDB reads the same way, DuckDB writes the file instead ({@link
- * JsonDirectCopy}); the scan has checked every object by then, so errors and limits are the same either way.
+ * JsonDirectCopy}); the scan has checked every object by then, so errors and limits are the same either way. NDJSON
+ * whose every line is one object is scanned a line at a time from its bytes, each line parsed once ({@link
+ * JsonLineScan}); a file with any other line is scanned again the exact way, which names or skips that line.
  */
 final class JsonConverter {
 
@@ -52,8 +55,11 @@ final class JsonConverter {
   private final long size;
   private final Map<String, Integer> columns = new LinkedHashMap<>();
   private final List<Integer> seen = new ArrayList<>();
-  private final JsonTallies tallies = new JsonTallies();
+  private JsonTallies tallies = new JsonTallies();
   private final boolean allowDirect;
+  private final boolean lineScan;
+  /** The COPY started during the line scan, until it is taken or dropped. */
+  private JsonEarlyCopy early;
   private boolean array;
   private boolean bom;
   private long longestObject;
@@ -64,9 +70,22 @@ final class JsonConverter {
 
   /** @param allowDirect whether DuckDB may write the file where it gives the same values (false: always Java) */
   JsonConverter(ConvertRequest request, ProgressListener progress, boolean allowDirect) throws IOException {
+    this(request, progress, allowDirect, true);
+  }
+
+  /** @param lineScan whether NDJSON may be scanned a line at a time from its bytes (false: always the exact reading) */
+  JsonConverter(ConvertRequest request, ProgressListener progress, boolean allowDirect, boolean lineScan)
+      throws IOException {
     this.allowDirect = allowDirect;
+    this.lineScan = lineScan;
     this.request = request;
-    this.progress = progress;
+    int[] last = {-1};
+    this.progress = percent -> { // the exact reading after the line scan starts again from 0: never report less
+      if (percent > last[0]) {
+        last[0] = percent;
+        progress.progress(percent);
+      }
+    };
     this.size = Files.size(request.input());
     this.limits = request.limits();
     this.json = new JsonLimits(limits);
@@ -79,7 +98,28 @@ final class JsonConverter {
   }
 
   ConvertResult convert() throws ConversionException, IOException {
-    long[] counts = forEachObject(0, 40, this::scan);
+    try {
+      return scanAndWrite();
+    } finally {
+      if (early != null) {
+        early.close();
+      }
+    }
+  }
+
+  private ConvertResult scanAndWrite() throws ConversionException, IOException {
+    long[] counts = lineScan();
+    if (counts == null) {
+      if (early != null) {
+        early.close();
+        early = null;
+      }
+      columns.clear();
+      seen.clear();
+      tallies = new JsonTallies();
+      longestObject = 0;
+      counts = forEachObject(0, 40, this::scan);
+    }
     if (columns.isEmpty() && counts[0] == 0 && counts[1] == 0) {
       throw new ConversionException("the file holds no JSON objects");
     }
@@ -91,7 +131,13 @@ final class JsonConverter {
       kinds.add(kind);
       types.add(kind.avro());
     }
-    if (direct(counts[1]) && JsonDirectCopy.copy(request, array, names, kinds, longestObject, counts[0])) {
+    JsonEarlyCopy started = early;
+    early = null;
+    if (started != null && !direct(counts[1])) {
+      started.close();
+    }
+    if (direct(counts[1]) && (started != null && started.take(request, names, kinds, counts[0])
+        || JsonDirectCopy.copy(request, array, names, kinds, longestObject, counts[0]))) {
       progress.progress(99);
       return new ConvertResult(counts[0], 0, specs(names, kinds), Files.size(request.outputFile()));
     }
@@ -156,7 +202,7 @@ final class JsonConverter {
   /** Pass 1: the columns and the kinds of value each holds. */
   private void scan(JsonParser p) throws IOException {
     tallies.object();
-    long start = p.currentTokenLocation().getCharOffset();
+    long start = offset(p.currentTokenLocation());
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       Integer index = columns.get(name);
@@ -188,7 +234,12 @@ final class JsonConverter {
       seen.set(index, seen.get(index) | mask);
       tallies.add(index, t, p);
     }
-    longestObject = Math.max(longestObject, p.currentLocation().getCharOffset() - start);
+    longestObject = Math.max(longestObject, offset(p.currentLocation()) - start);
+  }
+
+  /** Characters into the input, or bytes where the parser reads bytes (at least as many). */
+  private static long offset(JsonLocation at) {
+    return at.getCharOffset() >= 0 ? at.getCharOffset() : at.getByteOffset();
   }
 
   /** Pass 2: one object's values into the record, converted to the column kinds. */
@@ -209,8 +260,31 @@ final class JsonConverter {
     }
   }
 
-  /** Calls the handler for each object; returns {rows, rejected}. */
-  private long[] forEachObject(int from, int to, ObjectHandler handler) throws ConversionException, IOException {
+  /**
+   * The scan of NDJSON whose lines are each one object, each line parsed once ({@link JsonLineScan}); null for a JSON
+   * array, or when a line needs the exact reading.
+   */
+  private long[] lineScan() throws IOException {
+    if (!lineScan || head() != '{') {
+      return null;
+    }
+    try (InputStream in = new Progress(Files.newInputStream(request.input()), size, 0, 40, progress)) {
+      in.skipNBytes(bom ? 3 : 0);
+      long[] objects = {0};
+      Long rows = new JsonLineScan(factory, limits.maxLineChars()).scan(in, p -> {
+        scan(p);
+        if (++objects[0] == JsonEarlyCopy.AFTER_OBJECTS && direct(0)) { // the COPY need not wait for the scan's end
+          List<ColumnKind> kinds = new ArrayList<>();
+          seen.forEach(mask -> kinds.add(kind(mask)));
+          early = JsonEarlyCopy.start(request, new ArrayList<>(columns.keySet()), kinds, longestObject);
+        }
+      });
+      return rows == null ? null : new long[] {rows, 0};
+    }
+  }
+
+  /** Sets {@code bom} and {@code array}; returns the first character after the BOM and whitespace, or -1. */
+  private int head() throws IOException {
     byte[] head;
     try (InputStream peek = Files.newInputStream(request.input())) {
       head = peek.readNBytes(64 * 1024);
@@ -223,10 +297,17 @@ final class JsonConverter {
         first = head[i];
       }
     }
+    array = first == '[';
+    return first;
+  }
+
+  /** Calls the handler for each object; returns {rows, rejected}. */
+  private long[] forEachObject(int from, int to, ObjectHandler handler) throws ConversionException, IOException {
+    int first = head();
+    int bomBytes = bom ? 3 : 0;
     try (InputStream in = new Progress(new BufferedInputStream(Files.newInputStream(request.input()), 1 << 16), size,
       from, to, progress)) {
       in.skipNBytes(bomBytes);
-      array = first == '[';
       if (array) {
         return array(in, handler);
       }
@@ -291,7 +372,7 @@ final class JsonConverter {
           continue;
         }
         try {
-          String problem = problem(line);
+          String problem = JsonLineScan.problem(factory, line);
           if (problem == null) {
             try (JsonParser p = factory.createParser(line)) {
               p.nextToken();
@@ -314,20 +395,5 @@ final class JsonConverter {
       throw new ConversionException(e.getMessage());
     }
     return new long[] {rows, rejected};
-  }
-
-  /** Why a line is not one JSON object, or null when it is. */
-  private String problem(String line) throws IOException {
-    try (JsonParser p = factory.createParser(line)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        return "not a JSON object";
-      }
-      p.skipChildren();
-      return p.nextToken() == null ? null : "unexpected content after the object";
-    } catch (StreamConstraintsException e) {
-      throw e;
-    } catch (JsonParseException e) {
-      return "invalid JSON: " + e.getOriginalMessage();
-    }
   }
 }

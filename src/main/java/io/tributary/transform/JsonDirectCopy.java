@@ -35,17 +35,7 @@ final class JsonDirectCopy {
    */
   static boolean copy(ConvertRequest request, boolean array, List<String> names, List<ColumnKind> kinds,
                       long longestObject, long rows) throws IOException {
-    StringBuilder columns = new StringBuilder("{");
-    for (int i = 0; i < names.size(); i++) {
-      columns.append(i == 0 ? "" : ", ").append(DuckCopy.literal(names.get(i))).append(": ")
-        .append(DuckCopy.literal(kinds.get(i).sqlName));
-    }
-    columns.append('}');
-    // a UTF-16 character is at most 3 bytes of UTF-8
-    long objectBytes = Math.min(Math.max(DEFAULT_OBJECT_BYTES, longestObject * 3 + 1024), 0xFFFF_FFFFL);
-    String select = "SELECT * FROM read_json(" + DuckCopy.literal(request.input().toString()) + ", format = "
-      + (array ? "'array'" : "'newline_delimited'") + ", records = true, columns = " + columns
-      + ", maximum_object_size = " + objectBytes + ")";
+    String select = select(request, array, names, kinds, longestObject);
     try (DuckCopy duck = new DuckCopy(request.limits().memoryLimit(), 1, null)) {
       long written = duck.copy(select, request.outputFile());
       if (written == rows) {
@@ -56,6 +46,22 @@ final class JsonDirectCopy {
       LOG.info("DuckDB declined the JSON file, the Java writer writes it: {}", firstLine(e.getMessage()));
     }
     return false;
+  }
+
+  /** {@code read_json} of the upload with exactly these columns and types. */
+  static String select(ConvertRequest request, boolean array, List<String> names, List<ColumnKind> kinds,
+                       long longestObject) {
+    StringBuilder columns = new StringBuilder("{");
+    for (int i = 0; i < names.size(); i++) {
+      columns.append(i == 0 ? "" : ", ").append(DuckCopy.literal(names.get(i))).append(": ")
+        .append(DuckCopy.literal(kinds.get(i).sqlName));
+    }
+    columns.append('}');
+    // a UTF-16 character is at most 3 bytes of UTF-8
+    long objectBytes = Math.min(Math.max(DEFAULT_OBJECT_BYTES, longestObject * 3 + 1024), 0xFFFF_FFFFL);
+    return "SELECT * FROM read_json(" + DuckCopy.literal(request.input().toString()) + ", format = "
+      + (array ? "'array'" : "'newline_delimited'") + ", records = true, columns = " + columns
+      + ", maximum_object_size = " + objectBytes + ")";
   }
 
   private static String firstLine(String message) {
