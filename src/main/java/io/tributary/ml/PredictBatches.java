@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and a task back on the event loop (no event-bus message, reply address or per-message metrics), and the thread
  * writes each reply's JSON itself ({@link PredictionJson}), so the event loop only sends the bytes. Each request
  * keeps its own outcome; a batch not scored within {@code ml.predict_timeout_ms} fails with 504. Not thread-safe:
- * one instance per event loop, made on it.
+ * one instance per event loop, used on it.
  */
 final class PredictBatches {
 
@@ -39,7 +39,6 @@ final class PredictBatches {
   private static ExecutorService threads;
 
   private final Vertx vertx;
-  private final Context context;
   private final ExecutorService workers;
   private final Scorers scorers;
   private final Lake lake;
@@ -70,7 +69,6 @@ final class PredictBatches {
    */
   PredictBatches(Vertx vertx, Scorers scorers, Lake lake, long timeoutMs, int threadCount) {
     this.vertx = vertx;
-    this.context = vertx.getOrCreateContext();
     this.workers = threads(Math.max(1, threadCount));
     this.scorers = scorers;
     this.lake = lake;
@@ -114,6 +112,7 @@ final class PredictBatches {
       batch.add(next);
     }
     inFlight++;
+    Context context = vertx.getOrCreateContext(); // this event loop's: the batch is settled where it was sent
     boolean[] settled = new boolean[1];
     long timer = vertx.setTimer(Math.max(1, timeoutMs), id -> settle(batch, null, settled));
     workers.execute(() -> {
