@@ -21,7 +21,6 @@ import io.tributary.fanout.LiveBatch;
 import io.tributary.ingest.IngestionVerticle;
 import io.tributary.ingest.OutboxRelayVerticle;
 import io.tributary.insight.InsightVerticle;
-import io.tributary.ml.PredictVerticle;
 import io.tributary.ml.TrainVerticle;
 import io.tributary.kafka.KafkaTopics;
 import io.tributary.metrics.DataDirGauge;
@@ -128,7 +127,7 @@ public final class MainVerticle extends VerticleBase {
     LOG.info("Shutting down (grace period {} s)", grace.toSeconds());
     List<String> order = List.of("HttpServerVerticle", "FanoutVerticle", "StreamVerticle", "IngestionVerticle",
       "TransformVerticle", "ProfileVerticle", "QueryVerticle", "ExportVerticle", "InsightVerticle", "TrainVerticle",
-      "PredictVerticle", "SourceVerticle", "BackupVerticle", "OutboxRelayVerticle");
+      "SourceVerticle", "BackupVerticle", "OutboxRelayVerticle");
     Future<Void> chain = Future.succeededFuture();
     for (String name : order) {
       chain = chain.compose(v -> {
@@ -167,8 +166,6 @@ public final class MainVerticle extends VerticleBase {
       .compose(v -> deploy(InsightVerticle::new, Sections.of(cfg, "insight", Sections.NODE),
         worker(cfg.getJsonObject("insight").getInteger("instances", 1))))
       .compose(v -> deploy(TrainVerticle::new, Sections.of(cfg, "ml", Sections.NODE, "postgres"), new DeploymentOptions()))
-      .compose(v -> deploy(PredictVerticle::new, Sections.of(cfg, "ml", Sections.NODE),
-        worker(cfg.getJsonObject("ml").getInteger("predict_instances", 2))))
       .compose(v -> deploy(SourceVerticle::new, Sections.of(cfg, "sources", services).put("embedded", embedded != null),
         new DeploymentOptions()))
       .compose(v -> deploy(IngestionVerticle::new, Sections.of(cfg, "ingest", services), new DeploymentOptions()))

@@ -56,8 +56,8 @@ public final class MlRoutes {
     this.scoring = new ScoreRoutes(vertx, runs, registry, jobs, ml);
     this.versions = versions;
     this.fileGraceMs = fileGraceMs;
-    this.batches = new PredictBatches(vertx, ml.getLong("predict_timeout_ms", 10_000L),
-      ml.getInteger("predict_instances", 2));
+    this.batches = new PredictBatches(vertx, Scorers.shared(ml.getInteger("model_cache_size", 32)),
+      Lake.of(vertx, dataDir), ml.getLong("predict_timeout_ms", 10_000L), ml.getInteger("predict_instances", 2));
   }
 
   public void mount(Router router, ContractValidation contract) {
@@ -231,13 +231,10 @@ public final class MlRoutes {
     versions.get("ml.scoring|" + modelId + "|" + version + "|" + alias, owner,
         () -> registry.scoring(modelId, owner, version, alias))
       .compose(v -> found(v, "Model version"))
-      .compose(v -> batches.predict(new MlContract.PredictRequest(v.getString("file_path"), v.getString("kind"),
-          v.getJsonObject("feature_schema"), rows != null ? rows : new JsonArray().add(features)))
-        .map(predictions -> {
-          JsonObject out = new JsonObject().put("model_id", modelId.toString()).put("version", v.getInteger("version"));
-          return rows != null ? out.put("predictions", predictions) : out.mergeIn(predictions.getJsonObject(0));
-        }))
-      .onSuccess(out -> Json.ok(ctx, out)).onFailure(ctx::fail);
+      .compose(v -> batches.predict(new PredictBatches.Request(v.getString("file_path"), v.getString("kind"),
+        v.getJsonObject("feature_schema"), rows != null ? rows : new JsonArray().add(features), rows == null,
+        modelId.toString(), v.getInteger("version"))))
+      .onSuccess(reply -> Json.ok(ctx, reply)).onFailure(ctx::fail);
   }
 
   private static Future<JsonObject> found(JsonObject value, String what) {

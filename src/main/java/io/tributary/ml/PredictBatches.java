@@ -1,47 +1,100 @@
 package io.tributary.ml;
 
+import io.tributary.bus.ApiException;
+import io.tributary.bus.ErrorCode;
+import io.tributary.lake.Lake;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.json.JsonArray;
+import io.vertx.core.buffer.Buffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Hands the predict requests of one event loop to the predict workers ({@link MlContract#PREDICT}): at most
- * {@code maxInFlight} messages at a time, each carrying every request that arrived meanwhile (up to
- * {@value #MAX_REQUESTS} requests or {@value #MAX_ROWS} rows). An idle server sends each request at once; a busy one
- * pays one hand-off to a worker and back per batch instead of per request. Each request keeps its own outcome.
- * Not thread-safe: one instance per event loop.
+ * Scores the predict requests of one event loop on the predict threads of this process ({@value #THREAD_PREFIX}N,
+ * {@code ml.predict_instances} of them, shared by every HTTP instance), never on the event loop: at most
+ * {@code maxInFlight} batches at a time, each carrying every request that arrived meanwhile (up to
+ * {@value #MAX_REQUESTS} requests or {@value #MAX_ROWS} rows). An idle server hands each request over at once; a busy
+ * one pays one hand-off to a predict thread and back per batch instead of per request. The hand-off is a plain queue
+ * and a task back on the event loop (no event-bus message, reply address or per-message metrics), and the thread
+ * writes each reply's JSON itself ({@link PredictionJson}), so the event loop only sends the bytes. Each request
+ * keeps its own outcome; a batch not scored within {@code ml.predict_timeout_ms} fails with 504. Not thread-safe:
+ * one instance per event loop, used on it.
  */
 final class PredictBatches {
 
   static final int MAX_REQUESTS = 64;
   static final int MAX_ROWS = 2_000;
+  static final String THREAD_PREFIX = "tributary-predict-";
+
+  private static final Logger LOG = LoggerFactory.getLogger(PredictBatches.class);
+  private static ExecutorService threads;
 
   private final Vertx vertx;
-  private final DeliveryOptions delivery;
+  private final ExecutorService workers;
+  private final Scorers scorers;
+  private final Lake lake;
+  private final long timeoutMs;
   private final int maxInFlight;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private int inFlight;
 
-  private record Pending(MlContract.PredictRequest request, Promise<JsonArray> promise) {
+  /**
+   * Rows to score ({@code [{feature: value}]}, or one row when {@code single}) with the model file at lake path
+   * {@code path}, of {@code kind}, whose feature schema is {@code schema}; the reply names {@code modelId} and
+   * {@code version}. Read-only once handed over.
+   */
+  record Request(String path, String kind, io.vertx.core.json.JsonObject schema, io.vertx.core.json.JsonArray rows,
+                 boolean single, String modelId, int version) {
   }
 
-  /** @param maxInFlight batches on their way at once (the predict workers of this process) */
-  PredictBatches(Vertx vertx, long timeoutMs, int maxInFlight) {
+  private record Pending(Request request, Promise<Buffer> promise) {
+  }
+
+  /** What became of one request: its reply body, or its failure. */
+  private record Outcome(Buffer body, ApiException failure) {
+  }
+
+  /**
+   * @param threadCount predict threads of this process (made by the first caller); also the batches of this event
+   *                    loop on their way at once
+   */
+  PredictBatches(Vertx vertx, Scorers scorers, Lake lake, long timeoutMs, int threadCount) {
     this.vertx = vertx;
-    this.delivery = new DeliveryOptions().setSendTimeout(timeoutMs);
-    this.maxInFlight = Math.max(1, maxInFlight);
-    MlContract.registerCodecs(vertx.eventBus());
+    this.workers = threads(Math.max(1, threadCount));
+    this.scorers = scorers;
+    this.lake = lake;
+    this.timeoutMs = timeoutMs;
+    this.maxInFlight = Math.max(1, threadCount);
   }
 
-  /** The predictions of {@code request}'s rows, in order; fails as {@link MlContract#PREDICT} says. */
-  Future<JsonArray> predict(MlContract.PredictRequest request) {
-    Promise<JsonArray> promise = Promise.promise();
+  /** The predict threads of this process, made with {@code count} threads by the first caller; daemons. */
+  private static synchronized ExecutorService threads(int count) {
+    if (threads == null) {
+      AtomicInteger n = new AtomicInteger();
+      threads = Executors.newFixedThreadPool(count, r -> {
+        Thread t = new Thread(r, THREAD_PREFIX + n.getAndIncrement());
+        t.setDaemon(true);
+        return t;
+      });
+    }
+    return threads;
+  }
+
+  /**
+   * The reply body of {@code request} ({@code {model_id, version, prediction, ...}} or {@code {model_id, version,
+   * predictions:[...]}}); fails with 400 naming a missing or mistyped feature, 504 past the timeout.
+   */
+  Future<Buffer> predict(Request request) {
+    Promise<Buffer> promise = Promise.promise();
     queue.add(new Pending(request, promise));
     if (inFlight < maxInFlight) {
       send();
@@ -58,28 +111,55 @@ final class PredictBatches {
       rows += next.request().rows().size();
       batch.add(next);
     }
-    List<MlContract.PredictRequest> requests = new ArrayList<>(batch.size());
-    batch.forEach(p -> requests.add(p.request()));
     inFlight++;
-    vertx.eventBus().<MlContract.Outcomes>request(MlContract.PREDICT, new MlContract.PredictBatch(requests), delivery)
-      .onComplete(ar -> {
-        inFlight--;
-        for (int i = 0; i < batch.size(); i++) {
-          Promise<JsonArray> promise = batch.get(i).promise();
-          if (ar.failed()) {
-            promise.fail(ar.cause());
-          } else {
-            MlContract.Outcome outcome = ar.result().body().outcomes().get(i);
-            if (outcome.failure() != null) {
-              promise.fail(outcome.failure());
-            } else {
-              promise.complete(outcome.rows());
-            }
-          }
-        }
-        if (!queue.isEmpty() && inFlight < maxInFlight) {
-          send();
-        }
+    Context context = vertx.getOrCreateContext(); // this event loop's: the batch is settled where it was sent
+    boolean[] settled = new boolean[1];
+    long timer = vertx.setTimer(Math.max(1, timeoutMs), id -> settle(batch, null, settled));
+    workers.execute(() -> {
+      List<Outcome> outcomes = new ArrayList<>(batch.size());
+      for (Pending p : batch) {
+        outcomes.add(score(p.request()));
+      }
+      context.runOnContext(v -> {
+        vertx.cancelTimer(timer);
+        settle(batch, outcomes, settled);
       });
+    });
+  }
+
+  /** Completes the batch's requests once: with their outcomes, or with 504 when {@code outcomes} is null. */
+  private void settle(List<Pending> batch, List<Outcome> outcomes, boolean[] settled) {
+    if (settled[0]) {
+      return;
+    }
+    settled[0] = true;
+    inFlight--;
+    for (int i = 0; i < batch.size(); i++) {
+      Promise<Buffer> promise = batch.get(i).promise();
+      Outcome outcome = outcomes == null ? null : outcomes.get(i);
+      if (outcome == null) {
+        promise.fail(new ApiException(ErrorCode.TIMEOUT, "The operation timed out"));
+      } else if (outcome.failure() != null) {
+        promise.fail(outcome.failure());
+      } else {
+        promise.complete(outcome.body());
+      }
+    }
+    if (!queue.isEmpty() && inFlight < maxInFlight) {
+      send();
+    }
+  }
+
+  /** On a predict thread: the request's reply body, or its failure. Blocking when the model is not loaded yet. */
+  private Outcome score(Request request) {
+    try {
+      Scorers.Loaded model = scorers.get(lake, request.path(), request.kind(), request.schema());
+      return new Outcome(PredictionJson.reply(model, request), null);
+    } catch (ApiException e) {
+      return new Outcome(null, e);
+    } catch (RuntimeException e) {
+      LOG.error("Prediction with {} failed", request.path(), e);
+      return new Outcome(null, new ApiException(ErrorCode.INTERNAL_ERROR, "prediction failed"));
+    }
   }
 }

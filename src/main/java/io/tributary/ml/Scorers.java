@@ -1,7 +1,6 @@
 package io.tributary.ml;
 
 import io.tributary.lake.Lake;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Files;
@@ -10,7 +9,7 @@ import java.util.Map;
 
 /**
  * Stored models, read once and kept: a bounded cache (least recently used out) of scorers by lake path, shared by
- * the predict workers and batch scoring of this process ({@link #shared}). Model files never change (their names
+ * the predict threads and batch scoring of this process ({@link #shared}). Model files never change (their names
  * carry the run id), so an entry never goes stale. A model trained on another node is fetched from the lake.
  */
 final class Scorers {
@@ -63,39 +62,5 @@ final class Scorers {
     } catch (Exception e) {
       throw new IllegalStateException("model file " + relative + " could not be loaded: " + e.getMessage(), e);
     }
-  }
-
-  /** Scores rows given as JSON objects: {@code [{prediction, confidence?, probabilities?}]}. */
-  static JsonArray score(Loaded model, JsonArray rows) {
-    FeatureSchema schema = model.schema();
-    int width = schema.width();
-    float[] x = new float[rows.size() * width];
-    for (int i = 0; i < rows.size(); i++) {
-      Object row = rows.getValue(i);
-      if (!(row instanceof JsonObject features)) {
-        throw new io.tributary.bus.ApiException(io.tributary.bus.ErrorCode.VALIDATION_FAILED,
-          "rows[" + i + "] must be an object of features");
-      }
-      schema.encode(features, x, i * width);
-    }
-    float[][] out = model.scorer().predict(x, rows.size(), width);
-    JsonArray predictions = new JsonArray();
-    for (float[] o : out) {
-      predictions.add(prediction(schema, o));
-    }
-    return predictions;
-  }
-
-  static JsonObject prediction(FeatureSchema schema, float[] out) {
-    if (!schema.classification()) {
-      return new JsonObject().put("prediction", (double) out[0]);
-    }
-    int best = ModelMetrics.argmax(out);
-    JsonObject probabilities = new JsonObject();
-    for (int c = 0; c < out.length; c++) {
-      probabilities.put(schema.classes().get(c), (double) out[c]);
-    }
-    return new JsonObject().put("prediction", schema.label(best)).put("confidence", (double) out[best])
-      .put("probabilities", probabilities);
   }
 }

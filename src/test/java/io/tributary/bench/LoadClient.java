@@ -118,8 +118,8 @@ final class LoadClient implements AutoCloseable {
   }
 
   /**
-   * CPU time (ms) used so far by the threads requests run on (every Vert.x event-loop and worker thread of this JVM:
-   * the server's and the load client's) and by this JVM's child processes (the embedded PostgreSQL with its ended
+   * CPU time (ms) used so far by the threads requests run on (every Vert.x event-loop and worker thread of this JVM,
+   * the server's and the load client's, and the predict threads {@code tributary-predict-*}) and by this JVM's child processes (the embedded PostgreSQL with its ended
    * backends, and Redis; in clock ticks of 10 ms). Unlike latencies it is barely inflated by other load on the
    * machine, and unlike the process's CPU time it leaves out the JIT compiler, the collector and the in-process
    * Kafka broker, which dominate when a loaded machine serves few requests. Linux only for the children.
@@ -128,7 +128,7 @@ final class LoadClient implements AutoCloseable {
     java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
     double ms = 0;
     for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
-      if (t != null && t.getThreadName().startsWith("vert.x-")) {
+      if (t != null && (t.getThreadName().startsWith("vert.x-") || t.getThreadName().startsWith("tributary-predict-"))) {
         ms += Math.max(0, threads.getThreadCpuTime(t.getThreadId())) / 1e6;
       }
     }
