@@ -45,6 +45,8 @@ public final class Revocations implements ProcessLocal.Resource, TokenRevocation
   private final Map<String, Long> users = new ConcurrentHashMap<>();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private long purgeTimer = -1;
+  /** Set by {@link #close}: a failed read is then not tried again (it would retry every second for good). */
+  private volatile boolean closed;
 
   public Revocations(Vertx vertx, Pool pool, String pgUrl, String redisUrl, long tokenTtlSeconds) {
     this.vertx = vertx;
@@ -81,6 +83,7 @@ public final class Revocations implements ProcessLocal.Resource, TokenRevocation
 
   @Override
   public Future<Void> close() {
+    closed = true;
     vertx.cancelTimer(purgeTimer);
     return Future.join(subscriber.close(), redis.close()).mapEmpty();
   }
@@ -166,6 +169,9 @@ public final class Revocations implements ProcessLocal.Resource, TokenRevocation
         return null;
       });
     }).<Void>mapEmpty().recover(err -> {
+      if (closed) {
+        return Future.succeededFuture();
+      }
       LOG.warn("Revocation list not read from Redis ({}); retrying in 1 s", err.getMessage());
       vertx.setTimer(1_000, id -> load());
       return Future.succeededFuture();
