@@ -25,7 +25,10 @@ final class BenchChild implements AutoCloseable {
     cmd.addAll(List.of(jvm.split(" ")));
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
     cmd.addAll(List.of(args));
-    return new BenchChild(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start());
+    Process process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    // a bench stopped with SIGTERM or Ctrl-C takes its children with it (an orphaned bare server lived on for hours)
+    Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+    return new BenchChild(process);
   }
 
   /** Reads lines until one starts with the prefix; fails when the process ends first. */

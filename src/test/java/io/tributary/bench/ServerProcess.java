@@ -60,6 +60,8 @@ final class ServerProcess implements AutoCloseable {
     env.remove("TRIBUTARY_KAFKA_BOOTSTRAP");
     env.putAll(extraEnv);
     process = pb.start();
+    // SIGTERM when the bench itself is stopped: the server shuts down and stops its embedded services
+    Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
     // on a shared, loaded machine the embedded services can take longer: -Dbench.server.start.seconds
     long startSeconds = Long.getLong("bench.server.start.seconds", 180);
     long deadline = System.currentTimeMillis() + startSeconds * 1000;
