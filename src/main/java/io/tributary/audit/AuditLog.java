@@ -39,44 +39,46 @@ public final class AuditLog {
   /** Appends {@code event} on the connection of the caller's transaction; completes with its id. */
   public static Future<Long> record(SqlClient conn, AuditEvent event) {
     OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
-    return conn.query(LOCK).execute()
-      .compose(v -> conn.query(LAST).execute())
-      .compose(rows -> {
-        byte[] prev = rows.size() == 0 ? GENESIS : rows.iterator().next().getBuffer("hash").getBytes();
-        byte[] hash = hash(prev, at, event);
-        return conn.preparedQuery(INSERT).execute(Tuple.from(new Object[] {at, event.actorId(), event.actorRole(),
-          event.action(), event.resourceType(), event.resourceId(), event.before(), event.after(), event.requestId(),
-          Buffer.buffer(prev), Buffer.buffer(hash)}));
-      })
+    return lastHash(conn)
+      .compose(prev -> conn.preparedQuery(INSERT).execute(row(at, event, prev, hash(prev, at, event))))
       .map(rows -> rows.iterator().next().getLong("id"));
   }
 
   /**
    * Appends {@code events}, in this order, on the connection of the caller's transaction: the lock and the read of
-   * the last hash sent together (the connection pipelines them, in order), then one batch of inserts: two round
-   * trips, where {@link #record} takes three per event.
+   * the last hash (one round trip), then one batch of inserts.
    */
   public static Future<Void> recordAll(SqlClient conn, List<AuditEvent> events) {
     if (events.isEmpty()) {
       return Future.succeededFuture();
     }
     OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+    return lastHash(conn).compose(first -> {
+      byte[] prev = first;
+      List<Tuple> batch = new ArrayList<>(events.size());
+      for (AuditEvent event : events) {
+        byte[] hash = hash(prev, at, event);
+        batch.add(row(at, event, prev, hash));
+        prev = hash;
+      }
+      return conn.preparedQuery(INSERT).executeBatch(batch);
+    }).mapEmpty();
+  }
+
+  /**
+   * Takes the append lock for the rest of the transaction and reads the chain's last hash, sent together: the
+   * connection pipelines them, in order, so the read sees every append committed before the lock was granted.
+   */
+  private static Future<byte[]> lastHash(SqlClient conn) {
     Future<?> locked = conn.query(LOCK).execute();
     Future<io.vertx.sqlclient.RowSet<Row>> last = conn.query(LAST).execute();
-    return Future.all(locked, last).map(v -> last.result())
-      .compose(rows -> {
-        byte[] prev = rows.size() == 0 ? GENESIS : rows.iterator().next().getBuffer("hash").getBytes();
-        List<Tuple> batch = new ArrayList<>(events.size());
-        for (AuditEvent event : events) {
-          byte[] hash = hash(prev, at, event);
-          batch.add(Tuple.from(new Object[] {at, event.actorId(), event.actorRole(), event.action(),
-            event.resourceType(), event.resourceId(), event.before(), event.after(), event.requestId(),
-            Buffer.buffer(prev), Buffer.buffer(hash)}));
-          prev = hash;
-        }
-        return conn.preparedQuery(INSERT).executeBatch(batch);
-      })
-      .mapEmpty();
+    return Future.all(locked, last).map(v -> last.result().size() == 0 ? GENESIS
+      : last.result().iterator().next().getBuffer("hash").getBytes());
+  }
+
+  private static Tuple row(OffsetDateTime at, AuditEvent e, byte[] prev, byte[] hash) {
+    return Tuple.from(new Object[] {at, e.actorId(), e.actorRole(), e.action(), e.resourceType(), e.resourceId(),
+      e.before(), e.after(), e.requestId(), Buffer.buffer(prev), Buffer.buffer(hash)});
   }
 
   /** The chain hash of an event after {@code prev}. */

@@ -25,9 +25,9 @@ import java.util.stream.Stream;
 /**
  * One restore job: verify every entry of the archive while copying the datasets to {@code restore/<job id>/}
  * (0-70%; what the caller has of the target name is read meanwhile), read each file's row count back, decide the
- * plan, move the files to their lake paths and publish them (70-90%), then register everything in one transaction. On failure the files it wrote go; after a kill, the next
- * start removes the staging folder, the rerun of the job rewrites the same lake paths, and the lake sweeper removes
- * files no dataset refers to.
+ * plan, move the files to their lake paths and publish them (70-90%), then register everything in one transaction.
+ * On failure the files it wrote go; after a kill, the next start removes the staging folder, the rerun of the job
+ * rewrites the same lake paths, and the lake sweeper removes files no dataset refers to.
  */
 final class RestoreJob {
 
