@@ -15,6 +15,9 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
@@ -28,7 +31,11 @@ import java.util.function.IntFunction;
  * cost. Writes {@code cluster.md}. Run with {@code java -cp <test classpath> io.tributary.bench.ClusterBench
  * target/bench}; system properties {@code bench.cluster.nodes} (3: the largest size), {@code bench.cluster.uploads} (3),
  * {@code bench.cluster.rows} (1,000,000 per upload), {@code bench.cluster.queries} (300 uncached; five times as many
- * cached), {@code bench.cluster.clients} (6).
+ * cached), {@code bench.cluster.clients} (6). Then the same queries at the same rate per node whatever the node count
+ * ({@code bench.cluster.paced_uncached}, 12/s, and {@code bench.cluster.paced_cached}, 120/s, per node, for {@code
+ * bench.cluster.paced_seconds}, 10): each node then does the same work in the same rhythm, so its CPU per request
+ * is comparable across sizes, where the closed loop above gives each node 1/n of the requests and so fewer per
+ * event-loop wake-up.
  */
 public final class ClusterBench {
 
@@ -79,6 +86,10 @@ public final class ClusterBench {
     int max = Integer.getInteger("bench.cluster.nodes", 3);
     StringBuilder table = new StringBuilder();
     StringBuilder kinds = new StringBuilder();
+    StringBuilder pacedRows = new StringBuilder();
+    int pacedUncached = Integer.getInteger("bench.cluster.paced_uncached", 12);
+    int pacedCached = Integer.getInteger("bench.cluster.paced_cached", 120);
+    int pacedSeconds = Integer.getInteger("bench.cluster.paced_seconds", 10);
     Path dir = Files.createDirectories(out.resolve("cluster-" + UUID.randomUUID()));
     try (ClusterNodes cluster = new ClusterNodes(dir, max, unlimited())) {
       String token = cluster.node(0).login();
@@ -113,6 +124,16 @@ public final class ClusterBench {
         System.out.print(row);
         table.append(row);
         kinds.append(String.format(Locale.ROOT, "| %d | %s | %s |%n", size, uncached.byKindMs(), cached.byKindMs()));
+        int base = 1_000_000 * size;
+        Rate slow = paced(cluster, size, pacedUncached, pacedSeconds, i -> "SELECT grp, count(*) AS n, sum(amount) "
+          + "AS total FROM " + table0 + (i % uploads) + " WHERE id <> " + (-1 - base - i) + " GROUP BY grp", token);
+        Rate fast = paced(cluster, size, pacedCached, pacedSeconds, i -> cachedSql(table0, i % CACHED_TEXTS, uploads),
+          token);
+        String pacedRow = String.format(Locale.ROOT, "| %d | %.1f | %.2f | %.2f | %.1f | %.3f | %.3f |%n", size,
+          slow.perSecond(), slow.marginalMsPerRequest(idle), slow.steadyMsPerRequest(idle), fast.perSecond(),
+          fast.marginalMsPerRequest(idle), fast.steadyMsPerRequest(idle));
+        System.out.print(pacedRow);
+        pacedRows.append(pacedRow);
       }
     }
     String report = String.format(Locale.ROOT, """
@@ -137,7 +158,16 @@ public final class ClusterBench {
 
       | nodes | uncached | cached |
       |---|---|---|
-      %s""", uploads, rows, queries, queries * 5, CACHED_TEXTS, clients, table, kinds);
+      %s
+      The same queries paced: %d uncached and %d cached queries a second **per node**, for %d s each, so every node
+      does the same work in the same rhythm at every size (the closed loop above gives each node 1/n of the
+      requests, and so fewer per event-loop wake-up); idle and JIT taken out as above. Flat columns here mean an
+      added node adds no cost per request.
+
+      | nodes | uncached q/s (all nodes) | CPU ms per uncached query, less idle | less idle and JIT | cached q/s (all nodes) | CPU ms per cached query, less idle | less idle and JIT |
+      |---|---|---|---|---|---|---|
+      %s""", uploads, rows, queries, queries * 5, CACHED_TEXTS, clients, table, kinds, pacedUncached, pacedCached,
+      pacedSeconds, pacedRows);
     Files.writeString(out.resolve("cluster.md"), report);
     System.out.println(report);
     System.exit(0);
@@ -193,6 +223,62 @@ public final class ClusterBench {
       return rate;
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  /**
+   * Queries ({@code sql} of the request's number) sent at {@code perNode} a second to each of the first {@code size}
+   * nodes for {@code seconds}, each on its own thread when due (an open loop: a slow answer delays no other); the
+   * time until the last answer and the nodes' CPU over it.
+   */
+  private static Rate paced(ClusterNodes cluster, int size, int perNode, int seconds, IntFunction<String> sql,
+                            String token) throws Exception {
+    ScheduledExecutorService ticks = Executors.newScheduledThreadPool(size);
+    ExecutorService senders = Executors.newCachedThreadPool();
+    AtomicInteger next = new AtomicInteger();
+    AtomicReference<String> failure = new AtomicReference<>();
+    List<Future<?>> sent = java.util.Collections.synchronizedList(new ArrayList<>());
+    int total = perNode * seconds;
+    try {
+      double cpu0 = cluster.cpuSeconds();
+      Map<String, Double> kinds0 = cluster.cpuByThreadKind();
+      long t0 = System.nanoTime();
+      List<java.util.concurrent.CountDownLatch> done = new ArrayList<>();
+      for (int n = 0; n < size; n++) {
+        ChildServer node = cluster.node(n);
+        java.util.concurrent.CountDownLatch scheduled = new java.util.concurrent.CountDownLatch(total);
+        done.add(scheduled);
+        ticks.scheduleAtFixedRate(() -> {
+          if (scheduled.getCount() == 0) {
+            return;
+          }
+          int i = next.getAndIncrement();
+          sent.add(senders.submit(() -> {
+            HttpResponse<String> r = node.post("/api/v1/query/sql", token,
+              new JsonObject().put("sql", sql.apply(i)).encode());
+            if (r.statusCode() != 200) {
+              failure.compareAndSet(null, "query answered " + r.statusCode() + ": " + r.body());
+            }
+            return null;
+          }));
+          scheduled.countDown();
+        }, n * 1_000_000L / perNode / size, 1_000_000L / perNode, TimeUnit.MICROSECONDS);
+      }
+      for (java.util.concurrent.CountDownLatch d : done) {
+        d.await();
+      }
+      ticks.shutdownNow();
+      for (Future<?> f : new ArrayList<>(sent)) {
+        f.get();
+      }
+      if (failure.get() != null) {
+        throw new IllegalStateException(failure.get());
+      }
+      return new Rate(total * size, (System.nanoTime() - t0) / 1e9, cluster.cpuSeconds() - cpu0,
+        minus(cluster.cpuByThreadKind(), kinds0));
+    } finally {
+      ticks.shutdownNow();
+      senders.shutdownNow();
     }
   }
 
