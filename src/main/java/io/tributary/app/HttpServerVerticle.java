@@ -54,7 +54,8 @@ public final class HttpServerVerticle extends VerticleBase {
     JsonObject httpCfg = cfg;
     Pool pool = Database.pool(vertx, cfg.getJsonObject("postgres"));
     String redisUrl = cfg.getJsonObject("redis").getString("url");
-    redis = new RedisLink(vertx, redisUrl);
+    redis = new RedisLink(vertx, redisUrl, cfg.getJsonObject("redis").getLong("command_timeout_ms",
+      RedisLink.DEFAULT_COMMAND_TIMEOUT_MS));
     admin = KafkaAdminClient.create(vertx, KafkaSettings.admin(cfg.getJsonObject("kafka")));
     HealthRoutes health = new HealthRoutes(vertx, pool, redis, admin);
     changes = new ChangeFeed(vertx, cfg.getJsonObject("postgres").getString("url"));

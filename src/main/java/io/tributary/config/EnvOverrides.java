@@ -39,6 +39,7 @@ public final class EnvOverrides {
     m.put("TRIBUTARY_PG_URL", "postgres.url");
     m.put("TRIBUTARY_PG_POOL_SIZE", "postgres.pool_size");
     m.put("TRIBUTARY_REDIS_URL", "redis.url");
+    m.put("TRIBUTARY_REDIS_COMMAND_TIMEOUT_MS", "redis.command_timeout_ms");
     m.put("TRIBUTARY_KAFKA_BOOTSTRAP", "kafka.bootstrap");
     m.put("TRIBUTARY_KAFKA_EMBEDDED_PORT", "kafka.embedded_port");
     m.put("TRIBUTARY_KAFKA_NAMESPACE", "kafka.namespace");

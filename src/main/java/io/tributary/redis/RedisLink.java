@@ -14,29 +14,42 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One long-lived, pipelined Redis connection for one event loop (each HttpServerVerticle instance has its own):
  * every command goes out at once on it, however many are in flight, instead of queueing for a pooled
  * connection. While Redis is unreachable, commands fail at once (callers apply their documented fallback)
- * and the link reconnects in the background with a growing pause (0.25 s to 5 s).
+ * and the link reconnects in the background with a growing pause (0.25 s to 5 s). A command Redis leaves unanswered
+ * for {@code redis.command_timeout_ms} (2 s) fails, so a caller (a rate limit, a cache) applies its fallback instead of
+ * waiting for good; the connection stays, and its late answer is dropped (Redis answers in order).
  */
 public final class RedisLink {
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisLink.class);
   private static final long MAX_BACKOFF_MS = 5_000;
+  /** {@code redis.command_timeout_ms} when not configured. */
+  public static final long DEFAULT_COMMAND_TIMEOUT_MS = 2_000;
 
   private final Vertx vertx;
   private final Redis client;
   private final String url;
+  private final long commandTimeoutMs;
   private RedisConnection connection;
   private boolean connecting;
   private boolean closed;
   private long backoffMs = 250;
+  private volatile long lastTimeoutWarning;
 
   public RedisLink(Vertx vertx, String url) {
+    this(vertx, url, DEFAULT_COMMAND_TIMEOUT_MS);
+  }
+
+  /** @param commandTimeoutMs how long a command may wait for its answer (0: for good) */
+  public RedisLink(Vertx vertx, String url, long commandTimeoutMs) {
     this.vertx = vertx;
     this.url = url;
+    this.commandTimeoutMs = commandTimeoutMs;
     this.client = Redis.createClient(vertx, new RedisOptions().setConnectionString(url).setMaxWaitingHandlers(4096)
       .setMaxPoolSize(1).setMaxPoolWaiting(64));
   }
@@ -58,7 +71,7 @@ public final class RedisLink {
       reconnectSoon();
       return Future.failedFuture("Redis is unreachable at " + safe(url));
     }
-    return c.send(request);
+    return answered(c.send(request));
   }
 
   /** Sends commands pipelined in one round trip, or fails at once while Redis is unreachable. */
@@ -68,7 +81,34 @@ public final class RedisLink {
       reconnectSoon();
       return Future.failedFuture("Redis is unreachable at " + safe(url));
     }
-    return c.batch(requests);
+    return answered(c.batch(requests));
+  }
+
+  /** {@code reply}, or a failure once it has waited {@code redis.command_timeout_ms}. */
+  private <T> Future<T> answered(Future<T> reply) {
+    if (commandTimeoutMs <= 0 || reply.isComplete()) {
+      return reply;
+    }
+    Promise<T> out = Promise.promise();
+    long timer = vertx.setTimer(commandTimeoutMs, t -> {
+      if (out.tryFail(new TimeoutException("Redis did not answer within " + commandTimeoutMs + " ms"))) {
+        long now = System.currentTimeMillis();
+        if (now - lastTimeoutWarning > 10_000) { // at most every 10 s: a pause fails every command in flight
+          lastTimeoutWarning = now;
+          LOG.warn("Redis at {} left a command unanswered for {} ms: failed (logged at most every 10 s)", safe(url),
+            commandTimeoutMs);
+        }
+      }
+    });
+    reply.onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      if (ar.succeeded()) {
+        out.tryComplete(ar.result());
+      } else {
+        out.tryFail(ar.cause());
+      }
+    });
+    return out.future();
   }
 
   /** Every key matching a glob {@code pattern}, read with {@code SCAN} (1,000 per step) so Redis is never blocked. */
