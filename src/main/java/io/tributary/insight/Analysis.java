@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import static io.tributary.insight.InsightDuck.count;
 import static io.tributary.insight.InsightDuck.identifier;
@@ -44,7 +45,6 @@ final class Analysis {
   record Category(Column column, long n, long distinct, long numeric, long temporal) {
   }
 
-  final InsightDuck duck;
   final long rows;
   final List<Column> columns;
   final Column time;
@@ -55,8 +55,7 @@ final class Analysis {
   /** Time-series figures per column, filled by {@link TimeSeries} (null without a time column). */
   TimeSeries series;
 
-  Analysis(InsightDuck duck, long rows, List<Column> columns, Column time) {
-    this.duck = duck;
+  Analysis(long rows, List<Column> columns, Column time) {
     this.rows = rows;
     this.columns = columns;
     this.time = time;
@@ -95,59 +94,81 @@ final class Analysis {
   }
 
   /**
-   * Computes every column's summary: one scan for the numeric columns, one for the text columns, then the values of
-   * each text column that parse as numbers or timestamps.
+   * Computes every column's summary side by side: one scan per numeric column (its quantiles and MAD are the costly
+   * part, and each is finished on one thread), and one for the text columns followed by the values of each that parse
+   * as numbers or timestamps.
    */
-  void summarize() throws SQLException {
-    List<Column> nums = numericColumns();
-    if (!nums.isEmpty()) {
-      StringBuilder sql = new StringBuilder("SELECT ");
-      for (Column c : nums) {
-        String x = c.sql();
-        sql.append(sql.length() > 7 ? ", " : "").append("count(").append(x).append("), quantile_cont(").append(x)
-          .append(", [0.5, 0.25, 0.75, 0.9]), mad(").append(x).append("), avg(").append(x)
-          .append("), stddev_samp(").append(x).append("), skewness(").append(x).append("), min(").append(x)
-          .append("), max(").append(x).append("), sum(").append(x).append(")");
-      }
-      Object[] r = duck.row(sql.append(" FROM t").toString());
-      for (int i = 0; i < nums.size(); i++) {
-        int o = i * 9;
-        double[] q = quantiles(r[o + 1]);
-        numeric.put(nums.get(i).name(), new Numeric(nums.get(i), count(r[o]), q[0], num(r[o + 2]), q[1], q[2], q[3],
-          num(r[o + 3]), num(r[o + 4]), num(r[o + 5]), num(r[o + 6]), num(r[o + 7]), num(r[o + 8])));
-      }
+  void summarize(Branches b) throws SQLException {
+    List<CompletableFuture<Numeric>> parts = new ArrayList<>();
+    for (Column c : numericColumns()) {
+      parts.add(b.start("summary", d -> numeric(d, c)));
     }
+    CompletableFuture<Map<String, Category>> text = b.start("summary", this::categories);
+    for (CompletableFuture<Numeric> p : parts) {
+      Numeric n = Branches.join(p);
+      numeric.put(n.column().name(), n);
+    }
+    categories.putAll(Branches.join(text));
+  }
+
+  /**
+   * A numeric column's summary. Its MAD is {@link #mad}: the same figure as DuckDB's {@code mad(x)}, without that
+   * aggregate finding the median a second time.
+   */
+  static Numeric numeric(InsightDuck d, Column c) throws SQLException {
+    String x = c.sql();
+    Object[] r = d.row("SELECT count(" + x + "), quantile_cont(" + x + ", [0.5, 0.25, 0.75, 0.9]), avg(" + x
+      + "), stddev_samp(" + x + "), skewness(" + x + "), min(" + x + "), max(" + x + "), sum(" + x + ") FROM t");
+    double[] q = quantiles(r[1]);
+    double mad = count(r[0]) == 0 ? Double.NaN : mad(d, x, "t", q[0]);
+    return new Numeric(c, count(r[0]), q[0], mad, q[1], q[2], q[3], num(r[2]), num(r[3]), num(r[4]), num(r[5]),
+      num(r[6]), num(r[7]));
+  }
+
+  /**
+   * The unscaled median absolute deviation of {@code x} over {@code from}, given its median: {@code
+   * quantile_cont(abs(x - median), 0.5)}, which is what DuckDB's {@code mad(x)} computes (the same interpolation over
+   * the same absolute deviations from the same median; the median is bound as a parameter, every bit kept).
+   */
+  static double mad(InsightDuck d, String x, String from, double median) throws SQLException {
+    return num(d.row("SELECT quantile_cont(abs(" + x + " - ?), 0.5) FROM " + from, median)[0]);
+  }
+
+  private Map<String, Category> categories(InsightDuck d) throws SQLException {
+    Map<String, Category> out = new LinkedHashMap<>();
     List<Column> cats = categoryColumns();
-    if (!cats.isEmpty()) {
-      StringBuilder sql = new StringBuilder("SELECT ");
-      for (Column c : cats) {
-        sql.append(sql.length() > 7 ? ", " : "").append("count(").append(c.sql()).append("), approx_count_distinct(")
-          .append(c.sql()).append(")");
-      }
-      Object[] r = duck.row(sql.append(" FROM t").toString());
-      List<Column> many = new ArrayList<>();
-      Map<String, long[]> parsable = new LinkedHashMap<>();
-      for (int i = 0; i < cats.size(); i++) {
-        Column c = cats.get(i);
-        if (count(r[i * 2 + 1]) <= PARSE_DISTINCT_VALUES) {
-          parsable.put(c.name(), parsable(c));
-        } else {
-          many.add(c);
-        }
-      }
-      parsable.putAll(parsableByRow(many));
-      for (int i = 0; i < cats.size(); i++) {
-        long[] p = parsable.get(cats.get(i).name());
-        categories.put(cats.get(i).name(), new Category(cats.get(i), count(r[i * 2]), count(r[i * 2 + 1]), p[0], p[1]));
+    if (cats.isEmpty()) {
+      return out;
+    }
+    StringBuilder sql = new StringBuilder("SELECT ");
+    for (Column c : cats) {
+      sql.append(sql.length() > 7 ? ", " : "").append("count(").append(c.sql()).append("), approx_count_distinct(")
+        .append(c.sql()).append(")");
+    }
+    Object[] r = d.row(sql.append(" FROM t").toString());
+    List<Column> many = new ArrayList<>();
+    Map<String, long[]> parsable = new LinkedHashMap<>();
+    for (int i = 0; i < cats.size(); i++) {
+      Column c = cats.get(i);
+      if (count(r[i * 2 + 1]) <= PARSE_DISTINCT_VALUES) {
+        parsable.put(c.name(), parsable(d, c));
+      } else {
+        many.add(c);
       }
     }
+    parsable.putAll(parsableByRow(d, many));
+    for (int i = 0; i < cats.size(); i++) {
+      long[] p = parsable.get(cats.get(i).name());
+      out.put(cats.get(i).name(), new Category(cats.get(i), count(r[i * 2]), count(r[i * 2 + 1]), p[0], p[1]));
+    }
+    return out;
   }
 
   /**
    * Values of a text column that parse as numbers and as timestamps, counted over its distinct values (each weighted
    * by its rows): parsing is the costly part, and most text columns repeat their values.
    */
-  long[] parsable(Column c) throws SQLException {
+  static long[] parsable(InsightDuck duck, Column c) throws SQLException {
     Object[] r = duck.row("SELECT sum(n) FILTER (WHERE TRY_CAST(v AS DOUBLE) IS NOT NULL), sum(n) FILTER (WHERE "
       + "TRY_CAST(v AS TIMESTAMP) IS NOT NULL) FROM (SELECT " + c.sql() + " AS v, count(*) AS n FROM t WHERE "
       + c.sql() + " IS NOT NULL GROUP BY 1)");
@@ -155,7 +176,7 @@ final class Analysis {
   }
 
   /** The same counts, row by row in one scan, for columns with too many distinct values to group. */
-  Map<String, long[]> parsableByRow(List<Column> cols) throws SQLException {
+  static Map<String, long[]> parsableByRow(InsightDuck duck, List<Column> cols) throws SQLException {
     Map<String, long[]> out = new LinkedHashMap<>();
     if (cols.isEmpty()) {
       return out;

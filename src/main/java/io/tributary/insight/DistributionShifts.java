@@ -4,7 +4,6 @@ import io.vertx.core.json.JsonObject;
 import org.apache.commons.math3.distribution.ChiSquaredDistribution;
 
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
@@ -26,7 +25,7 @@ final class DistributionShifts {
   static final int MIN_GROUPS = 2;
   static final int MAX_GROUPS = 20;
   static final int SAMPLE_ROWS = 100_000;
-  /** The temporary table of the sample every column is tested on. */
+  /** The table of the sample every column is tested on. */
   private static final String SAMPLE = "__shift_sample";
   static final double MIN_EFFECT = 0.01;
   /** Numeric columns tested, at most. */
@@ -35,41 +34,47 @@ final class DistributionShifts {
   private DistributionShifts() {
   }
 
-  static List<JsonObject> find(Analysis a) throws SQLException {
-    List<JsonObject> out = new ArrayList<>();
+  /** The grouping column and the numeric columns tested across its groups. */
+  record Plan(Analysis.Column by, List<Analysis.Column> columns) {
+  }
+
+  /** What to test, or null when no text column groups the rows or no numeric column varies. */
+  static Plan plan(Analysis a) {
     Analysis.Category by = a.categories.values().stream()
       .filter(c -> c.distinct() >= MIN_GROUPS && c.distinct() <= MAX_GROUPS && c.n() >= 20)
       .max(Comparator.comparingLong(Analysis.Category::n).thenComparingLong(c -> -c.distinct())).orElse(null);
-    if (by == null) {
-      return out;
-    }
-    List<Analysis.Numeric> cols = a.numeric.values().stream().filter(s -> s.sd() > 0).limit(MAX_COLUMNS).toList();
-    if (cols.isEmpty()) {
-      return out;
-    }
-    StringBuilder sample = new StringBuilder("CREATE TEMP TABLE " + SAMPLE + " AS SELECT CAST(" + by.column().sql()
-      + " AS VARCHAR) AS g");
-    cols.forEach(s -> sample.append(", ").append(s.column().sql()));
-    a.duck.execute(sample.append(" FROM t WHERE ").append(by.column().sql()).append(" IS NOT NULL USING SAMPLE reservoir(")
-      .append(SAMPLE_ROWS).append(" ROWS) REPEATABLE (42)").toString());
-    try {
-      for (Analysis.Numeric s : cols) {
-        JsonObject shift = test(a, by.column(), s.column());
-        if (shift != null) {
-          out.add(shift);
-        }
-      }
-    } finally {
-      a.duck.execute("DROP TABLE IF EXISTS " + SAMPLE);
-    }
-    return out;
+    List<Analysis.Column> cols = a.numeric.values().stream().filter(s -> s.sd() > 0).limit(MAX_COLUMNS)
+      .map(Analysis.Numeric::column).toList();
+    return by == null || cols.isEmpty() ? null : new Plan(by.column(), cols);
   }
 
-  /** Per group of the sample's rows with a value of {@code x}: rows, rank sum, sum, sum of squares, tie term. */
-  private static JsonObject test(Analysis a, Analysis.Column by, Analysis.Column x) throws SQLException {
+  /**
+   * Draws the shared sample into table {@value #SAMPLE}, visible to every connection of the run: the seeded reservoir
+   * picks row numbers only (which rows it keeps depends on the rows' order and count, not their values), and the
+   * columns of those rows are joined back, which costs less than carrying them through the reservoir.
+   */
+  static void sample(Plan p, InsightDuck duck) throws SQLException {
+    StringBuilder sql = new StringBuilder("CREATE TABLE " + SAMPLE + " AS SELECT CAST(" + p.by().sql()
+      + " AS VARCHAR) AS g");
+    p.columns().forEach(c -> sql.append(", ").append(c.sql()));
+    duck.execute(sql.append(" FROM t SEMI JOIN (").append(sampledRows(p.by())).append(") s USING (")
+      .append(InsightDuck.ROW).append(')').toString());
+  }
+
+  /** The row numbers of the sample. */
+  static String sampledRows(Analysis.Column by) {
+    return "SELECT " + InsightDuck.ROW + " FROM t WHERE " + by.sql() + " IS NOT NULL USING SAMPLE reservoir("
+      + SAMPLE_ROWS + " ROWS) REPEATABLE (42)";
+  }
+
+  /**
+   * Kruskal–Wallis of {@code x} across the groups of the sample, or null when there are too few rows or groups. Per
+   * group of the sample's rows with a value of {@code x}: rows, rank sum, sum, sum of squares, tie term.
+   */
+  static JsonObject test(InsightDuck duck, Analysis.Column by, Analysis.Column x) throws SQLException {
     String v = x.sql();
     // mid-ranks from the distinct values' running counts: one sort of the distinct values
-    List<Object[]> groups = a.duck.rows("WITH s AS (SELECT g, " + v + " AS x FROM " + SAMPLE + " WHERE " + v
+    List<Object[]> groups = duck.rows("WITH s AS (SELECT g, " + v + " AS x FROM " + SAMPLE + " WHERE " + v
       + " IS NOT NULL), d AS (SELECT x, count(*) AS c FROM s GROUP BY x), "
       + "r AS (SELECT x, c, sum(c) OVER (ORDER BY x ROWS UNBOUNDED PRECEDING) - (c - 1) / 2.0 AS rk FROM d) "
       + "SELECT g, count(*), sum(rk), sum(s.x), sum(s.x * s.x), sum(c * c - 1) FROM s JOIN r USING (x) "

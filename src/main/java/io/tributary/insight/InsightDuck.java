@@ -1,12 +1,15 @@
 package io.tributary.insight;
 
 import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -20,12 +23,15 @@ import java.util.Set;
  * One request's DuckDB: an in-memory database that may read only the folders of the dataset's own Parquet files
  * ({@code allowed_directories}, external access off, configuration locked), with the table {@code t} holding the
  * analysed columns and each row's position ({@code __row}, 0-based across the dataset's files in order).
+ * {@link #fork()} opens another connection to the same database, so independent steps can run side by side; every
+ * statement is logged at debug level with its milliseconds.
  */
 final class InsightDuck implements AutoCloseable {
 
   /** The column holding each row's position in the dataset. */
   static final String ROW = "__row";
 
+  private static final Logger LOG = LoggerFactory.getLogger(InsightDuck.class);
   private final DuckDBConnection conn;
 
   private InsightDuck(DuckDBConnection conn) {
@@ -58,6 +64,11 @@ final class InsightDuck implements AutoCloseable {
       c.close();
       throw e;
     }
+  }
+
+  /** Another connection to the same database (its settings included); closing it leaves this one open. */
+  InsightDuck fork() throws SQLException {
+    return new InsightDuck((DuckDBConnection) conn.duplicate());
   }
 
   /** {@code read_parquet} of the files (several by column name, so parts of older schemas read NULLs). */
@@ -95,7 +106,7 @@ final class InsightDuck implements AutoCloseable {
       offsets.append(") v(f, i)), off AS (SELECT ord.f, coalesce(sum(counts.n) OVER (ORDER BY ord.i ROWS BETWEEN "
         + "UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS o FROM ord LEFT JOIN counts USING (f)) ");
     }
-    StringBuilder sql = new StringBuilder("CREATE TEMP TABLE t AS ").append(offsets).append("SELECT ");
+    StringBuilder sql = new StringBuilder("CREATE TABLE t AS ").append(offsets).append("SELECT ");
     sql.append(files.size() > 1 ? "(file_row_number + off.o)" : "file_row_number").append("::BIGINT AS ").append(ROW);
     for (String e : expressions) {
       sql.append(", ").append(e);
@@ -108,15 +119,45 @@ final class InsightDuck implements AutoCloseable {
   }
 
   void execute(String sql) throws SQLException {
+    long started = System.nanoTime();
     try (Statement s = conn.createStatement()) {
       s.execute(sql);
+    }
+    trace(sql, started);
+  }
+
+  private static void trace(String sql, long started) {
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("{} ms: {}", (System.nanoTime() - started) / 1_000_000, sql.length() > 200 ? sql.substring(0, 200) : sql);
     }
   }
 
   /** Every row of a query, as objects. */
   List<Object[]> rows(String sql) throws SQLException {
+    try (Statement s = conn.createStatement()) {
+      return rows(sql, () -> s.executeQuery(sql));
+    }
+  }
+
+  /** The one row of an aggregate query with parameters ({@code ?}), bound as they are (a double keeps every bit). */
+  Object[] row(String sql, Object... params) throws SQLException {
+    try (PreparedStatement s = conn.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        s.setObject(i + 1, params[i]);
+      }
+      List<Object[]> rows = rows(sql, s::executeQuery);
+      return rows.isEmpty() ? new Object[0] : rows.get(0);
+    }
+  }
+
+  private interface Query {
+    ResultSet run() throws SQLException;
+  }
+
+  private static List<Object[]> rows(String sql, Query query) throws SQLException {
     List<Object[]> out = new ArrayList<>();
-    try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    long started = System.nanoTime();
+    try (ResultSet rs = query.run()) {
       ResultSetMetaData md = rs.getMetaData();
       int n = md.getColumnCount();
       while (rs.next()) {
@@ -127,6 +168,7 @@ final class InsightDuck implements AutoCloseable {
         out.add(row);
       }
     }
+    trace(sql, started);
     return out;
   }
 

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Computes a dataset's anomalies, trends and recommendations with DuckDB over its Parquet files (see
@@ -40,7 +41,8 @@ final class InsightEngine {
 
   JsonObject generate(List<Path> files, List<String> selected, String timeColumn, JsonObject profile)
     throws SQLException {
-    try (InsightDuck duck = InsightDuck.open(files, settings.tempDir(), settings.memoryLimit(), settings.threads())) {
+    try (InsightDuck duck = InsightDuck.open(files, settings.tempDir(), settings.memoryLimit(), settings.threads());
+         Branches branches = new Branches(duck)) {
       Map<String, Analysis.Column> all = new LinkedHashMap<>();
       for (String[] c : duck.describe(files)) {
         all.put(c[0], new Analysis.Column(c[0], c[1], Analysis.kindOf(c[1])));
@@ -56,14 +58,15 @@ final class InsightEngine {
       duck.load(files, load);
       long rows = InsightDuck.count(duck.row("SELECT count(*) FROM t")[0]);
       steps.done("load");
-      Analysis a = new Analysis(duck, rows, analysed, time);
-      a.summarize();
+      Analysis a = new Analysis(rows, analysed, time);
+      a.summarize(branches);
       steps.done("summary");
-      return report(a, profile, steps).put("timings_ms", steps.json);
+      JsonObject report = report(a, profile, branches, steps);
+      return report.put("timings_ms", steps.json.put("steps", branches.timings));
     }
   }
 
-  /** Milliseconds per step, for the log and the benchmark. */
+  /** Milliseconds per phase (the steps inside a phase run side by side; {@link Branches#timings} has each). */
   private static final class Steps {
     final JsonObject json = new JsonObject();
     long last = System.nanoTime();
@@ -75,34 +78,68 @@ final class InsightEngine {
     }
   }
 
-  private JsonObject report(Analysis a, JsonObject profile, Steps steps) throws SQLException {
-    JsonArray anomalies = PointAnomalies.find(a);
-    steps.done("outliers");
+  /**
+   * The findings. Outliers, the time series (its fit and buckets, then each seasonal period and the level shifts), and
+   * each time-free trend are independent given the summaries, so they run side by side; their results are gathered in
+   * a fixed order, so the report does not depend on which finished first.
+   */
+  private JsonObject report(Analysis a, JsonObject profile, Branches b, Steps steps) throws SQLException {
+    // the longest chains first: fit, then its seasonal periods; the shift sample
+    CompletableFuture<TimeSeries> fitted = a.time == null ? CompletableFuture.completedFuture(null)
+      : b.start("fit", d -> TimeSeries.of(a, d));
+    DistributionShifts.Plan plan = DistributionShifts.plan(a);
+    CompletableFuture<DistributionShifts.Plan> sampled = plan == null ? CompletableFuture.completedFuture(null)
+      : b.start("shift_sample", d -> {
+        DistributionShifts.sample(plan, d);
+        return plan;
+      });
+    List<CompletableFuture<JsonObject>> shiftTests = new ArrayList<>();
+    for (Analysis.Column c : plan == null ? List.<Analysis.Column>of() : plan.columns()) {
+      shiftTests.add(b.then(sampled, "distribution_shifts", p -> d -> DistributionShifts.test(d, p.by(), c)));
+    }
+    CompletableFuture<JsonArray> points = b.start("outliers", d -> PointAnomalies.find(a, d));
+    List<CompletableFuture<List<JsonObject>>> seasons = new ArrayList<>();
+    for (String period : List.of(TimeSeries.WEEKDAY, TimeSeries.HOUR_OF_DAY)) {
+      seasons.add(b.then(fitted, "seasonality", ts -> d -> ts == null || !ts.periods(a).contains(period) ? List.of()
+        : ts.seasonality(a, d, period)));
+    }
+    CompletableFuture<List<LevelShifts.Shift>> shifting = b.then(fitted, "level_shifts",
+      ts -> d -> ts == null ? List.of() : LevelShifts.find(a, ts, d));
+    List<CompletableFuture<List<JsonObject>>> statics = List.of(
+      b.start("correlations", d -> Trends.correlations(a, d)),
+      b.start("categories", d -> Trends.categories(a, d)),
+      b.start("concentration", d -> {
+        List<JsonObject> out = new ArrayList<>(Trends.skew(a));
+        out.addAll(Trends.concentration(a, d));
+        return out;
+      }));
+    JsonArray anomalies = Branches.join(points);
+    a.series = Branches.join(fitted);
     List<JsonObject> trends = new ArrayList<>();
     List<LevelShifts.Shift> shifts = List.of();
-    if (a.time != null) {
-      a.series = TimeSeries.of(a);
-      steps.done("fit");
-    }
     if (a.series != null) {
       trends.addAll(a.series.trends(a.time.name()));
-      trends.addAll(a.series.seasonality(a));
-      steps.done("seasonality");
-      shifts = LevelShifts.find(a);
-      steps.done("level_shifts");
+      for (CompletableFuture<List<JsonObject>> s : seasons) {
+        trends.addAll(Branches.join(s));
+      }
+      shifts = Branches.join(shifting);
     }
-    trends.addAll(Trends.correlations(a));
-    trends.addAll(Trends.categories(a));
-    trends.addAll(DistributionShifts.find(a));
-    trends.addAll(Trends.skew(a));
-    trends.addAll(Trends.concentration(a));
-    steps.done("static_trends");
+    trends.addAll(Branches.join(statics.get(0)));
+    trends.addAll(Branches.join(statics.get(1)));
+    for (CompletableFuture<JsonObject> t : shiftTests) {
+      JsonObject shift = Branches.join(t);
+      if (shift != null) {
+        trends.add(shift);
+      }
+    }
+    trends.addAll(Branches.join(statics.get(2)));
+    steps.done("findings");
     judge(trends);
     if (a.series != null) {
       Set<String> trending = new HashSet<>();
       trends.stream().filter(t -> "linear_trend".equals(t.getString("type")) && Boolean.TRUE.equals(t.getBoolean("significant")))
         .forEach(t -> trending.add(t.getString("column")));
-      anomalies.addAll(a.series.offTrend(a, trending));
+      anomalies.addAll(Branches.join(b.start("off_trend", d -> a.series.offTrend(d, trending))));
       steps.done("off_trend");
     }
     for (LevelShifts.Shift s : shifts) {

@@ -34,8 +34,7 @@ final class LevelShifts {
   private LevelShifts() {
   }
 
-  static List<Shift> find(Analysis a) throws SQLException {
-    TimeSeries ts = a.series;
+  static List<Shift> find(Analysis a, TimeSeries ts, InsightDuck duck) throws SQLException {
     List<Candidate> candidates = new ArrayList<>();
     for (String column : ts.bucketMeans.keySet()) {
       double[] means = ts.bucketMeans.get(column);
@@ -69,7 +68,7 @@ final class LevelShifts {
         .append(", var_samp(").append(x).append(')').append(after)
         .append(", arg_min(").append(InsightDuck.ROW).append(", ").append(Analysis.TS).append(')').append(after);
     }
-    Object[] r = a.duck.row(sql.append(" FROM t").toString());
+    Object[] r = duck.row(sql.append(" FROM t").toString());
     for (int i = 0; i < candidates.size(); i++) {
       int o = i * 7;
       long n1 = count(r[o]);

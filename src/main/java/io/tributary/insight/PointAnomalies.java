@@ -38,7 +38,7 @@ final class PointAnomalies {
     }
   }
 
-  static JsonArray find(Analysis a) throws SQLException {
+  static JsonArray find(Analysis a, InsightDuck duck) throws SQLException {
     List<Rule> rules = new ArrayList<>();
     for (Analysis.Numeric s : a.numeric.values()) {
       if (s.n() < 10) {
@@ -59,7 +59,7 @@ final class PointAnomalies {
     for (Rule r : rules) {
       counts.append(counts.length() > 7 ? ", " : "").append("count(*) FILTER (WHERE ").append(r.outside()).append(')');
     }
-    Object[] n = a.duck.row(counts.append(" FROM t").toString());
+    Object[] n = duck.row(counts.append(" FROM t").toString());
     for (int i = 0; i < rules.size(); i++) {
       Rule r = rules.get(i);
       long flagged = count(n[i]);
@@ -68,7 +68,7 @@ final class PointAnomalies {
         continue;
       }
       String x = r.s().column().sql();
-      for (Object[] row : a.duck.rows("SELECT " + InsightDuck.ROW + ", " + x + " FROM t WHERE " + r.outside()
+      for (Object[] row : duck.rows("SELECT " + InsightDuck.ROW + ", " + x + " FROM t WHERE " + r.outside()
         + " ORDER BY abs(" + x + " - " + r.s().median() + ") DESC, " + InsightDuck.ROW + " LIMIT " + PER_COLUMN)) {
         double v = num(row[1]);
         double score = r.score(v);

@@ -45,15 +45,15 @@ final class TimeSeries {
   }
 
   /** The series of the analysis, or null when the time column has fewer than 3 distinct instants. */
-  static TimeSeries of(Analysis a) throws SQLException {
-    Object[] r = a.duck.row("SELECT min(" + Analysis.TS + "), max(" + Analysis.TS + "), approx_count_distinct("
+  static TimeSeries of(Analysis a, InsightDuck duck) throws SQLException {
+    Object[] r = duck.row("SELECT min(" + Analysis.TS + "), max(" + Analysis.TS + "), approx_count_distinct("
       + Analysis.TS + ") FROM t");
     if (r.length == 0 || r[0] == null || count(r[2]) < 3 || num(r[1]) <= num(r[0])) {
       return null;
     }
     TimeSeries ts = new TimeSeries(num(r[0]), num(r[1]));
-    ts.fit(a);
-    ts.bucket(a);
+    ts.fit(a, duck);
+    ts.bucket(a, duck);
     return ts;
   }
 
@@ -66,7 +66,7 @@ final class TimeSeries {
     return Instant.ofEpochMilli(Math.round(epochSeconds * 1000)).toString();
   }
 
-  private void fit(Analysis a) throws SQLException {
+  private void fit(Analysis a, InsightDuck duck) throws SQLException {
     List<Analysis.Column> cols = a.numericColumns();
     if (cols.isEmpty()) {
       return;
@@ -78,7 +78,7 @@ final class TimeSeries {
         .append(args).append("), regr_r2(").append(args).append("), regr_count(").append(args).append("), regr_sxx(")
         .append(args).append("), regr_syy(").append(args).append(")");
     }
-    Object[] r = a.duck.row(sql.append(" FROM t").toString());
+    Object[] r = duck.row(sql.append(" FROM t").toString());
     for (int i = 0; i < cols.size(); i++) {
       int o = i * 6;
       double slope = num(r[o]);
@@ -89,7 +89,7 @@ final class TimeSeries {
     }
   }
 
-  private void bucket(Analysis a) throws SQLException {
+  private void bucket(Analysis a, InsightDuck duck) throws SQLException {
     List<Analysis.Column> cols = a.numericColumns();
     double width = (tmax - tmin) / BUCKETS;
     StringBuilder sql = new StringBuilder("SELECT least(floor((" + Analysis.TS + " - " + tmin + ") / " + width
@@ -97,7 +97,7 @@ final class TimeSeries {
     for (Analysis.Column c : cols) {
       sql.append(", avg(").append(c.sql()).append(")");
     }
-    List<Object[]> rows = a.duck.rows(sql.append(" FROM t WHERE ").append(Analysis.TS)
+    List<Object[]> rows = duck.rows(sql.append(" FROM t WHERE ").append(Analysis.TS)
       .append(" IS NOT NULL GROUP BY 1 ORDER BY 1").toString());
     bucketStart = new double[rows.size()];
     for (Analysis.Column c : cols) {
@@ -137,21 +137,20 @@ final class TimeSeries {
   }
 
   /** Points off a significant line: robust z of the residuals above 3.5, the expected range around the line. */
-  JsonArray offTrend(Analysis a, java.util.Set<String> columns) throws SQLException {
+  JsonArray offTrend(InsightDuck duck, java.util.Set<String> columns) throws SQLException {
     JsonArray out = new JsonArray();
     for (String column : columns) {
       Fit f = fits.get(column);
       String residual = "(" + InsightDuck.identifier(column) + " - (" + f.intercept() + " + " + f.slope() + " * " + x()
         + "))";
-      Object[] r = a.duck.row("SELECT median(" + residual + "), mad(" + residual + ") FROM t");
-      double med = num(r[0]);
-      double mad = num(r[1]);
+      double med = num(duck.row("SELECT median(" + residual + ") FROM t")[0]);
+      double mad = Double.isNaN(med) ? Double.NaN : Analysis.mad(duck, residual, "t", med);
       if (!(mad > 0)) {
         continue;
       }
       double w = Severity.ROBUST_Z * mad / Severity.MAD_SCALE;
       String z = "(" + Severity.MAD_SCALE + " * (" + residual + " - " + med + ") / " + mad + ")";
-      for (Object[] row : a.duck.rows("SELECT " + InsightDuck.ROW + ", " + InsightDuck.identifier(column) + ", "
+      for (Object[] row : duck.rows("SELECT " + InsightDuck.ROW + ", " + InsightDuck.identifier(column) + ", "
         + x() + ", " + z + ", " + Analysis.TS + " FROM t WHERE abs(" + z + ") > " + Severity.ROBUST_Z + " ORDER BY abs("
         + z + ") DESC, " + InsightDuck.ROW + " LIMIT " + PointAnomalies.PER_COLUMN)) {
         double expected = f.intercept() + f.slope() * num(row[2]) + med;
@@ -163,22 +162,46 @@ final class TimeSeries {
     return out;
   }
 
-  /** Weekday (over at least 14 days) and hour-of-day (timestamps over at least 2 days) seasonality per column. */
-  List<JsonObject> seasonality(Analysis a) throws SQLException {
-    List<JsonObject> out = new ArrayList<>();
+  /**
+   * The seasonal periods this series is tested for: weekday over at least 14 days, hour of day for timestamps over at
+   * least 2 days.
+   */
+  List<String> periods(Analysis a) {
+    List<String> out = new ArrayList<>();
     double span = tmax - tmin;
     if (span >= 14 * 86_400) {
-      out.addAll(groups(a, "weekday", "dayofweek(to_timestamp(" + Analysis.TS + "))"));
+      out.add(WEEKDAY);
     }
     if (span >= 2 * 86_400 && a.time.type().toUpperCase(java.util.Locale.ROOT).startsWith("TIMESTAMP")) {
-      out.addAll(groups(a, "hour_of_day", "hour(to_timestamp(" + Analysis.TS + "))"));
+      out.add(HOUR_OF_DAY);
     }
     return out;
   }
 
+  /** Seasonality of every numeric column over one of {@link #periods}. */
+  List<JsonObject> seasonality(Analysis a, InsightDuck duck, String period) throws SQLException {
+    return groups(a, duck, period, WEEKDAY.equals(period) ? weekday(Analysis.TS) : hourOfDay(Analysis.TS));
+  }
+
+  /**
+   * The UTC weekday (0 = Sunday, as DuckDB's {@code dayofweek}) of epoch seconds, by integer arithmetic: the same
+   * groups as {@code dayofweek(to_timestamp(s))} in UTC at a fraction of its cost (1970-01-01 was a Thursday).
+   */
+  static String weekday(String epochSeconds) {
+    return "((floor(" + epochSeconds + " / 86400)::BIGINT % 7 + 11) % 7)";
+  }
+
+  /** The UTC hour of day of epoch seconds, as {@code hour(to_timestamp(s))} in UTC. */
+  static String hourOfDay(String epochSeconds) {
+    return "((floor(" + epochSeconds + " / 3600)::BIGINT % 24 + 24) % 24)";
+  }
+
+  static final String WEEKDAY = "weekday";
+  static final String HOUR_OF_DAY = "hour_of_day";
+
   private static final String[] DAYS = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
 
-  private List<JsonObject> groups(Analysis a, String kind, String key) throws SQLException {
+  private List<JsonObject> groups(Analysis a, InsightDuck duck, String kind, String key) throws SQLException {
     List<Analysis.Column> cols = a.numericColumns();
     List<JsonObject> out = new ArrayList<>();
     if (cols.isEmpty()) {
@@ -189,7 +212,7 @@ final class TimeSeries {
       sql.append(", count(").append(c.sql()).append("), avg(").append(c.sql()).append("), var_samp(").append(c.sql())
         .append(")");
     }
-    List<Object[]> rows = a.duck.rows(sql.append(" FROM t WHERE ").append(Analysis.TS)
+    List<Object[]> rows = duck.rows(sql.append(" FROM t WHERE ").append(Analysis.TS)
       .append(" IS NOT NULL GROUP BY 1 ORDER BY 1").toString());
     if (rows.size() < 2) {
       return out;

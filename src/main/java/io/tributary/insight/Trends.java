@@ -32,7 +32,7 @@ final class Trends {
       .put("p_value", Stats.p(p)).put("r2", Stats.round(r2, 4)).put("n", n);
   }
 
-  static List<JsonObject> correlations(Analysis a) throws SQLException {
+  static List<JsonObject> correlations(Analysis a, InsightDuck duck) throws SQLException {
     List<Analysis.Numeric> cols = a.numeric.values().stream().filter(s -> s.sd() > 0).limit(MAX_CORRELATED).toList();
     List<JsonObject> out = new ArrayList<>();
     if (cols.size() < 2) {
@@ -48,7 +48,7 @@ final class Trends {
         pairs.add(new String[] {cols.get(i).column().name(), cols.get(j).column().name()});
       }
     }
-    Object[] r = a.duck.row(sql.append(" FROM t").toString());
+    Object[] r = duck.row(sql.append(" FROM t").toString());
     for (int k = 0; k < pairs.size(); k++) {
       double rho = num(r[k * 3]);
       long n = count(r[k * 3 + 2]);
@@ -64,13 +64,13 @@ final class Trends {
     return out.subList(0, Math.min(TOP_CORRELATIONS, out.size()));
   }
 
-  static List<JsonObject> categories(Analysis a) throws SQLException {
+  static List<JsonObject> categories(Analysis a, InsightDuck duck) throws SQLException {
     List<JsonObject> out = new ArrayList<>();
     for (Analysis.Category c : a.categories.values()) {
       if (c.n() < 10 || c.distinct() < 2 || c.distinct() > MAX_CATEGORIES) {
         continue;
       }
-      List<Object[]> counts = a.duck.rows("SELECT " + c.column().sql() + ", count(*) FROM t WHERE "
+      List<Object[]> counts = duck.rows("SELECT " + c.column().sql() + ", count(*) FROM t WHERE "
         + c.column().sql() + " IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT " + (MAX_CATEGORIES + 1));
       int k = counts.size();
       if (k < 2 || k > MAX_CATEGORIES) {
@@ -108,7 +108,7 @@ final class Trends {
   }
 
   /** Non-negative columns whose top 10% of rows hold at least 30% of the total. */
-  static List<JsonObject> concentration(Analysis a) throws SQLException {
+  static List<JsonObject> concentration(Analysis a, InsightDuck duck) throws SQLException {
     List<Analysis.Numeric> cols = a.numeric.values().stream()
       .filter(s -> s.n() >= 10 && s.min() >= 0 && s.sum() > 0 && !Double.isNaN(s.q90())).toList();
     List<JsonObject> out = new ArrayList<>();
@@ -122,7 +122,7 @@ final class Trends {
         .append(" > ").append(s.q90()).append("), count(").append(x).append(") FILTER (WHERE ").append(x)
         .append(" > ").append(s.q90()).append(")");
     }
-    Object[] r = a.duck.row(sql.append(" FROM t").toString());
+    Object[] r = duck.row(sql.append(" FROM t").toString());
     for (int i = 0; i < cols.size(); i++) {
       Analysis.Numeric s = cols.get(i);
       double share = (Double.isNaN(num(r[i * 2])) ? 0 : num(r[i * 2])) / s.sum();

@@ -12,36 +12,105 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@DisplayName("Text column summaries")
+@DisplayName("Column summaries")
 class AnalysisTest {
 
   @TempDir
   Path dir;
 
+  /** A Parquet file of the rows of a query, as the only file of a dataset. */
+  private List<Path> parquet(String name, String select) throws Exception {
+    Path file = dir.resolve(name + ".parquet");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+      s.execute("COPY (" + select + ") TO '" + file + "' (FORMAT parquet)");
+    }
+    return List.of(file);
+  }
+
+  private static Analysis.Column text(String name) {
+    return new Analysis.Column(name, "VARCHAR", Analysis.Kind.CATEGORY);
+  }
+
+  private static Analysis.Column number(String name) {
+    return new Analysis.Column(name, "DOUBLE", Analysis.Kind.NUMERIC);
+  }
+
+  /** The request's database over the files, with table {@code t} loaded as an insight run loads it. */
+  private InsightDuck loaded(List<Path> files, List<Analysis.Column> columns) throws Exception {
+    InsightDuck duck = InsightDuck.open(files, dir.resolve("tmp"), "256MB", 2);
+    duck.load(files, columns.stream().map(Analysis::loadExpression).toList());
+    return duck;
+  }
+
   @Test
   @DisplayName("count the values that parse as numbers and timestamps the same over distinct values as row by row")
   void parsableCounts() throws Exception {
-    Path file = dir.resolve("text.parquet");
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
-      s.execute("COPY (SELECT CASE i % 7 WHEN 0 THEN NULL WHEN 1 THEN (i % 50)::VARCHAR WHEN 2 THEN '2024-01-0' || "
-        + "(1 + i % 9)::VARCHAR WHEN 3 THEN ' 3.5e2 ' WHEN 4 THEN '2024-13-45' WHEN 5 THEN 'n/a' ELSE '2024-02-03 "
-        + "04:05:06' END AS mixed FROM range(10000) t(i)) TO '" + file + "' (FORMAT parquet)");
-    }
-    List<Path> files = List.of(file);
-    try (InsightDuck duck = InsightDuck.open(files, dir.resolve("tmp"), "256MB", 1)) {
-      Analysis.Column mixed = new Analysis.Column("mixed", "VARCHAR", Analysis.Kind.CATEGORY);
-      duck.load(files, List.of(Analysis.loadExpression(mixed)));
-      Analysis a = new Analysis(duck, 10_000, List.of(mixed), null);
-      long[] grouped = a.parsable(mixed);
-      long[] byRow = a.parsableByRow(List.of(mixed)).get("mixed");
+    List<Path> files = parquet("text", "SELECT CASE i % 7 WHEN 0 THEN NULL WHEN 1 THEN (i % 50)::VARCHAR WHEN 2 THEN "
+      + "'2024-01-0' || (1 + i % 9)::VARCHAR WHEN 3 THEN ' 3.5e2 ' WHEN 4 THEN '2024-13-45' WHEN 5 THEN 'n/a' ELSE "
+      + "'2024-02-03 04:05:06' END AS mixed FROM range(10000) t(i)");
+    Analysis.Column mixed = text("mixed");
+    try (InsightDuck duck = loaded(files, List.of(mixed))) {
+      Analysis a = new Analysis(10_000, List.of(mixed), null);
+      long[] grouped = Analysis.parsable(duck, mixed);
+      long[] byRow = Analysis.parsableByRow(duck, List.of(mixed)).get("mixed");
       assertThat(grouped).containsExactly(byRow);
       // numbers: i % 7 in {1, 3}; timestamps: {2, 6} (a date parses as a timestamp; month 13 does not)
       assertThat(grouped[0]).isEqualTo(1429 + 1429);
       assertThat(grouped[1]).isEqualTo(1429 + 1428);
-      a.summarize();
+      try (Branches b = new Branches(duck)) {
+        a.summarize(b);
+      }
       assertThat(a.categories.get("mixed").numeric()).isEqualTo(grouped[0]);
       assertThat(a.categories.get("mixed").temporal()).isEqualTo(grouped[1]);
       assertThat(a.categories.get("mixed").n()).isEqualTo(10_000 - 1429);
+    }
+  }
+
+  @Test
+  @DisplayName("give every numeric column the same quantiles and MAD as DuckDB's quantile_cont and mad")
+  void numericSummaryMatchesDuckDb() throws Exception {
+    // odd and even counts, ties, nulls, skew, negatives, a constant, one value, none
+    List<Path> files = parquet("numbers", "SELECT CASE WHEN i % 9 = 0 THEN NULL ELSE (hash(i) % 100000) / 1000.0 - 30 "
+      + "END AS noisy, (i % 5)::DOUBLE AS ties, CASE WHEN i < 10001 THEN exp((hash(i * 3) % 12000) / 1000.0) END AS "
+      + "skewed, 7.25 AS constant, CASE WHEN i = 3 THEN -1.5 END AS single, NULL::DOUBLE AS empty, "
+      + "CASE WHEN i % 2 = 0 THEN i * 1e-9 + 1e6 ELSE -i * 0.3 END AS mixed FROM range(20000) t(i)");
+    List<String> names = List.of("noisy", "ties", "skewed", "constant", "single", "empty", "mixed");
+    List<Analysis.Column> cols = names.stream().map(AnalysisTest::number).toList();
+    try (InsightDuck duck = loaded(files, cols)) {
+      for (Analysis.Column c : cols) {
+        Analysis.Numeric n = Analysis.numeric(duck, c);
+        Object[] r = duck.row("SELECT quantile_cont(" + c.sql() + ", 0.5), quantile_cont(" + c.sql() + ", 0.25), "
+          + "quantile_cont(" + c.sql() + ", 0.75), quantile_cont(" + c.sql() + ", 0.9), mad(" + c.sql() + ") FROM t");
+        assertThat(new double[] {n.median(), n.q1(), n.q3(), n.q90(), n.mad()}).as(c.name())
+          .containsExactly(InsightDuck.num(r[0]), InsightDuck.num(r[1]), InsightDuck.num(r[2]), InsightDuck.num(r[3]),
+            InsightDuck.num(r[4]));
+      }
+      // the residuals of a line, as the off-trend step computes them
+      String residual = "(noisy - (3.5 + 0.001 * mixed))";
+      double med = InsightDuck.num(duck.row("SELECT median(" + residual + ") FROM t")[0]);
+      assertThat(Analysis.mad(duck, residual, "t", med))
+        .isEqualTo(InsightDuck.num(duck.row("SELECT mad(" + residual + ") FROM t")[0]));
+    }
+  }
+
+  @Test
+  @DisplayName("draw the same shared sample for shifts in distribution as a reservoir over whole rows did")
+  void shiftSampleKeepsTheSameRows() throws Exception {
+    List<Path> files = parquet("groups", "SELECT CASE WHEN i % 11 = 0 THEN NULL ELSE ['a', 'b', 'c'][1 + (hash(i) % 3)"
+      + "::INTEGER] END AS g, (hash(i * 7) % 100000) / 10.0 AS x, CASE WHEN i % 5 = 0 THEN NULL ELSE i * 0.5 END AS y "
+      + "FROM range(400000) t(i)");
+    Analysis.Column g = text("g");
+    List<Analysis.Column> xy = List.of(number("x"), number("y"));
+    try (InsightDuck duck = loaded(files, List.of(g, xy.get(0), xy.get(1)))) {
+      DistributionShifts.sample(new DistributionShifts.Plan(g, xy), duck);
+      // the statement the sample was drawn with before: the reservoir over the rows themselves
+      duck.execute("CREATE TEMP TABLE whole AS SELECT CAST(g AS VARCHAR) AS g, x, y FROM t WHERE g IS NOT NULL "
+        + "USING SAMPLE reservoir(" + DistributionShifts.SAMPLE_ROWS + " ROWS) REPEATABLE (42)");
+      String rows = "SELECT count(*), count(DISTINCT (g, x, y)) FROM ";
+      assertThat(duck.row(rows + "__shift_sample")).containsExactly(duck.row(rows + "whole"));
+      assertThat(InsightDuck.count(duck.row("SELECT count(*) FROM (SELECT g, x, y FROM __shift_sample EXCEPT ALL "
+        + "SELECT g, x, y FROM whole)")[0])).isZero();
+      assertThat(InsightDuck.count(duck.row("SELECT count(*) FROM __shift_sample")[0])).isGreaterThan(50_000);
     }
   }
 }
