@@ -8,9 +8,11 @@ import java.nio.file.Path;
 import java.util.UUID;
 
 /**
- * Converts a small generated CSV a few times at start, so the JIT has compiled the parsing and Parquet encoding
- * paths before the first real upload (a cold first conversion takes several times as long as a warm one). Every
- * column kind and empty fields appear; the files live in a private temporary folder and are removed afterwards.
+ * Converts a small generated CSV, then the same rows as NDJSON, a few times at start, so the JIT has compiled the
+ * parsing and Parquet encoding paths of both before the first real upload (a cold first conversion takes several
+ * times as long as a warm one; the NDJSON path shares little with the CSV one: its line scan, Jackson and the column
+ * tallies). Every column kind and empty fields (nulls) appear; the files live in a private temporary folder and are
+ * removed afterwards.
  */
 final class ConverterWarmUp {
 
@@ -24,15 +26,23 @@ final class ConverterWarmUp {
   static void run(Path tempDir, int rows) throws IOException, ConversionException {
     Files.createDirectories(tempDir);
     Path csv = tempDir.resolve("warm-up-" + UUID.randomUUID() + ".csv");
+    Path json = tempDir.resolve("warm-up-" + UUID.randomUUID() + ".ndjson");
     Path parquet = tempDir.resolve("warm-up-" + UUID.randomUUID() + ".parquet");
     try {
       write(csv, rows);
-      for (int pass = 0; pass < PASSES && !Thread.currentThread().isInterrupted(); pass++) {
-        DatasetConverter.convert(new ConvertRequest(csv, SourceType.CSV, false, parquet), percent -> { });
-        Files.deleteIfExists(parquet);
-      }
+      convert(csv, SourceType.CSV, parquet);
+      writeJson(json, rows);
+      convert(json, SourceType.JSON, parquet);
     } finally {
       Files.deleteIfExists(csv);
+      Files.deleteIfExists(json);
+      Files.deleteIfExists(parquet);
+    }
+  }
+
+  private static void convert(Path input, SourceType type, Path parquet) throws IOException, ConversionException {
+    for (int pass = 0; pass < PASSES && !Thread.currentThread().isInterrupted(); pass++) {
+      DatasetConverter.convert(new ConvertRequest(input, type, false, parquet), percent -> { });
       Files.deleteIfExists(parquet);
     }
   }
@@ -47,6 +57,20 @@ final class ConverterWarmUp {
           .append(i % 3 == 0 ? "true" : "false").append(',')
           .append(String.format("2024-%02d-%02d", 1 + i % 12, 1 + i % 28)).append(',')
           .append(String.format("2024-01-%02dT%02d:%02d:%02d", 1 + i % 28, i % 24, i % 60, (i / 60) % 60)).append('\n');
+      }
+    }
+  }
+
+  /** The rows of {@link #write} as NDJSON objects: integers, doubles, strings, booleans and nulls. */
+  private static void writeJson(Path json, int rows) throws IOException {
+    try (BufferedWriter w = Files.newBufferedWriter(json, StandardCharsets.UTF_8)) {
+      for (int i = 0; i < rows; i++) {
+        w.append("{\"id\":").append(Integer.toString(i)).append(",\"word\":\"").append(WORDS[i % WORDS.length])
+          .append("\",\"amount\":").append(Integer.toString(i % 1000)).append('.').append(Integer.toString(1 + i % 97))
+          .append(",\"count\":").append(i % 5 == 0 ? "null" : Integer.toString(i % 10_000))
+          .append(",\"flag\":").append(i % 3 == 0 ? "true" : "false")
+          .append(",\"at\":\"").append(String.format("2024-01-%02dT%02d:%02d:%02d", 1 + i % 28, i % 24, i % 60,
+            (i / 60) % 60)).append("\"}\n");
       }
     }
   }

@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -23,8 +24,8 @@ import java.util.UUID;
 /**
  * Ingestion benchmark: generates a 6-column CSV (ids, a low-cardinality string, doubles, a nullable int,
  * booleans, ISO timestamps), uploads it through HTTP to the packaged server started with -Xmx512m, and
- * measures the upload reply latency, the time from reply to job completed (profile included), rows/s and
- * the server's peak heap; in the same run, DuckDB's own COPY of the same file to Parquet, and the ratio.
+ * measures the upload reply latency, the time from reply to job completed (profile included; split into {@link Phases}),
+ * the server's CPU seconds over it, rows/s and the server's peak heap (from its GC log); in the same run, DuckDB's own COPY of the same file to Parquet, and the ratio.
  * The 1M-row file goes to one server three times: the first job runs on the just-started server (its JIT only
  * partly warm), the two repeats show it in its steady state; the 1 GiB file once, to a fresh server.
  * Run with {@code mvn -Pbench verify}; results go to {@code target/bench/ingest.md} and {@code ingest.json}.
@@ -80,9 +81,29 @@ public final class IngestBench {
   }
 
   record Result(String label, long rows, long bytes, double uploadReplyS, double processS, double peakHeapMb,
-                double duckCopyS, String status) {
+                double duckCopyS, String status, Phases phases, double serverCpuS) {
     double ratio() {
       return processS / duckCopyS;
+    }
+  }
+
+  /**
+   * Where reply → completed went, from the job's own timestamps (PostgreSQL's {@code now()} on this machine's clock):
+   * reply → claimed ({@code started_at}: outbox, Kafka, claim), claimed → finished ({@code finished_at}: conversion
+   * and profile; the completing transaction starts then), finished → seen by this bench's poll (commit, poll interval).
+   */
+  record Phases(double queuedS, double workS, double seenS) {
+    static Phases of(Instant replied, JsonObject job, Instant seen) {
+      if (job.getString("started_at") == null || job.getString("finished_at") == null) {
+        return new Phases(Double.NaN, Double.NaN, Double.NaN);
+      }
+      Instant started = Instant.parse(job.getString("started_at"));
+      Instant finished = Instant.parse(job.getString("finished_at"));
+      return new Phases(seconds(replied, started), seconds(started, finished), seconds(finished, seen));
+    }
+
+    private static double seconds(Instant from, Instant to) {
+      return Duration.between(from, to).toNanos() / 1e9;
     }
   }
 
@@ -100,11 +121,12 @@ public final class IngestBench {
       // a server's first minutes: measure after its converter warm-up, not against it (it takes both cores)
       server.awaitLog(Duration.ofMinutes(2), "Converter warmed up", "Converter warm-up skipped");
       String token = login(server);
-      server.sampleHeap();
       for (int run = 0; run <= repeats; run++) {
         long t0 = System.nanoTime();
         HttpResponse<String> reply = upload(server, token, csv, "bench_" + run);
         long t1 = System.nanoTime();
+        Instant replied = Instant.now();
+        double cpu0 = cpuSeconds(server.process.toHandle());
         if (reply.statusCode() != 202) {
           throw new IllegalStateException("upload answered " + reply.statusCode() + ": " + reply.body());
         }
@@ -116,16 +138,23 @@ public final class IngestBench {
             .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body());
         } while (!job.getString("status").equals("completed") && !job.getString("status").equals("failed"));
         long t2 = System.nanoTime();
+        Instant seen = Instant.now();
+        double cpu = cpuSeconds(server.process.toHandle()) - cpu0;
         if (job.getLong("row_count") != null && job.getLong("row_count") != rows) {
           throw new IllegalStateException("row count " + job.getLong("row_count") + " != " + rows);
         }
         results.add(new Result(run == 0 ? label : label + ", repeat " + run + " (warm server)", rows, Files.size(csv),
           (t1 - t0) / 1e9, (t2 - t1) / 1e9, server.peakHeap() / (1024 * 1024), duck,
-          job.getString("status") + (job.getString("error") != null ? " (" + job.getString("error") + ")" : "")));
+          job.getString("status") + (job.getString("error") != null ? " (" + job.getString("error") + ")" : ""),
+          Phases.of(replied, job, seen), cpu));
       }
-      server.stopSampling();
     }
     return results;
+  }
+
+  /** CPU seconds the process (its JVM, with DuckDB and the embedded Kafka broker in it) has used so far. */
+  static double cpuSeconds(ProcessHandle process) {
+    return process.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
   }
 
   /** DuckDB's own COPY of the file to Parquet ({@code read_csv}, {@code read_json} or {@code read_parquet}), best of 2. */
@@ -231,17 +260,20 @@ public final class IngestBench {
   static void report(List<Result> results, Path out, String heap) throws Exception {
     StringBuilder md = new StringBuilder();
     md.append("| run | rows | file MB | upload reply s | reply → completed s | rows/s | peak heap MB (Xmx ")
-      .append(heap).append(") | DuckDB COPY s | ratio | status |\n");
-    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+      .append(heap).append(") | DuckDB COPY s | ratio | status | reply → claimed s | claimed → finished s "
+        + "| finished → seen s | server CPU s |\n");
+    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|\n");
     StringBuilder json = new StringBuilder("[");
     for (Result r : results) {
-      md.append(String.format(Locale.ROOT, "| %s | %,d | %.1f | %.3f | %.3f | %,.0f | %.0f | %.3f | %.2fx | %s |%n",
-        r.label(), r.rows(), r.bytes() / 1e6, r.uploadReplyS(), r.processS(), r.rows() / r.processS(), r.peakHeapMb(),
-        r.duckCopyS(), r.ratio(), r.status()));
+      md.append(String.format(Locale.ROOT, "| %s | %,d | %.1f | %.3f | %.3f | %,.0f | %.0f | %.3f | %.2fx | %s "
+          + "| %.3f | %.3f | %.3f | %.2f |%n", r.label(), r.rows(), r.bytes() / 1e6, r.uploadReplyS(), r.processS(),
+        r.rows() / r.processS(), r.peakHeapMb(), r.duckCopyS(), r.ratio(), r.status(), r.phases().queuedS(),
+        r.phases().workS(), r.phases().seenS(), r.serverCpuS()));
       json.append(json.length() > 1 ? "," : "").append(new JsonObject().put("run", r.label()).put("rows", r.rows())
         .put("bytes", r.bytes()).put("upload_reply_s", r.uploadReplyS()).put("process_s", r.processS())
         .put("peak_heap_mb", r.peakHeapMb()).put("duckdb_copy_s", r.duckCopyS()).put("ratio", r.ratio())
-        .put("status", r.status()).encode());
+        .put("status", r.status()).put("queued_s", r.phases().queuedS()).put("work_s", r.phases().workS())
+        .put("seen_s", r.phases().seenS()).put("server_cpu_s", r.serverCpuS()).encode());
     }
     json.append("]");
     System.out.println();
