@@ -19,6 +19,9 @@ public final class Await {
   public static <T> T result(Future<T> future, int seconds) {
     try {
       return future.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      HangReport.print("no result within " + seconds + " s");
+      throw new IllegalStateException(e);
     } catch (ExecutionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
     } catch (Exception e) {

@@ -109,6 +109,11 @@ public final class TestApp {
     deploy();
   }
 
+  /** Whether the shared application has started (without starting it). */
+  static synchronized boolean running() {
+    return instance != null;
+  }
+
   /** The shared application, started on first use. */
   public static synchronized TestApp get() {
     if (startFailure != null) {
