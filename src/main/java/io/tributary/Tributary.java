@@ -87,6 +87,9 @@ public final class Tributary implements VertxApplicationHooks {
   /** A Vert.x builder with the metrics Tributary publishes at /metrics (also used by the tests). */
   public static VertxBuilder vertxBuilder(VertxOptions options) {
     LogContext.init(); // context-local log fields must exist before the Vert.x instance
+    // JSON numbers with Jackson's fast parser, rounded exactly like the JDK's (predict bodies are mostly doubles)
+    io.vertx.core.json.jackson.DatabindCodec.mapper()
+      .enable(com.fasterxml.jackson.core.JsonParser.Feature.USE_FAST_DOUBLE_PARSER);
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
       .setEnabled(true)
       .setJvmMetricsEnabled(true)

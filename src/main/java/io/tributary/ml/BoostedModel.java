@@ -109,9 +109,13 @@ final class BoostedModel implements Scorer {
     return new BoostedModel(booster, params, schema.classification() ? schema.classes().size() : 0);
   }
 
-  static BoostedModel load(byte[] bytes, FeatureSchema schema) throws XGBoostError, IOException {
-    return new BoostedModel(XGBoost.loadModel(bytes), new JsonObject(),
-      schema.classification() ? schema.classes().size() : 0);
+  /** @param threads the library's threads per prediction (0: its default, every core) */
+  static BoostedModel load(byte[] bytes, FeatureSchema schema, int threads) throws XGBoostError, IOException {
+    Booster booster = XGBoost.loadModel(bytes);
+    if (threads > 0) {
+      booster.setParam("nthread", threads);
+    }
+    return new BoostedModel(booster, new JsonObject(), schema.classification() ? schema.classes().size() : 0);
   }
 
   @Override

@@ -56,7 +56,7 @@ public final class MlRoutes {
     this.scoring = new ScoreRoutes(vertx, runs, registry, jobs, ml);
     this.versions = versions;
     this.fileGraceMs = fileGraceMs;
-    this.batches = new PredictBatches(vertx, Scorers.shared(ml.getInteger("model_cache_size", 32)),
+    this.batches = new PredictBatches(vertx, Scorers.predicting(ml.getInteger("model_cache_size", 32)),
       Lake.of(vertx, dataDir), ml.getLong("predict_timeout_ms", 10_000L), ml.getInteger("predict_instances", 2));
   }
 

@@ -13,7 +13,10 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,11 +26,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code ml.predict_instances} of them, shared by every HTTP instance), never on the event loop: at most
  * {@code maxInFlight} batches at a time, each carrying every request that arrived meanwhile (up to
  * {@value #MAX_REQUESTS} requests or {@value #MAX_ROWS} rows). An idle server hands each request over at once; a busy
- * one pays one hand-off to a predict thread and back per batch instead of per request. The hand-off is a plain queue
- * and a task back on the event loop (no event-bus message, reply address or per-message metrics), and the thread
- * writes each reply's JSON itself ({@link PredictionJson}), so the event loop only sends the bytes. Each request
- * keeps its own outcome; a batch not scored within {@code ml.predict_timeout_ms} fails with 504. Not thread-safe:
- * one instance per event loop, used on it.
+ * one pays one hand-off to a predict thread and back, and one call of the library per model, per batch instead of per
+ * request. The hand-off is a plain queue and a task back on the event loop (no event-bus message, reply address or
+ * per-message metrics), and the thread writes each reply's JSON itself ({@link PredictionJson}), so the event loop
+ * only sends the bytes. Each request keeps its own outcome; a batch not scored within {@code ml.predict_timeout_ms}
+ * fails with 504. Not thread-safe: one instance per event loop, used on it.
  */
 final class PredictBatches {
 
@@ -116,10 +119,7 @@ final class PredictBatches {
     boolean[] settled = new boolean[1];
     long timer = vertx.setTimer(Math.max(1, timeoutMs), id -> settle(batch, null, settled));
     workers.execute(() -> {
-      List<Outcome> outcomes = new ArrayList<>(batch.size());
-      for (Pending p : batch) {
-        outcomes.add(score(p.request()));
-      }
+      List<Outcome> outcomes = score(batch);
       context.runOnContext(v -> {
         vertx.cancelTimer(timer);
         settle(batch, outcomes, settled);
@@ -150,16 +150,70 @@ final class PredictBatches {
     }
   }
 
-  /** On a predict thread: the request's reply body, or its failure. Blocking when the model is not loaded yet. */
-  private Outcome score(Request request) {
-    try {
-      Scorers.Loaded model = scorers.get(lake, request.path(), request.kind(), request.schema());
-      return new Outcome(PredictionJson.reply(model, request), null);
-    } catch (ApiException e) {
-      return new Outcome(null, e);
-    } catch (RuntimeException e) {
-      LOG.error("Prediction with {} failed", request.path(), e);
-      return new Outcome(null, new ApiException(ErrorCode.INTERNAL_ERROR, "prediction failed"));
+  /**
+   * On a predict thread: each request's reply body, or its failure. The rows of the requests that use one model are
+   * scored in one call, since a call of the library costs far more than a row; a request with a bad feature fails
+   * alone. Blocking when a model is not loaded yet.
+   */
+  private List<Outcome> score(List<Pending> batch) {
+    Outcome[] outcomes = new Outcome[batch.size()];
+    Map<String, List<Integer>> byModel = new LinkedHashMap<>();
+    for (int i = 0; i < batch.size(); i++) {
+      byModel.computeIfAbsent(batch.get(i).request().path(), path -> new ArrayList<>()).add(i);
+    }
+    for (List<Integer> group : byModel.values()) {
+      Request first = batch.get(group.get(0)).request();
+      try {
+        score(scorers.get(lake, first.path(), first.kind(), first.schema()), batch, group, outcomes);
+      } catch (ApiException e) {
+        settleRest(group, outcomes, new Outcome(null, e));
+      } catch (RuntimeException e) {
+        LOG.error("Prediction with {} failed", first.path(), e);
+        settleRest(group, outcomes, new Outcome(null, new ApiException(ErrorCode.INTERNAL_ERROR, "prediction failed")));
+      }
+    }
+    return Arrays.asList(outcomes);
+  }
+
+  /** Scores the requests {@code group} of the batch, which use {@code model}, in one call. */
+  private static void score(Scorers.Loaded model, List<Pending> batch, List<Integer> group, Outcome[] outcomes) {
+    FeatureSchema schema = model.schema();
+    int total = 0;
+    for (int i : group) {
+      total += batch.get(i).request().rows().size();
+    }
+    float[] x = new float[total * schema.width()];
+    int[] from = new int[group.size()];
+    int rows = 0;
+    for (int g = 0; g < group.size(); g++) {
+      Request request = batch.get(group.get(g)).request();
+      try {
+        PredictionJson.encode(schema, request, x, rows); // a failed request's rows are overwritten by the next one's
+        from[g] = rows;
+        rows += request.rows().size();
+      } catch (ApiException e) {
+        from[g] = -1;
+        outcomes[group.get(g)] = new Outcome(null, e);
+      }
+    }
+    if (rows == 0) {
+      return;
+    }
+    float[][] out = model.scorer().predict(rows == total ? x : Arrays.copyOf(x, rows * schema.width()), rows,
+      schema.width());
+    for (int g = 0; g < group.size(); g++) {
+      if (from[g] >= 0) {
+        outcomes[group.get(g)] = new Outcome(PredictionJson.write(schema, batch.get(group.get(g)).request(), out,
+          from[g]), null);
+      }
+    }
+  }
+
+  private static void settleRest(List<Integer> group, Outcome[] outcomes, Outcome outcome) {
+    for (int i : group) {
+      if (outcomes[i] == null) {
+        outcomes[i] = outcome;
+      }
     }
   }
 }

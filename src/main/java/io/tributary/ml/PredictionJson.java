@@ -22,29 +22,39 @@ final class PredictionJson {
 
   /** Scores the request's rows with {@code model} (400 naming a bad feature) and writes the reply. */
   static Buffer reply(Scorers.Loaded model, PredictBatches.Request request) {
-    FeatureSchema schema = model.schema();
+    int rows = request.rows().size();
+    float[] x = new float[rows * model.schema().width()];
+    encode(model.schema(), request, x, 0);
+    return write(model.schema(), request, model.scorer().predict(x, rows, model.schema().width()), 0);
+  }
+
+  /** Encodes the request's rows into {@code x} from row {@code at} on; 400 naming a bad feature or row. */
+  static void encode(FeatureSchema schema, PredictBatches.Request request, float[] x, int at) {
     JsonArray rows = request.rows();
     int width = schema.width();
-    float[] x = new float[rows.size() * width];
     for (int i = 0; i < rows.size(); i++) {
       if (!(rows.getValue(i) instanceof JsonObject features)) {
         throw new ApiException(ErrorCode.VALIDATION_FAILED, "rows[" + i + "] must be an object of features");
       }
-      schema.encode(features, x, i * width);
+      schema.encode(features, x, (at + i) * width);
     }
-    float[][] out = model.scorer().predict(x, rows.size(), width);
-    StringBuilder sb = new StringBuilder(64 + out.length * (schema.classification() ? 96 : 32));
+  }
+
+  /** The reply of {@code request}, whose rows' outputs are {@code out[from]} on. */
+  static Buffer write(FeatureSchema schema, PredictBatches.Request request, float[][] out, int from) {
+    int rows = request.rows().size();
+    StringBuilder sb = new StringBuilder(64 + rows * (schema.classification() ? 96 : 32));
     sb.append("{\"model_id\":");
     string(sb, request.modelId());
     sb.append(",\"version\":").append(request.version());
     if (request.single()) {
       sb.append(',');
-      fields(sb, schema, out[0]);
+      fields(sb, schema, out[from]);
     } else {
       sb.append(",\"predictions\":[");
-      for (int i = 0; i < out.length; i++) {
+      for (int i = 0; i < rows; i++) {
         sb.append(i == 0 ? "{" : ",{");
-        fields(sb, schema, out[i]);
+        fields(sb, schema, out[from + i]);
         sb.append('}');
       }
       sb.append(']');

@@ -8,21 +8,31 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Stored models, read once and kept: a bounded cache (least recently used out) of scorers by lake path, shared by
- * the predict threads and batch scoring of this process ({@link #shared}). Model files never change (their names
- * carry the run id), so an entry never goes stale. A model trained on another node is fetched from the lake.
+ * Stored models, read once and kept: a bounded cache (least recently used out) of scorers by lake path, one for
+ * batch scoring ({@link #shared}) and one for the predict threads ({@link #predicting}) of this process. Model files
+ * never change (their names carry the run id), so an entry never goes stale. A model trained on another node is
+ * fetched from the lake.
  */
 final class Scorers {
 
   private static Scorers shared;
+  private static Scorers predicting;
 
   /** A model ready to score, with the schema its rows are checked against. */
   record Loaded(FeatureSchema schema, Scorer scorer) {
   }
 
   private final Map<String, Loaded> cache;
+  private final int threads;
 
+  /** A cache whose models score with XGBoost's default threads (every core). */
   Scorers(int maxEntries) {
+    this(maxEntries, 0);
+  }
+
+  /** @param threads XGBoost threads per call of a loaded model (0: the library's default, every core) */
+  Scorers(int maxEntries, int threads) {
+    this.threads = threads;
     this.cache = new LinkedHashMap<>(16, 0.75f, true) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<String, Loaded> eldest) {
@@ -31,12 +41,24 @@ final class Scorers {
     };
   }
 
-  /** The cache of this process, made with {@code maxEntries} by its first caller. */
+  /** The batch scoring cache of this process, made with {@code maxEntries} by its first caller; every core per call. */
   static synchronized Scorers shared(int maxEntries) {
     if (shared == null) {
       shared = new Scorers(maxEntries);
     }
     return shared;
+  }
+
+  /**
+   * The predict threads' cache of this process, made with {@code maxEntries} by its first caller: one XGBoost thread
+   * per call, since the predict threads score in parallel and a call of a few rows gains nothing from more. With
+   * more, every call wakes the library's OpenMP workers, which spin on the cores after each call.
+   */
+  static synchronized Scorers predicting(int maxEntries) {
+    if (predicting == null) {
+      predicting = new Scorers(maxEntries, 1);
+    }
+    return predicting;
   }
 
   /** The model at lake path {@code relative}, fetching and loading it on first use. Blocking on a miss. */
@@ -48,17 +70,17 @@ final class Scorers {
       }
     }
     FeatureSchema features = FeatureSchema.fromJson(schema);
-    Loaded loaded = new Loaded(features, load(lake, relative, kind, features));
+    Loaded loaded = new Loaded(features, load(lake, relative, kind, features, threads));
     synchronized (cache) {
       Loaded raced = cache.putIfAbsent(relative, loaded);
       return raced == null ? loaded : raced;
     }
   }
 
-  static Scorer load(Lake lake, String relative, String kind, FeatureSchema schema) {
+  static Scorer load(Lake lake, String relative, String kind, FeatureSchema schema, int threads) {
     try {
       byte[] bytes = Files.readAllBytes(lake.fetch(relative));
-      return "xgboost".equals(kind) ? BoostedModel.load(bytes, schema) : LinearBaseline.fromBytes(bytes);
+      return "xgboost".equals(kind) ? BoostedModel.load(bytes, schema, threads) : LinearBaseline.fromBytes(bytes);
     } catch (Exception e) {
       throw new IllegalStateException("model file " + relative + " could not be loaded: " + e.getMessage(), e);
     }

@@ -119,29 +119,48 @@ final class LoadClient implements AutoCloseable {
 
   /**
    * CPU time (ms) used so far by the threads requests run on (every Vert.x event-loop and worker thread of this JVM,
-   * the server's and the load client's, and the predict threads {@code tributary-predict-*}) and by this JVM's child processes (the embedded PostgreSQL with its ended
-   * backends, and Redis; in clock ticks of 10 ms). Unlike latencies it is barely inflated by other load on the
-   * machine, and unlike the process's CPU time it leaves out the JIT compiler, the collector and the in-process
-   * Kafka broker, which dominate when a loaded machine serves few requests. Linux only for the children.
+   * the server's and the load client's, and the predict threads {@code tributary-predict-*} with the native threads
+   * XGBoost starts from them, which carry their name) and by this JVM's child processes (the embedded PostgreSQL with
+   * its ended backends, and Redis). Unlike latencies it is barely inflated by other load on the machine, and unlike
+   * the process's CPU time it leaves out the JIT compiler, the collector and the in-process Kafka broker, which
+   * dominate when a loaded machine serves few requests. Read from {@code /proc} in clock ticks of 10 ms (Linux only).
    */
   static double cpuMs() {
-    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
     double ms = 0;
-    for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
-      if (t != null && (t.getThreadName().startsWith("vert.x-") || t.getThreadName().startsWith("tributary-predict-"))) {
-        ms += Math.max(0, threads.getThreadCpuTime(t.getThreadId())) / 1e6;
+    try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+      for (java.nio.file.Path task : (Iterable<java.nio.file.Path>) tasks::iterator) {
+        String stat = stat(task.resolve("stat"));
+        // the kernel keeps the first 15 characters of a thread's name
+        if (stat != null && (stat.contains("(vert.x-") || stat.contains("(tributary-predi"))) {
+          ms += ticksMs(stat, false);
+        }
       }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
     for (ProcessHandle child : (Iterable<ProcessHandle>) ProcessHandle.current().descendants()::iterator) {
-      try {
-        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + child.pid() + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        ms += (Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14])) * 10.0;
-      } catch (java.io.IOException | RuntimeException gone) {
-        // the process ended meanwhile
-      }
+      String stat = stat(java.nio.file.Path.of("/proc/" + child.pid() + "/stat"));
+      ms += stat == null ? 0 : ticksMs(stat, true);
     }
     return ms;
+  }
+
+  private static String stat(java.nio.file.Path file) {
+    try {
+      return java.nio.file.Files.readString(file);
+    } catch (java.io.IOException | RuntimeException gone) {
+      return null; // the thread or process ended meanwhile
+    }
+  }
+
+  /** User and system time of a {@code stat} line, with its ended children's when {@code children}. */
+  private static double ticksMs(String stat, boolean children) {
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    if (children) {
+      ticks += Long.parseLong(f[13]) + Long.parseLong(f[14]);
+    }
+    return ticks * 10.0;
   }
 
   @Override

@@ -79,6 +79,7 @@ public final class PredictBench {
     if ("xgboost".equals(kind)) {
       Booster booster = XGBoost.loadModel(Files.readAllBytes(Path.of(app.config().getString("data_dir"))
         .resolve(version.getString("file_path"))));
+      booster.setParam("nthread", 1); // as the predict threads score (Scorers.predicting)
       int width = run.getJsonObject("params").getInteger("encoded_width");
       float[] one = new float[width];
       float[] many = new float[1000 * width];

@@ -147,6 +147,46 @@ class MlTest {
     assertThat(other.get("/api/v1/ml/models").bodyAsJsonObject().getJsonArray("items")).isEmpty();
   }
 
+  @Test
+  @DisplayName("predict requests that arrive together are answered each exactly as alone, a bad one failing alone")
+  void predictionsTogether() {
+    JsonObject run = trainAndWait(new JsonObject().put("dataset_id", xorDataset).put("target_column", "label")
+      .put("problem_type", "classification").put("model_name", "xor-together")
+      .put("features", new JsonArray().add("x1").add("x2").add("city").add("day")));
+    String modelId = run.getString("model_id");
+    Random random = new Random(3);
+    java.util.List<JsonObject> bodies = new java.util.ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      JsonObject row = new JsonObject().put("x1", random.nextDouble() * 2 - 1).put("x2", random.nextDouble() * 2 - 1)
+        .put("city", "abc".substring(i % 3, i % 3 + 1)).put("day", "2024-03-" + (10 + i % 15));
+      if (i % 10 == 7) {
+        row.remove("x2");
+      }
+      bodies.add(i % 4 == 0 ? new JsonObject().put("model_id", modelId).put("rows", new JsonArray().add(row)
+        .add(row.copy().put("x1", -0.5))) : new JsonObject().put("model_id", modelId).put("features", row));
+    }
+    java.util.List<String> alone = bodies.stream().map(b -> outcome(analyst.post("/api/v1/ml/predict", b))).toList();
+    assertThat(alone).filteredOn(o -> o.startsWith("200 ")).hasSize(108);
+    io.vertx.ext.web.client.WebClient client = io.vertx.ext.web.client.WebClient.create(TestApp.get().vertx,
+      new io.vertx.ext.web.client.WebClientOptions(), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32));
+    try {
+      var together = bodies.stream().map(b -> client.post(TestApp.get().port, "127.0.0.1", "/api/v1/ml/predict")
+        .bearerTokenAuthentication(analyst.token()).sendJsonObject(b)).toList();
+      for (int i = 0; i < bodies.size(); i++) {
+        assertThat(outcome(Await.result(together.get(i)))).as("request %d", i).isEqualTo(alone.get(i));
+      }
+    } finally {
+      client.close();
+    }
+  }
+
+  /** A predict reply as status and body, or, for an error, status, code and message (its request id differs). */
+  private static String outcome(HttpResponse<Buffer> r) {
+    JsonObject error = r.statusCode() == 200 ? null : r.bodyAsJsonObject().getJsonObject("error");
+    return r.statusCode() + " " + (error == null ? r.bodyAsString()
+      : error.getString("code") + " " + error.getString("message"));
+  }
+
   static Path modelFile(String modelId) {
     var pool = Database.pool(TestApp.get().vertx, TestApp.get().config().getJsonObject("postgres"));
     String relative = Await.result(pool.preparedQuery("SELECT file_path FROM ml_model_versions WHERE model_id = $1")
