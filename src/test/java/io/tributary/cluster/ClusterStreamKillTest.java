@@ -10,8 +10,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,14 +28,13 @@ class ClusterStreamKillTest {
   private static String token;
 
   @BeforeAll
-  static void startCluster() throws Exception {
-    Path dir = Files.createDirectories(Path.of("target", "cluster-stream-kill-" + UUID.randomUUID()).toAbsolutePath());
-    cluster = new ClusterNodes(dir, 2);
+  static void start() throws Exception {
+    cluster = ClusterNodes.underTarget("cluster-stream-kill", 2);
     token = cluster.node(0).login();
   }
 
   @AfterAll
-  static void stopCluster() throws Exception {
+  static void stop() throws Exception {
     if (cluster != null) {
       cluster.close();
     }

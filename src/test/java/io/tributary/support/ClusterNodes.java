@@ -34,6 +34,12 @@ public final class ClusterNodes implements AutoCloseable {
     this(dir, count, Map.of());
   }
 
+  /** {@code count} nodes under a new folder {@code target/<prefix>-<uuid>} (their logs stay there). */
+  public static ClusterNodes underTarget(String prefix, int count) throws Exception {
+    return new ClusterNodes(java.nio.file.Files.createDirectories(Path.of("target", prefix + "-"
+      + java.util.UUID.randomUUID()).toAbsolutePath()), count);
+  }
+
   /** {@code env}: settings every node gets besides the cluster's own (they win over those). */
   public ClusterNodes(Path dir, int count, Map<String, String> env) throws Exception {
     s3 = new S3Proxy(dir.resolve("s3"), BUCKET).start();
