@@ -37,8 +37,8 @@ class ClusterLakeJobsTest {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    Path dir = Files.createDirectories(Path.of("target", "cluster-lake-jobs-" + UUID.randomUUID()).toAbsolutePath());
-    cluster = new ClusterNodes(dir, 2, java.util.Map.of("TRIBUTARY_SOURCES_ALLOWED_HOSTS", "127.0.0.1"));
+    cluster = ClusterNodes.underTarget("cluster-lake-jobs", 2,
+      java.util.Map.of("TRIBUTARY_SOURCES_ALLOWED_HOSTS", "127.0.0.1"));
     token = cluster.node(0).login();
   }
 

@@ -49,8 +49,7 @@ class ClusterTest {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    Path dir = Files.createDirectories(Path.of("target", "cluster-test-" + UUID.randomUUID()).toAbsolutePath());
-    cluster = new ClusterNodes(dir, Integer.getInteger("cluster.nodes", 3));
+    cluster = ClusterNodes.underTarget("cluster-test", Integer.getInteger("cluster.nodes", 3));
     token = cluster.node(0).login();
   }
 

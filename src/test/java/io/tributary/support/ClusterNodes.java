@@ -36,8 +36,13 @@ public final class ClusterNodes implements AutoCloseable {
 
   /** {@code count} nodes under a new folder {@code target/<prefix>-<uuid>} (their logs stay there). */
   public static ClusterNodes underTarget(String prefix, int count) throws Exception {
+    return underTarget(prefix, count, Map.of());
+  }
+
+  /** As {@link #underTarget(String, int)}, every node with {@code env} besides the cluster's own settings. */
+  public static ClusterNodes underTarget(String prefix, int count, Map<String, String> env) throws Exception {
     return new ClusterNodes(java.nio.file.Files.createDirectories(Path.of("target", prefix + "-"
-      + java.util.UUID.randomUUID()).toAbsolutePath()), count);
+      + java.util.UUID.randomUUID()).toAbsolutePath()), count, env);
   }
 
   /** {@code env}: settings every node gets besides the cluster's own (they win over those). */
