@@ -100,10 +100,25 @@ final class CatalogDoc {
 
   /** {@code tsv @@ query}. */
   boolean matches(TsQuery q) {
-    boolean[] present = new boolean[q.lexemes.size()];
-    for (int i = 0; i < present.length; i++) {
-      present[i] = find(q.lexemes.get(i)) >= 0;
+    int[] at = new int[q.lexemes.size()];
+    for (int i = 0; i < at.length; i++) {
+      at[i] = find(q.lexemes.get(i));
     }
-    return q.matches(present);
+    return q.matches(new TsQuery.Operands() {
+      @Override
+      public boolean has(int i) {
+        return at[i] >= 0;
+      }
+
+      @Override
+      public int[] positions(int i) {
+        int[] weighted = positions[at[i]];
+        int[] plain = new int[weighted.length];
+        for (int k = 0; k < plain.length; k++) {
+          plain[k] = weighted[k] >> 2;
+        }
+        return plain;
+      }
+    });
   }
 }

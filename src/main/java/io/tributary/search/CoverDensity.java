@@ -64,10 +64,10 @@ final class CoverDensity {
     }
     double wdoc = 0;
     int extPos = 0;
-    boolean[] present = new boolean[nops];
+    Window present = new Window(nops, len);
     while (true) {
       // Cover: the first position from extPos at which the query holds (upper bound), then back to the lower bound
-      Arrays.fill(present, false);
+      present.reset(false);
       int p = Integer.MAX_VALUE;
       int qq = 0;
       int begin = -1;
@@ -75,7 +75,7 @@ final class CoverDensity {
       int lastpos = extPos;
       boolean found = false;
       for (int ptr = extPos; ptr < len; ptr++) {
-        fill(present, ops[ptr]);
+        present.fill(ops[ptr], pos[ptr]);
         if (q.matches(present)) {
           if (pos[ptr] > qq) {
             qq = pos[ptr];
@@ -89,10 +89,10 @@ final class CoverDensity {
       if (!found) {
         break;
       }
-      Arrays.fill(present, false);
+      present.reset(true);
       int ptr = lastpos;
       for (; ptr >= extPos; ptr--) {
-        fill(present, ops[ptr]);
+        present.fill(ops[ptr], pos[ptr]);
         if (q.matches(present)) {
           if (pos[ptr] < p) {
             begin = ptr;
@@ -120,9 +120,51 @@ final class CoverDensity {
     return (float) wdoc;
   }
 
-  private static void fill(boolean[] present, boolean[] ops) {
-    for (int i = 0; i < ops.length; i++) {
-      present[i] |= ops[i];
+  /**
+   * The operands seen in the window scanned so far, with their positions ascending ({@code QueryRepresentation}
+   * filled by {@code fillQueryRepresentationData}: scanning right to left inserts in reverse).
+   */
+  private static final class Window implements TsQuery.Operands {
+    private final int[][] at;
+    private final int[] n;
+    private final int cap;
+    private boolean reverse;
+
+    Window(int nops, int len) {
+      at = new int[nops][len];
+      n = new int[nops];
+      cap = len;
+    }
+
+    void reset(boolean reverseInsert) {
+      Arrays.fill(n, 0);
+      reverse = reverseInsert;
+    }
+
+    void fill(boolean[] ops, int position) {
+      for (int i = 0; i < ops.length; i++) {
+        if (!ops[i]) {
+          continue;
+        }
+        int[] a = at[i];
+        if (reverse) {
+          if (n[i] == 0 || a[cap - n[i]] != position) {
+            a[cap - 1 - n[i]++] = position;
+          }
+        } else if (n[i] == 0 || a[n[i] - 1] != position) {
+          a[n[i]++] = position;
+        }
+      }
+    }
+
+    @Override
+    public boolean has(int i) {
+      return n[i] > 0;
+    }
+
+    @Override
+    public int[] positions(int i) {
+      return reverse ? Arrays.copyOfRange(at[i], cap - n[i], cap) : Arrays.copyOf(at[i], n[i]);
     }
   }
 }

@@ -5,14 +5,34 @@ import java.util.List;
 
 /**
  * A text-search query as PostgreSQL prints it ({@code websearch_to_tsquery('english', q)::text}, e.g.
- * {@code 'custom' & ( 'email' | 'mail' )}), for the in-memory catalog: lexemes joined by {@code &} and {@code |}.
- * A query with a phrase ({@code <->}), a negation, a prefix or a weight is not supported: {@link #parse} answers
- * null and the search runs in PostgreSQL.
+ * {@code 'custom' & ( 'email' | 'mail' )}, {@code 'amount' <-> '3'}), for the in-memory catalog: lexemes joined by
+ * {@code &}, {@code |} and phrases ({@code <->}, {@code <N>}) of lexemes, evaluated as PostgreSQL's
+ * {@code TS_execute} and {@code TS_phrase_execute} do. A query with a negation, a prefix, a weight, or {@code &} or
+ * {@code |} inside a phrase is not supported: {@link #parse} answers null and the search runs in PostgreSQL.
  */
 final class TsQuery {
 
-  /** A node: an operand (its index in {@link #lexemes}) or an operator over two nodes. */
-  private record Node(char op, int operand, Node left, Node right) {
+  /**
+   * A node: an operand ({@code v}, its index in {@link #lexemes}) or an operator over two nodes ({@code &}, {@code |},
+   * or {@code <} a phrase whose right side starts {@code distance} positions after the left side's end).
+   */
+  private record Node(char op, int operand, Node left, Node right, int distance) {
+    Node(char op, int operand, Node left, Node right) {
+      this(op, operand, left, right, 0);
+    }
+  }
+
+  /** Where a document (or a window of it) has each operand. */
+  interface Operands {
+    /** Whether operand {@code i} is there. */
+    boolean has(int i);
+
+    /** Its positions, ascending, once each (asked only for operands of a phrase). */
+    int[] positions(int i);
+  }
+
+  /** A phrase's matches: the positions of its last word, ascending, and its width (as {@code ExecPhraseData}). */
+  private record Phrase(int[] ends, int width) {
   }
 
   /** The operands in order (a lexeme twice in the query is two operands). */
@@ -41,17 +61,72 @@ final class TsQuery {
     return p.unsupported || p.at != text.length() ? null : new TsQuery(List.copyOf(p.lexemes), root);
   }
 
-  /** Whether the query holds when {@code present[i]} says which operands are there. */
+  /** Whether the query holds where {@code present[i]} says which operands are there (a query without phrases). */
   boolean matches(boolean[] present) {
-    return root != null && eval(root, present);
+    return matches(new Operands() {
+      @Override
+      public boolean has(int i) {
+        return present[i];
+      }
+
+      @Override
+      public int[] positions(int i) {
+        throw new IllegalStateException("a phrase needs positions");
+      }
+    });
   }
 
-  private static boolean eval(Node n, boolean[] present) {
+  /** Whether the query holds for these operands. */
+  boolean matches(Operands ops) {
+    return root != null && eval(root, ops);
+  }
+
+  private static boolean eval(Node n, Operands ops) {
     return switch (n.op()) {
-      case '&' -> eval(n.left(), present) && eval(n.right(), present);
-      case '|' -> eval(n.left(), present) || eval(n.right(), present);
-      default -> present[n.operand()];
+      case '&' -> eval(n.left(), ops) && eval(n.right(), ops);
+      case '|' -> eval(n.left(), ops) || eval(n.right(), ops);
+      case '<' -> phrase(n, ops) != null;
+      default -> ops.has(n.operand());
     };
+  }
+
+  /**
+   * {@code TS_phrase_execute}: for {@code L <N> R}, the positions of R's end that lie N plus R's width after one of
+   * L's ends (a merge join of two ascending lists); null when there are none.
+   */
+  private static Phrase phrase(Node n, Operands ops) {
+    if (n.op() == 'v') {
+      if (!ops.has(n.operand())) {
+        return null;
+      }
+      int[] at = ops.positions(n.operand());
+      return at.length == 0 ? null : new Phrase(at, 0);
+    }
+    Phrase l = phrase(n.left(), ops);
+    if (l == null) {
+      return null;
+    }
+    Phrase r = phrase(n.right(), ops);
+    if (r == null) {
+      return null;
+    }
+    int offset = n.distance() + r.width();
+    int[] out = new int[Math.min(l.ends().length, r.ends().length)];
+    int k = 0;
+    for (int i = 0, j = 0; i < l.ends().length && j < r.ends().length; ) {
+      int lp = l.ends()[i] + offset;
+      int rp = r.ends()[j];
+      if (lp < rp) {
+        i++;
+      } else if (lp > rp) {
+        j++;
+      } else {
+        out[k++] = rp;
+        i++;
+        j++;
+      }
+    }
+    return k == 0 ? null : new Phrase(java.util.Arrays.copyOf(out, k), n.distance() + l.width() + r.width());
   }
 
   /**
@@ -66,7 +141,7 @@ final class TsQuery {
 
   /** Each entry of {@code out} is a set of operands one of which every match has (a conjunction of disjunctions). */
   private static void collect(Node n, List<List<Integer>> out) {
-    if (n.op() == '&') {
+    if (n.op() == '&' || n.op() == '<') { // a phrase needs each of its words
       collect(n.left(), out);
       collect(n.right(), out);
     } else {
@@ -119,15 +194,47 @@ final class TsQuery {
     }
 
     Node and() {
-      Node left = primary();
+      Node left = phrase();
       while (!unsupported && eat('&')) {
-        left = new Node('&', -1, left, primary());
+        left = new Node('&', -1, left, phrase());
       }
       skip();
-      if (at < s.length() && (s.charAt(at) == '<' || s.charAt(at) == '!')) {
+      if (at < s.length() && s.charAt(at) == '!') {
         unsupported = true;
       }
       return left;
+    }
+
+    /** {@code <->} and {@code <N>} bind tighter than {@code &} and {@code |}, left to right. */
+    Node phrase() {
+      Node left = primary();
+      while (!unsupported && eat('<')) {
+        int distance;
+        if (eat('-')) {
+          distance = 1;
+        } else {
+          int start = at;
+          while (at < s.length() && Character.isDigit(s.charAt(at))) {
+            at++;
+          }
+          distance = at > start && at - start < 6 ? Integer.parseInt(s.substring(start, at)) : -1;
+        }
+        if (distance < 0 || !eat('>')) {
+          unsupported = true;
+          return left;
+        }
+        Node right = primary();
+        if (unsupported || !wordsOnly(left) || !wordsOnly(right)) {
+          unsupported = true; // & or | inside a phrase: PostgreSQL's rules for those are left to it
+          return left;
+        }
+        left = new Node('<', -1, left, right, distance);
+      }
+      return left;
+    }
+
+    private static boolean wordsOnly(Node n) {
+      return n != null && (n.op() == 'v' || n.op() == '<' && wordsOnly(n.left()) && wordsOnly(n.right()));
     }
 
     Node primary() {
