@@ -47,6 +47,7 @@ import io.tributary.ratelimit.RateLimiter;
 import io.tributary.ratelimit.RouteClassLimits;
 import io.tributary.redis.RedisLink;
 import io.tributary.stream.StreamEvents;
+import io.tributary.search.SearchIndex;
 import io.tributary.search.SearchRoutes;
 import io.tributary.stream.StreamRepository;
 import io.tributary.stream.StreamRoutes;
@@ -102,14 +103,15 @@ final class ApiRouter {
 
   /**
    * Which per-request checks a router runs: {@link #ALL} in service. The others serve only FlagBench's with/without
-   * comparison (and CollectionBench's search without its cache), on extra listeners bound to 127.0.0.1 when
+   * comparison (and CollectionBench's search without its cache, and without its cache and in-memory catalog), on extra listeners bound to 127.0.0.1 when
    * {@code http.bench.*_port} is set (0, the default: none). BENCHMARK ONLY: they skip a security check or a cache.
    */
-  enum Checks { ALL, WITHOUT_MODULE_GATE, WITHOUT_REVOCATION_CHECK, WITHOUT_SEARCH_CACHE }
+  enum Checks { ALL, WITHOUT_MODULE_GATE, WITHOUT_REVOCATION_CHECK, WITHOUT_SEARCH_CACHE,
+    WITHOUT_SEARCH_INDEX }
 
   /** What the routes share on one HTTP verticle instance. */
   record Shared(Pool pool, RedisLink redis, KafkaAdminClient admin, HealthRoutes health, ContractValidation contract,
-                ChangeFeed changes, ChangeFeed searchChanges) {
+                ChangeFeed changes, ChangeFeed searchChanges, SearchIndex searchIndex) {
   }
 
   private ApiRouter() {
@@ -201,7 +203,8 @@ final class ApiRouter {
     new Collections(vertx, shared.pool(), cfg.getJsonObject("collection"), dataDir, node.getLong("file_grace_ms"),
       cfg.getJsonObject("kafka").getJsonObject("topics"), cfg.getLong("max_upload_bytes")).mount(router, contract);
     new SearchRoutes(vertx, shared.pool(), cfg.getJsonObject("search"),
-      checks == Checks.WITHOUT_SEARCH_CACHE ? null : shared.searchChanges()).mount(router);
+      checks == Checks.WITHOUT_SEARCH_CACHE || checks == Checks.WITHOUT_SEARCH_INDEX ? null : shared.searchChanges(),
+      checks == Checks.WITHOUT_SEARCH_INDEX ? null : shared.searchIndex()).mount(router);
     new SocketRoutes(bearer, new UserSockets(vertx, fanout), streams, streamSockets).mount(router);
     dashboards.mountSockets(router);
     new WebRoutes().mount(router); // the web app, last: it never answers an API path

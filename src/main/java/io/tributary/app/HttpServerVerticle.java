@@ -3,6 +3,7 @@ package io.tributary.app;
 import io.tributary.admin.Revocations;
 import io.tributary.config.Sections;
 import io.tributary.db.ChangeFeed;
+import io.tributary.search.SearchIndex;
 import io.tributary.search.SearchRoutes;
 import io.tributary.db.Database;
 import io.tributary.flag.FlagStore;
@@ -39,6 +40,7 @@ public final class HttpServerVerticle extends VerticleBase {
   private final List<HttpServer> benchServers = new ArrayList<>();
   private ChangeFeed changes;
   private ChangeFeed searchChanges;
+  private SearchIndex searchIndex;
   private KafkaAdminClient admin;
   private RedisLink redis;
 
@@ -60,6 +62,8 @@ public final class HttpServerVerticle extends VerticleBase {
     HealthRoutes health = new HealthRoutes(vertx, pool, redis, admin);
     changes = new ChangeFeed(vertx, cfg.getJsonObject("postgres").getString("url"));
     searchChanges = new ChangeFeed(vertx, cfg.getJsonObject("postgres").getString("url"), SearchRoutes.CHANGES_CHANNEL);
+    searchIndex = new SearchIndex(vertx, pool, cfg.getJsonObject("postgres").getString("url"),
+      cfg.getJsonObject("search", new JsonObject()).getJsonObject("index", new JsonObject()));
     HttpServerOptions options = new HttpServerOptions()
       .setHost(httpCfg.getString("host", "0.0.0.0"))
       .setPort(httpCfg.getInteger("port", 8080))
@@ -70,13 +74,14 @@ public final class HttpServerVerticle extends VerticleBase {
         + " (" + err.getMessage() + "); start it or unset TRIBUTARY_REDIS_URL to use the embedded one", err)))
       .compose(v -> changes.start())
       .compose(v -> searchChanges.start())
+      .compose(v -> searchIndex.start())
       .compose(v -> FlagStore.acquire(vertx, pool, cfg.getJsonObject("postgres").getString("url")))
       .compose(v -> Revocations.acquire(vertx, pool, cfg.getJsonObject("postgres").getString("url"), redisUrl,
         cfg.getJsonObject("auth").getLong("token_ttl_hours", 24L) * 3600))
       .compose(v -> ContractValidation.load(vertx))
       .compose(contract -> {
         ApiRouter.Shared shared = new ApiRouter.Shared(pool, redis, admin, health, contract, changes,
-          searchChanges);
+          searchChanges, searchIndex);
         return vertx.createHttpServer(options).requestHandler(ApiRouter.create(vertx, cfg, shared))
           .listen()
           .onSuccess(s -> server = s)
@@ -96,7 +101,8 @@ public final class HttpServerVerticle extends VerticleBase {
   private void benchListeners(JsonObject cfg, ApiRouter.Shared shared, HttpServerOptions options, JsonObject bench) {
     Map.of("without_module_gate_port", ApiRouter.Checks.WITHOUT_MODULE_GATE,
       "without_revocation_check_port", ApiRouter.Checks.WITHOUT_REVOCATION_CHECK,
-      "without_search_cache_port", ApiRouter.Checks.WITHOUT_SEARCH_CACHE).forEach((key, checks) -> {
+      "without_search_cache_port", ApiRouter.Checks.WITHOUT_SEARCH_CACHE,
+      "without_search_index_port", ApiRouter.Checks.WITHOUT_SEARCH_INDEX).forEach((key, checks) -> {
         int port = bench.getInteger(key, 0);
         if (port > 0) {
           vertx.runOnContext(v -> vertx.createHttpServer(new HttpServerOptions(options).setHost("127.0.0.1")
@@ -130,7 +136,8 @@ public final class HttpServerVerticle extends VerticleBase {
     Future<?> closed = server == null ? Future.succeededFuture() : server.shutdown(drainMs, TimeUnit.MILLISECONDS);
     Future<?> helloClosed = hello == null ? Future.succeededFuture() : hello.close();
     benchServers.forEach(HttpServer::close);
-    return Future.join(closed, helloClosed, admin.close(), redis.close(), changes.close(), searchChanges.close())
+    return Future.join(List.of(closed, helloClosed, admin.close(), redis.close(), changes.close(),
+        searchChanges.close(), searchIndex.close()))
       .eventually(() -> Future.join(FlagStore.release(vertx), Revocations.release(vertx)));
   }
 }

@@ -30,6 +30,7 @@ public final class EnvOverrides {
     m.put("TRIBUTARY_HTTP_BENCH_WITHOUT_MODULE_GATE_PORT", "http.bench.without_module_gate_port");
     m.put("TRIBUTARY_HTTP_BENCH_WITHOUT_REVOCATION_CHECK_PORT", "http.bench.without_revocation_check_port");
     m.put("TRIBUTARY_HTTP_BENCH_WITHOUT_SEARCH_CACHE_PORT", "http.bench.without_search_cache_port");
+    m.put("TRIBUTARY_HTTP_BENCH_WITHOUT_SEARCH_INDEX_PORT", "http.bench.without_search_index_port");
     m.put("TRIBUTARY_ADMIN_EMAIL", "admin.email");
     m.put("TRIBUTARY_ADMIN_PASSWORD", "admin.password");
     m.put("TRIBUTARY_JWT_ISSUER", "auth.issuer");

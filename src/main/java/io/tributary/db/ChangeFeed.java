@@ -23,12 +23,15 @@ public final class ChangeFeed {
 
   /** Changes to a user's datasets, profiles and models (migrations V4, V19): the owner's id. */
   public static final String DATASET_CHANNEL = "tributary_dataset_changes";
+  /** The {@code application_name} of a feed's connection is this and its channel. */
+  public static final String APPLICATION_NAME_PREFIX = "tributary feed ";
   private static final Logger LOG = LoggerFactory.getLogger(ChangeFeed.class);
 
   private final String channel;
   private final PgSubscriber subscriber;
   private final List<OwnerCache<?>> caches = new ArrayList<>();
   private final List<java.util.function.Consumer<UUID>> listeners = new ArrayList<>();
+  private final List<Runnable> resets = new ArrayList<>();
   private boolean listening;
   /** Counts changes (and losses of the connection): a value loaded across a change is not cached. */
   private long generation;
@@ -43,7 +46,9 @@ public final class ChangeFeed {
   /** A feed of {@code channel}, whose payload is the id of the user whose cached values may be stale. */
   public ChangeFeed(Vertx vertx, String pgUrl, String channel) {
     this.channel = channel;
-    subscriber = PgSubscriber.subscriber(vertx, PgConnectOptions.fromUri(pgUrl))
+    // named after its channel, so pg_stat_activity tells the feeds apart
+    subscriber = PgSubscriber.subscriber(vertx, PgConnectOptions.fromUri(pgUrl)
+        .addProperty("application_name", APPLICATION_NAME_PREFIX + channel))
       .reconnectPolicy(attempt -> 1_000L);
     subscriber.closeHandler(v -> lost());
     subscriber.channel(channel)
@@ -123,6 +128,14 @@ public final class ChangeFeed {
     listeners.add(listener);
   }
 
+  /**
+   * Calls {@code listener} whenever changes may have been missed: the connection dropped, or (re)subscribed. A
+   * listener keeping its own copy of the data reads it again. Event-loop confined.
+   */
+  public void onReset(Runnable listener) {
+    resets.add(listener);
+  }
+
   private void changed(String payload) {
     generation++;
     UUID owner;
@@ -141,5 +154,6 @@ public final class ChangeFeed {
     listening = false;
     generation++;
     caches.forEach(OwnerCache::clear);
+    resets.forEach(Runnable::run);
   }
 }

@@ -30,7 +30,7 @@ final class SearchRepository {
   static final double MIN_SIMILARITY = 0.5;
 
   /** What is shared with the caller ($1): the items of collections shared with them, and those collections. */
-  private static final String SHARED = "shared AS (SELECT ci.item_id AS id FROM collection_shares cs "
+  static final String SHARED = "shared AS (SELECT ci.item_id AS id FROM collection_shares cs "
     + "JOIN collection_items ci ON ci.collection_id = cs.collection_id WHERE cs.user_id = $1 "
     + "UNION SELECT cs.collection_id FROM collection_shares cs WHERE cs.user_id = $1)";
   /** A document the caller ($1) can see: their own, or shared with them (a dataset's columns go with it). */

@@ -24,7 +24,8 @@ import java.util.UUID;
  * facts such as "high nulls") of everything the caller can see, own and shared. Keyword search in PostgreSQL;
  * {@code mode=hybrid} fuses it with the nearest documents by embedding ({@code search.embeddings.url}) by
  * reciprocal-rank fusion, and without an endpoint, or when it fails, answers the keyword search and says why. The
- * keyword ranking comes from {@link SearchCache} when it holds it.
+ * keyword ranking comes from {@link SearchCache} when it holds it, else from the in-memory catalog
+ * ({@link SearchIndex}), else from the SQL.
  */
 public final class SearchRoutes {
 
@@ -44,12 +45,14 @@ public final class SearchRoutes {
   /**
    * @param changes the feed of {@link #CHANGES_CHANNEL} that keeps the keyword cache ({@code search.cache}) current;
    *                null: no cache
+   * @param index   the in-memory catalog that answers what the cache does not hold; null: the SQL
    */
-  public SearchRoutes(Vertx vertx, Pool pool, JsonObject config, ChangeFeed changes) {
+  public SearchRoutes(Vertx vertx, Pool pool, JsonObject config, ChangeFeed changes, SearchIndex index) {
     JsonObject search = config == null ? new JsonObject() : config;
     JsonObject cfg = search.getJsonObject("embeddings", new JsonObject());
     this.repository = new SearchRepository(vertx, pool);
-    this.keywords = new SearchCache(pool, repository, changes, search.getJsonObject("cache", new JsonObject()));
+    this.keywords = new SearchCache(vertx, pool, repository, index, changes,
+      search.getJsonObject("cache", new JsonObject()));
     this.embeddings = new EmbeddingsClient(vertx, cfg);
     this.minSimilarity = cfg.getDouble("min_similarity", 0.25);
     this.maxCandidates = cfg.getInteger("max_candidates", 5_000);

@@ -53,7 +53,7 @@ class OpenApiContractTest {
     Sections.withNode(cfg, cfg.getString("data_dir"), "contract-test");
     Router router = ApiRouter.create(vertx, HttpServerVerticle.config(cfg), new ApiRouter.Shared(pool, redis, admin, health,
       Await.result(ContractValidation.load(vertx)), new ChangeFeed(vertx, cfg.getJsonObject("postgres").getString("url")),
-      new ChangeFeed(vertx, cfg.getJsonObject("postgres").getString("url"), SearchRoutes.CHANGES_CHANNEL)));
+      new ChangeFeed(vertx, cfg.getJsonObject("postgres").getString("url"), SearchRoutes.CHANGES_CHANNEL), null));
     Set<String> routed = new TreeSet<>();
     for (Route route : router.getRoutes()) {
       if (route.getPath() == null || !route.isExactPath() || route.methods() == null) {

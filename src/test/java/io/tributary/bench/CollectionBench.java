@@ -34,9 +34,12 @@ import java.util.function.Function;
  * Collections and search, in the test application's JVM (embedded services): (1) contention, 50 clients x 20
  * read-modify-write updates of one collection with retry on 412, throughput; (2) catalog search over
  * {@code bench.search.datasets} datasets x 20 columns of one user (rows written straight into PostgreSQL, the
- * triggers index them), a closed loop of 16 connections for {@code bench.search.seconds} through HTTP without the
- * search cache (a benchmark listener: the SQL on every request), the same SQL directly in PostgreSQL on 16
- * connections, and through HTTP as served (the cache answers each query after its first request). Results:
+ * triggers index them), a closed loop of 16 connections for {@code bench.search.seconds} on four paths: through HTTP
+ * with the SQL on every request (a benchmark listener without the cache and the in-memory catalog: the code before
+ * the catalog), through HTTP without the cache (a benchmark listener: the in-memory catalog on every request), the
+ * same SQL directly in PostgreSQL on 16 connections, and through HTTP as served (cache, then catalog). Each path runs
+ * twice: with 8 rotating queries, and with novel queries (each request a text never asked before in the run, made of
+ * the catalog's words, prefixes, typos and numbers), which is what a cache cannot help. Results:
  * {@code target/bench/collections.md}.
  */
 public final class CollectionBench {
@@ -44,6 +47,12 @@ public final class CollectionBench {
   private static final int CONNECTIONS = 16;
   private static final String[] QUERIES = {"customer email", "amount", "sales", "temperatur", "regio", "high nulls",
     "orders status", "payments"};
+  /** Words of the seeded catalog, for the novel queries. */
+  private static final String[] WORDS = {"customer", "email", "amount", "region", "created", "status", "price",
+    "quantity", "device", "temperature", "country", "sales", "orders", "customers", "events", "sensors", "weather",
+    "inventory", "payments", "high", "nulls"};
+  /** The next novel query of the run. */
+  private static final java.util.concurrent.atomic.AtomicLong NOVEL = new java.util.concurrent.atomic.AtomicLong();
   static final String SEED = "INSERT INTO datasets (id, owner_id, name, status, source_type, row_count, column_count, "
     + "size_bytes, schema) SELECT gen_random_uuid(), $1, 'ds_' || g || '_' || (ARRAY['sales','orders','customers',"
     + "'events','sensors','weather','inventory','payments'])[1 + g % 8], 'ready', 'csv', 1000, 20, 10000, "
@@ -108,35 +117,89 @@ public final class CollectionBench {
     }
 
     HttpClient http = vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(CONNECTIONS));
-    Function<Integer, Future<?>> cached = viaHttp(http, TestApp.get().port, user.token());
-    Function<Integer, Future<?>> uncached = viaHttp(http, TestApp.get().searchUncachedPort, user.token());
-    Function<Integer, Future<?>> direct = i -> pg.preparedQuery(sql)
-      .execute(Tuple.of(UUID.fromString(userId), QUERIES[i % QUERIES.length], null, 20));
-    awaitListener(uncached);
+    Function<Integer, String> rotating = i -> QUERIES[i % QUERIES.length];
+    Function<Integer, String> novel = i -> novel(NOVEL.getAndIncrement());
+    UUID owner = UUID.fromString(userId);
+    awaitListener(viaHttp(http, TestApp.get().searchUncachedPort, user.token(), rotating));
+    awaitListener(viaHttp(http, TestApp.get().searchSqlPort, user.token(), rotating));
     md.append(String.format(Locale.ROOT, "## Search\n\n%d datasets x 20 columns (%d documents, seeded in %.1f s), %d "
-        + "connections, %d s closed loop, %d rotating queries\n\n| path | requests/s | p50 ms | p99 ms | max ms |\n"
-        + "|---|---|---|---|---|\n", datasets, datasets * 21, seedSeconds, CONNECTIONS, seconds, QUERIES.length));
-    row(md, "HTTP GET /api/v1/search, no cache (SQL every request)", measure(uncached, seconds), seconds);
-    row(md, "same SQL directly in PostgreSQL", measure(direct, seconds), seconds);
-    row(md, "HTTP GET /api/v1/search as served (cached after each query's first request)", measure(cached, seconds),
-      seconds);
+        + "connections, %d s closed loop; rotating: %d queries in turn; novel: each request a query text never asked "
+        + "before in the run\n\n| path | queries | requests/s | p50 ms | p99 ms | max ms |\n"
+        + "|---|---|---|---|---|---|\n", datasets, datasets * 21, seedSeconds, CONNECTIONS, seconds, QUERIES.length));
+    for (var texts : List.of(java.util.Map.entry("rotating", rotating), java.util.Map.entry("novel", novel))) {
+      Function<Integer, String> q = texts.getValue();
+      // each path asks the same novel texts from the first (none cached: each listener has its own cache)
+      NOVEL.set(0);
+      row(md, "HTTP, SQL on every request (no cache, no catalog: before)", texts.getKey(),
+        measure(viaHttp(http, TestApp.get().searchSqlPort, user.token(), q), seconds), seconds);
+      NOVEL.set(0);
+      row(md, "same SQL directly in PostgreSQL", texts.getKey(),
+        measure(i -> pg.preparedQuery(sql).execute(Tuple.of(owner, q.apply(i), null, 20)), seconds), seconds);
+      NOVEL.set(0);
+      row(md, "HTTP, in-memory catalog on every request (no cache)", texts.getKey(),
+        measure(viaHttp(http, TestApp.get().searchUncachedPort, user.token(), q), seconds), seconds);
+      NOVEL.set(0);
+      row(md, "HTTP as served (cache, then catalog)", texts.getKey(),
+        measure(viaHttp(http, TestApp.get().port, user.token(), q), seconds), seconds);
+    }
     Files.writeString(out.resolve("collections.md"), md.toString());
     System.out.println(md);
   }
 
-  /** A search of the rotating queries through HTTP on {@code port}; a status other than 200 fails it. */
-  private static Function<Integer, Future<?>> viaHttp(HttpClient http, int port, String token) {
-    return i -> http.request(new RequestOptions().setMethod(HttpMethod.GET)
-        .setHost("127.0.0.1").setPort(port).setURI("/api/v1/search?limit=20&q="
-          + URLEncoder.encode(QUERIES[i % QUERIES.length], StandardCharsets.UTF_8))
-        .putHeader("Authorization", "Bearer " + token).setIdleTimeout(60_000))
-      .compose(req -> req.send()).compose(resp -> resp.body().map(b -> {
-        if (resp.statusCode() != 200) {
-          throw new IllegalStateException(resp.statusCode() + " " + b);
-        }
-        return b;
-      })).recover(err -> Future.failedFuture(new IllegalStateException("search of '" + QUERIES[i % QUERIES.length]
-        + "' on port " + port + " failed: " + err, err)));
+  /** A search of the query {@code texts} gives the i-th request through HTTP on {@code port}; not 200 fails it. */
+  private static Function<Integer, Future<?>> viaHttp(HttpClient http, int port, String token,
+                                                      Function<Integer, String> texts) {
+    return i -> {
+      String q = texts.apply(i);
+      return http.request(new RequestOptions().setMethod(HttpMethod.GET)
+          .setHost("127.0.0.1").setPort(port).setURI("/api/v1/search?limit=20&q="
+            + URLEncoder.encode(q, StandardCharsets.UTF_8))
+          .putHeader("Authorization", "Bearer " + token).setIdleTimeout(60_000))
+        .compose(req -> req.send()).compose(resp -> resp.body().map(b -> {
+          if (resp.statusCode() != 200) {
+            throw new IllegalStateException(resp.statusCode() + " " + b);
+          }
+          return b;
+        })).recover(err -> Future.failedFuture(new IllegalStateException("search of '" + q + "' on port " + port
+          + " failed: " + err, err)));
+    };
+  }
+
+  /**
+   * The n-th novel query: one or two of the catalog's words, each whole, cut short by one or two letters, or with
+   * two letters swapped, and maybe a column number; past the 38,808 such texts, the same with other letters in
+   * upper case (the same search, a new text: a cache miss).
+   */
+  static String novel(long n) {
+    long k = n;
+    String first = variant(WORDS[(int) (k % WORDS.length)], (int) (k / WORDS.length % 4));
+    k /= WORDS.length * 4L;
+    int second = (int) (k % (WORDS.length + 1));
+    k /= WORDS.length + 1;
+    int number = (int) (k % 21);
+    k /= 21;
+    StringBuilder q = new StringBuilder(first);
+    if (second < WORDS.length) {
+      q.append(' ').append(WORDS[second]);
+    }
+    if (number > 0) {
+      q.append('_').append(number);
+    }
+    for (int i = 0; k > 0 && i < q.length(); i++, k >>= 1) {
+      if ((k & 1) == 1) {
+        q.setCharAt(i, Character.toUpperCase(q.charAt(i)));
+      }
+    }
+    return q.toString();
+  }
+
+  private static String variant(String word, int how) {
+    return switch (how) {
+      case 1 -> word.substring(0, word.length() - 1);
+      case 2 -> word.substring(0, word.length() - 2);
+      case 3 -> word.substring(0, 2) + word.charAt(3) + word.charAt(2) + word.substring(4);
+      default -> word;
+    };
   }
 
   /** The benchmark listener starts after the API: asks until it answers (at most 30 s). */
@@ -180,8 +243,9 @@ public final class CollectionBench {
     return (String) f.get(null);
   }
 
-  private static void row(StringBuilder md, String path, Histogram h, int seconds) {
-    md.append(String.format(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %.2f |\n", path, h.getTotalCount() / (double) seconds,
+  private static void row(StringBuilder md, String path, String queries, Histogram h, int seconds) {
+    md.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.2f | %.2f | %.2f |\n", path, queries,
+      h.getTotalCount() / (double) seconds,
       h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0));
   }
 

@@ -43,6 +43,11 @@ public final class TestApp {
    * system property {@code tributary.bench.search_uncached} is true; else 0.
    */
   public final int searchUncachedPort;
+  /**
+   * BENCHMARK ONLY: the API without the search cache and the in-memory catalog, the SQL on every search
+   * ({@code http.bench.without_search_index_port}), when {@code tributary.bench.search_uncached} is true; else 0.
+   */
+  public final int searchSqlPort;
   public final EmbeddedServices services;
   public final FakeLlm llm;
   public final FakeEmbeddings embeddings;
@@ -77,6 +82,8 @@ public final class TestApp {
     config.getJsonObject("http").put("port", port).put("host", "127.0.0.1").put("max_upload_bytes", MAX_UPLOAD_BYTES);
     searchUncachedPort = Boolean.getBoolean("tributary.bench.search_uncached") ? freePort() : 0;
     config.getJsonObject("http").getJsonObject("bench").put("without_search_cache_port", searchUncachedPort);
+    searchSqlPort = Boolean.getBoolean("tributary.bench.search_uncached") ? freePort() : 0;
+    config.getJsonObject("http").getJsonObject("bench").put("without_search_index_port", searchSqlPort);
     config.getJsonObject("admin").put("email", ADMIN_EMAIL).put("password", ADMIN_PASSWORD);
     config.getJsonObject("postgres").put("url", services.pgUrl());
     config.getJsonObject("redis").put("url", services.redisUrl());
