@@ -28,10 +28,10 @@ import java.util.concurrent.TimeoutException;
  * statement instead of the ranking SQL. PostgreSQL stays the source of truth: the catalog is loaded at start (and
  * again whenever its feed reconnects, as changes may have been missed), and every change to {@code search_documents}
  * is announced on {@value #DOCUMENTS_CHANNEL} with the id of the dataset, collection or dashboard whose documents
- * changed (migration V22), whose documents are then read again. A search first waits for the feed to have delivered
- * every change committed before it ({@link ChangeFeed#sync}) and for those documents to be read, then reads what is
- * shared with the caller and the query's {@code websearch_to_tsquery} in one statement: tenancy is as fresh as the
- * SQL path's. Answers null (use the SQL) while not loaded, for a query it does not evaluate ({@link TsQuery}), and
+ * changed (migration V22), whose documents are then read again. A search waits for the feed to have delivered
+ * every change committed before it ({@link ChangeFeed#sync}) and for those documents to be read, while it reads what
+ * is shared with the caller and the query's {@code websearch_to_tsquery} in one statement: tenancy is as fresh as
+ * the SQL path's. Answers null (use the SQL) while not loaded, for a query it does not evaluate ({@link TsQuery}), and
  * whenever it cannot answer within {@code search.index.wait_ms} (a stalled read or feed round trip: logged, and the
  * SQL answers, so a search always gets a reply). Event-loop confined.
  */
@@ -117,10 +117,12 @@ public final class SearchIndex {
       return Future.succeededFuture();
     }
     long gen = generation;
-    Future<Result> answer = feed.sync().compose(v -> settled())
-      .compose(v -> pool.preparedQuery(PREPARE).execute(Tuple.of(user, q)))
-      .map(rows -> {
-        Row r = rows.iterator().next();
+    // the feed's round trip and the statement side by side: the statement's snapshot is taken after this call, so
+    // it sees every share committed before it, and the catalog is searched only once both are back
+    Future<RowSet<Row>> prepared = pool.preparedQuery(PREPARE).execute(Tuple.of(user, q));
+    Future<Result> answer = Future.all(feed.sync().compose(v -> settled()), prepared)
+      .map(both -> {
+        Row r = prepared.result().iterator().next();
         TsQuery tsq = TsQuery.parse(r.getString(0));
         if (tsq == null || catalog == null || gen != generation) {
           return null;
