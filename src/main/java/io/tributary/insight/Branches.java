@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -16,7 +17,8 @@ import java.util.function.Function;
  * Runs the independent steps of one insight run side by side, each on its own connection to the request's database
  * ({@link InsightDuck#fork()}), on at most {@value #PARALLEL} threads of its own: the worker thread only waits.
  * DuckDB's {@code threads} setting still bounds the work of each query. The milliseconds of the steps of each name
- * add up in {@link #timings}. Closing waits for every step started, so no query outlives the database.
+ * add up in {@link #timings}. Closing waits for every step started (a step past the run's {@link Deadline} fails at
+ * once), then for the threads to end, so no query outlives the database and no thread outlives the run.
  */
 final class Branches implements AutoCloseable {
 
@@ -104,6 +106,11 @@ final class Branches implements AutoCloseable {
       CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).exceptionally(e -> null).join();
     } finally {
       pool.shutdown();
+      try {
+        pool.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

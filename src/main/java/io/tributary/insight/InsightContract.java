@@ -13,10 +13,12 @@ import java.util.List;
  * Event-bus contract of the insight worker ({@link InsightVerticle}).
  *
  * <p>{@link #GENERATE} request: {@code {files:[absolute Parquet paths, in order], columns?:[names],
- * time_column?, profile?}} (the dataset's current files, the columns to analyse, the time column, its stored
- * profile); reply {@code {row_count, columns_analyzed, time_column, anomalies, anomaly_count, trends,
+ * time_column?, profile?, deadline?}} (the dataset's current files, the columns to analyse, the time column, its
+ * stored profile, and when the caller stops waiting, in epoch milliseconds: the worker's {@code insight.timeout_ms}
+ * from receipt if absent); reply {@code {row_count, columns_analyzed, time_column, anomalies, anomaly_count, trends,
  * recommendations}} with the computed figures (no prose). Failures: {@code BAD_REQUEST} (4000) for an unknown column
- * or a time column that is not a date or timestamp, {@code INTERNAL_ERROR} otherwise.
+ * or a time column that is not a date or timestamp, {@code TIMEOUT} (5040) when the run passed its deadline and
+ * stopped, {@code INTERNAL_ERROR} otherwise.
  */
 public final class InsightContract {
 
@@ -31,8 +33,9 @@ public final class InsightContract {
       .put("profile", profile);
   }
 
-  /** Sends {@link #GENERATE}, waiting at most {@code timeoutMs}. */
+  /** Sends {@link #GENERATE}, waiting at most {@code timeoutMs}; the worker stops the run when that time is up. */
   static Future<JsonObject> generate(Vertx vertx, JsonObject request, long timeoutMs) {
+    request.put("deadline", System.currentTimeMillis() + timeoutMs);
     return vertx.eventBus().<JsonObject>request(GENERATE, request, new DeliveryOptions().setSendTimeout(timeoutMs))
       .map(Message::body);
   }

@@ -24,7 +24,7 @@ import java.util.Set;
  * ({@code allowed_directories}, external access off, configuration locked), with the table {@code t} holding the
  * analysed columns and each row's position ({@code __row}, 0-based across the dataset's files in order).
  * {@link #fork()} opens another connection to the same database, so independent steps can run side by side; every
- * statement is logged at debug level with its milliseconds.
+ * statement is logged at debug level with its milliseconds, and runs under the request's {@link Deadline}.
  */
 final class InsightDuck implements AutoCloseable {
 
@@ -33,12 +33,16 @@ final class InsightDuck implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(InsightDuck.class);
   private final DuckDBConnection conn;
+  private final Deadline deadline;
 
-  private InsightDuck(DuckDBConnection conn) {
+  private InsightDuck(DuckDBConnection conn, Deadline deadline) {
     this.conn = conn;
+    this.deadline = deadline;
   }
 
-  static InsightDuck open(List<Path> files, Path tempDir, String memoryLimit, int threads) throws SQLException {
+  static InsightDuck open(List<Path> files, Path tempDir, String memoryLimit, int threads, Deadline deadline)
+    throws SQLException {
+    deadline.check();
     try {
       Files.createDirectories(tempDir);
     } catch (IOException e) {
@@ -59,7 +63,7 @@ final class InsightDuck implements AutoCloseable {
       s.execute("SET threads = " + threads);
       s.execute("SET TimeZone = 'UTC'");
       s.execute("SET lock_configuration = true");
-      return new InsightDuck(c);
+      return new InsightDuck(c, deadline);
     } catch (SQLException | RuntimeException e) {
       c.close();
       throw e;
@@ -68,7 +72,8 @@ final class InsightDuck implements AutoCloseable {
 
   /** Another connection to the same database (its settings included); closing it leaves this one open. */
   InsightDuck fork() throws SQLException {
-    return new InsightDuck((DuckDBConnection) conn.duplicate());
+    deadline.check();
+    return new InsightDuck((DuckDBConnection) conn.duplicate(), deadline);
   }
 
   /** {@code read_parquet} of the files (several by column name, so parts of older schemas read NULLs). */
@@ -121,7 +126,14 @@ final class InsightDuck implements AutoCloseable {
   void execute(String sql) throws SQLException {
     long started = System.nanoTime();
     try (Statement s = conn.createStatement()) {
-      s.execute(sql);
+      deadline.enter(s);
+      try {
+        s.execute(sql);
+      } catch (SQLException e) {
+        throw deadline.translate(e);
+      } finally {
+        deadline.leave(s);
+      }
     }
     trace(sql, started);
   }
@@ -135,7 +147,7 @@ final class InsightDuck implements AutoCloseable {
   /** Every row of a query, as objects. */
   List<Object[]> rows(String sql) throws SQLException {
     try (Statement s = conn.createStatement()) {
-      return rows(sql, () -> s.executeQuery(sql));
+      return rows(sql, s, () -> s.executeQuery(sql));
     }
   }
 
@@ -145,7 +157,7 @@ final class InsightDuck implements AutoCloseable {
       for (int i = 0; i < params.length; i++) {
         s.setObject(i + 1, params[i]);
       }
-      List<Object[]> rows = rows(sql, s::executeQuery);
+      List<Object[]> rows = rows(sql, s, s::executeQuery);
       return rows.isEmpty() ? new Object[0] : rows.get(0);
     }
   }
@@ -154,9 +166,11 @@ final class InsightDuck implements AutoCloseable {
     ResultSet run() throws SQLException;
   }
 
-  private static List<Object[]> rows(String sql, Query query) throws SQLException {
+  /** The rows of {@code query} on {@code s}, registered with the deadline while it runs. */
+  private List<Object[]> rows(String sql, Statement s, Query query) throws SQLException {
     List<Object[]> out = new ArrayList<>();
     long started = System.nanoTime();
+    deadline.enter(s);
     try (ResultSet rs = query.run()) {
       ResultSetMetaData md = rs.getMetaData();
       int n = md.getColumnCount();
@@ -167,6 +181,10 @@ final class InsightDuck implements AutoCloseable {
         }
         out.add(row);
       }
+    } catch (SQLException e) {
+      throw deadline.translate(e);
+    } finally {
+      deadline.leave(s);
     }
     trace(sql, started);
     return out;

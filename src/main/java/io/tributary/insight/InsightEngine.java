@@ -39,9 +39,14 @@ final class InsightEngine {
     }
   }
 
-  JsonObject generate(List<Path> files, List<String> selected, String timeColumn, JsonObject profile)
-    throws SQLException {
-    try (InsightDuck duck = InsightDuck.open(files, settings.tempDir(), settings.memoryLimit(), settings.threads());
+  /**
+   * The report of the files; past {@code deadline} its statements are cancelled, its steps stop and the database is
+   * closed before {@link Deadline.Passed} is thrown.
+   */
+  JsonObject generate(List<Path> files, List<String> selected, String timeColumn, JsonObject profile,
+                      Deadline deadline) throws SQLException {
+    try (InsightDuck duck = InsightDuck.open(files, settings.tempDir(), settings.memoryLimit(), settings.threads(),
+      deadline);
          Branches branches = new Branches(duck)) {
       Map<String, Analysis.Column> all = new LinkedHashMap<>();
       for (String[] c : duck.describe(files)) {

@@ -109,7 +109,8 @@ public final class InsightBench {
     get(vertx.close());
   }
 
-  private static void generate(Path file, long rows) throws Exception {
+  /** Writes the bench's dataset of {@code rows} rows to {@code file} (once). */
+  public static void generate(Path file, long rows) throws Exception {
     if (Files.exists(file)) {
       return;
     }

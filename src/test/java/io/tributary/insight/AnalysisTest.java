@@ -37,7 +37,7 @@ class AnalysisTest {
 
   /** The request's database over the files, with table {@code t} loaded as an insight run loads it. */
   private InsightDuck loaded(List<Path> files, List<Analysis.Column> columns) throws Exception {
-    InsightDuck duck = InsightDuck.open(files, dir.resolve("tmp"), "256MB", 2);
+    InsightDuck duck = InsightDuck.open(files, dir.resolve("tmp"), "256MB", 2, Deadline.none());
     duck.load(files, columns.stream().map(Analysis::loadExpression).toList());
     return duck;
   }
