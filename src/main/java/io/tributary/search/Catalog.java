@@ -163,28 +163,28 @@ final class Catalog {
   /** The first {@value SearchRepository#TEXT_CANDIDATES} visible full-text matches, own first. */
   private static void text(List<Visible> visible, TsQuery tsq, String kind, Map<CatalogDoc, Boolean> out) {
     int found = 0;
+    List<List<Integer>> required = tsq.required();
     for (Visible v : visible) {
-      // the most selective clause (a lexeme, or alternatives): every match is in its postings
-      CatalogPartition.Ints[] best = null;
-      int bestSize = Integer.MAX_VALUE;
-      for (List<Integer> any : tsq.required()) {
-        CatalogPartition.Ints[] lists = new CatalogPartition.Ints[any.size()];
-        int total = 0;
-        for (int i = 0; i < lists.length; i++) {
-          lists[i] = v.part().postings.get(tsq.lexemes.get(any.get(i)));
-          total += lists[i] == null ? 0 : lists[i].n;
-        }
-        if (total < bestSize) {
-          bestSize = total;
-          best = lists;
+      // every match has one operand of each required clause: the slots in every clause's postings (ascending
+      // merge joins, smallest first), then the exact check (the query's structure and phrase positions) on those
+      CatalogPartition.Ints[] clauses = new CatalogPartition.Ints[required.size()];
+      CatalogPartition.Ints slots = null;
+      for (int c = 0; c < clauses.length; c++) {
+        clauses[c] = union(v.part(), tsq, required.get(c));
+        if (clauses[c].n == 0) {
+          slots = clauses[c];
+          break;
         }
       }
-      if (best == null || bestSize == 0) {
-        continue;
+      if (slots == null) {
+        Arrays.sort(clauses, Comparator.comparingInt(a -> a.n));
+        slots = clauses[0];
+        for (int c = 1; c < clauses.length && slots.n > 0; c++) {
+          slots = intersect(slots, clauses[c]);
+        }
       }
-      int[] slots = merge(best);
-      for (int slot : slots) {
-        CatalogDoc d = v.part().docs.get(slot);
+      for (int i = 0; i < slots.n; i++) {
+        CatalogDoc d = v.part().docs.get(slots.a[i]);
         if (v.sees(d, kind) && d.matches(tsq)) {
           out.put(d, Boolean.TRUE);
           if (++found >= SearchRepository.TEXT_CANDIDATES) {
@@ -195,24 +195,50 @@ final class Catalog {
     }
   }
 
-  /** The slots of these posting lists, ascending, once each. */
-  private static int[] merge(CatalogPartition.Ints[] lists) {
-    if (lists.length == 1) {
-      return Arrays.copyOf(lists[0].a, lists[0].n);
+  /**
+   * The slots, ascending and once each, of the documents with any of these operands: a posting list itself when
+   * there is one operand (read only).
+   */
+  private static CatalogPartition.Ints union(CatalogPartition p, TsQuery tsq, List<Integer> operands) {
+    if (operands.size() == 1) {
+      CatalogPartition.Ints only = p.postings.get(tsq.lexemes.get(operands.get(0)));
+      return only == null ? new CatalogPartition.Ints() : only;
     }
     int total = 0;
-    for (CatalogPartition.Ints l : lists) {
+    for (int op : operands) {
+      CatalogPartition.Ints l = p.postings.get(tsq.lexemes.get(op));
       total += l == null ? 0 : l.n;
     }
     int[] all = new int[total];
     int k = 0;
-    for (CatalogPartition.Ints l : lists) {
+    for (int op : operands) {
+      CatalogPartition.Ints l = p.postings.get(tsq.lexemes.get(op));
       if (l != null) {
         System.arraycopy(l.a, 0, all, k, l.n);
         k += l.n;
       }
     }
-    return Arrays.stream(all).sorted().distinct().toArray();
+    return CatalogPartition.Ints.of(Arrays.stream(all).sorted().distinct().toArray());
+  }
+
+  /** The values in both ascending lists, ascending. */
+  private static CatalogPartition.Ints intersect(CatalogPartition.Ints a, CatalogPartition.Ints b) {
+    int[] out = new int[Math.min(a.n, b.n)];
+    int k = 0;
+    for (int i = 0, j = 0; i < a.n && j < b.n; ) {
+      if (a.a[i] < b.a[j]) {
+        i++;
+      } else if (a.a[i] > b.a[j]) {
+        j++;
+      } else {
+        out[k++] = a.a[i];
+        i++;
+        j++;
+      }
+    }
+    CatalogPartition.Ints both = CatalogPartition.Ints.of(out);
+    both.n = k;
+    return both;
   }
 
   /**

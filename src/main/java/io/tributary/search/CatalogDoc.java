@@ -112,12 +112,12 @@ final class CatalogDoc {
 
       @Override
       public int[] positions(int i) {
-        int[] weighted = positions[at[i]];
-        int[] plain = new int[weighted.length];
-        for (int k = 0; k < plain.length; k++) {
-          plain[k] = weighted[k] >> 2;
-        }
-        return plain;
+        return positions[at[i]];
+      }
+
+      @Override
+      public int shift() {
+        return 2;
       }
     });
   }

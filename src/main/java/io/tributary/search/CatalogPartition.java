@@ -18,6 +18,14 @@ final class CatalogPartition {
     int[] a = new int[4];
     int n;
 
+    /** A list over these values (not copied). */
+    static Ints of(int[] values) {
+      Ints l = new Ints();
+      l.a = values;
+      l.n = values.length;
+      return l;
+    }
+
     void add(int v) {
       if (n == a.length) {
         a = Arrays.copyOf(a, n * 2);

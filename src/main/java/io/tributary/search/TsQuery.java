@@ -27,12 +27,26 @@ final class TsQuery {
     /** Whether operand {@code i} is there. */
     boolean has(int i);
 
-    /** Its positions, ascending, once each (asked only for operands of a phrase). */
+    /**
+     * Its positions, ascending, once each, each shifted left by {@link #shift} bits (asked only for operands of a
+     * phrase).
+     */
     int[] positions(int i);
+
+    /** Bits below each position in {@link #positions} (a tsvector's weight: 2), or 0. */
+    default int shift() {
+      return 0;
+    }
   }
 
-  /** A phrase's matches: the positions of its last word, ascending, and its width (as {@code ExecPhraseData}). */
-  private record Phrase(int[] ends, int width) {
+  /**
+   * A phrase's matches: the positions of its last word (shifted left by {@code shift} bits), ascending, and its width
+   * (as {@code ExecPhraseData}).
+   */
+  private record Phrase(int[] ends, int shift, int width) {
+    int end(int k) {
+      return ends[k] >> shift;
+    }
   }
 
   /** The operands in order (a lexeme twice in the query is two operands). */
@@ -100,7 +114,7 @@ final class TsQuery {
         return null;
       }
       int[] at = ops.positions(n.operand());
-      return at.length == 0 ? null : new Phrase(at, 0);
+      return at.length == 0 ? null : new Phrase(at, ops.shift(), 0);
     }
     Phrase l = phrase(n.left(), ops);
     if (l == null) {
@@ -114,8 +128,8 @@ final class TsQuery {
     int[] out = new int[Math.min(l.ends().length, r.ends().length)];
     int k = 0;
     for (int i = 0, j = 0; i < l.ends().length && j < r.ends().length; ) {
-      int lp = l.ends()[i] + offset;
-      int rp = r.ends()[j];
+      int lp = l.end(i) + offset;
+      int rp = r.end(j);
       if (lp < rp) {
         i++;
       } else if (lp > rp) {
@@ -126,7 +140,7 @@ final class TsQuery {
         j++;
       }
     }
-    return k == 0 ? null : new Phrase(java.util.Arrays.copyOf(out, k), n.distance() + l.width() + r.width());
+    return k == 0 ? null : new Phrase(java.util.Arrays.copyOf(out, k), 0, n.distance() + l.width() + r.width());
   }
 
   /**
