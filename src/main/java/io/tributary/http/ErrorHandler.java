@@ -45,6 +45,10 @@ public final class ErrorHandler implements Handler<RoutingContext> {
     if (error.code() == ErrorCode.UNAUTHORIZED && !response.headers().contains("WWW-Authenticate")) {
       response.putHeader("WWW-Authenticate", "Bearer");
     }
+    Object retryAfter = error.details().getValue("retry_after_seconds");
+    if (retryAfter != null && !response.headers().contains("Retry-After")) {
+      response.putHeader("Retry-After", String.valueOf(retryAfter));
+    }
     response.setStatusCode(error.code().status())
       .putHeader("Content-Type", "application/json")
       .end(envelope(error, RequestIdHandler.requestId(ctx)).encode())

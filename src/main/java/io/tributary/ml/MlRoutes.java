@@ -57,7 +57,8 @@ public final class MlRoutes {
     this.versions = versions;
     this.fileGraceMs = fileGraceMs;
     this.batches = new PredictBatches(vertx, Scorers.predicting(ml.getInteger("model_cache_size", 32)),
-      Lake.of(vertx, dataDir), ml.getLong("predict_timeout_ms", 10_000L), ml.getInteger("predict_instances", 2));
+      Lake.of(vertx, dataDir), ml.getLong("predict_timeout_ms", 10_000L), ml.getInteger("predict_instances", 2),
+      ml.getInteger("predict_max_waiting", 256));
   }
 
   public void mount(Router router, ContractValidation contract) {

@@ -4,8 +4,11 @@ import io.tributary.lake.Lake;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Files;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * Stored models, read once and kept: a bounded cache (least recently used out) of scorers by lake path, one for
@@ -23,6 +26,8 @@ final class Scorers {
   }
 
   private final Map<String, Loaded> cache;
+  /** Loads under way, by lake path; guarded by {@link #cache}. */
+  private final Map<String, CompletableFuture<Loaded>> loads = new HashMap<>();
   private final int threads;
 
   /** A cache whose models score with XGBoost's default threads (every core). */
@@ -75,6 +80,50 @@ final class Scorers {
       Loaded raced = cache.putIfAbsent(relative, loaded);
       return raced == null ? loaded : raced;
     }
+  }
+
+  /** The model at lake path {@code relative} if it is loaded, else null. Never blocks on I/O. */
+  Loaded cached(String relative) {
+    synchronized (cache) {
+      return cache.get(relative);
+    }
+  }
+
+  /**
+   * The model at lake path {@code relative}, loaded on {@code loader} when missing; callers asking while it loads share
+   * that one load, so a stalled file holds one loader thread, not one per caller. A failed load is tried again by the
+   * next caller. Never blocks on I/O.
+   */
+  CompletableFuture<Loaded> loading(Lake lake, String relative, String kind, JsonObject schema, Executor loader) {
+    CompletableFuture<Loaded> load;
+    synchronized (cache) {
+      Loaded hit = cache.get(relative);
+      if (hit != null) {
+        return CompletableFuture.completedFuture(hit);
+      }
+      load = loads.get(relative);
+      if (load != null) {
+        return load;
+      }
+      load = new CompletableFuture<>();
+      loads.put(relative, load);
+    }
+    CompletableFuture<Loaded> result = load;
+    loader.execute(() -> {
+      try {
+        Loaded loaded = get(lake, relative, kind, schema);
+        synchronized (cache) {
+          loads.remove(relative);
+        }
+        result.complete(loaded);
+      } catch (Throwable e) { // an Error too: the callers must hear of it
+        synchronized (cache) {
+          loads.remove(relative);
+        }
+        result.completeExceptionally(e);
+      }
+    });
+    return result;
   }
 
   static Scorer load(Lake lake, String relative, String kind, FeatureSchema schema, int threads) {

@@ -31,6 +31,10 @@ public final class TestApp {
   public static final int RATE_LIMIT_FREE = 100;
   /** Small enough for a test to exceed. */
   public static final long MAX_UPLOAD_BYTES = 40L * 1024 * 1024;
+  /** Short, so the stalled-model test is quick; every other prediction takes milliseconds. */
+  public static final long PREDICT_TIMEOUT_MS = 5000;
+  /** Predictions waiting for one model: above PredictBench's 64 connections, few enough for a test to exceed. */
+  public static final int PREDICT_MAX_WAITING = 80;
 
   private static TestApp instance;
   private static IllegalStateException startFailure;
@@ -105,6 +109,7 @@ public final class TestApp {
         .put("premium_per_hour", benchApiPerHour);
     }
     config.getJsonObject("query").put("timeout_ms", QUERY_TIMEOUT_MS);
+    config.getJsonObject("ml").put("predict_timeout_ms", PREDICT_TIMEOUT_MS).put("predict_max_waiting", PREDICT_MAX_WAITING);
     // small, frequent micro-batches and eager compaction, so stream tests see many parts quickly
     config.getJsonObject("stream").put("flush_records", 20_000).put("flush_ms", 300).put("compaction_interval_ms", 1_000)
       .put("compaction_min_parts", 4);
