@@ -170,8 +170,11 @@ public final class BearerAuth implements Handler<RoutingContext> {
    */
   public static String token(HttpServerRequest request, boolean allowQuery) {
     String header = request.getHeader("Authorization");
-    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) && !header.substring(7).isBlank()) {
-      return header.substring(7).trim();
+    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      String token = header.substring(7); // one copy per request: trim returns the same string when there is no space
+      if (!token.isBlank()) {
+        return token.trim();
+      }
     }
     if (allowQuery) {
       String query = request.getParam("access_token");

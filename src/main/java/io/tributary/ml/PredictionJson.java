@@ -43,7 +43,9 @@ final class PredictionJson {
   /** The reply of {@code request}, whose rows' outputs are {@code out[from]} on. */
   static Buffer write(FeatureSchema schema, PredictBatches.Request request, float[][] out, int from) {
     int rows = request.rows().size();
-    StringBuilder sb = new StringBuilder(64 + rows * (schema.classification() ? 96 : 32));
+    // room for the usual reply (a float printed as a double takes up to ~20 characters), so the builder seldom grows
+    int perRow = schema.classification() ? 64 + 32 * schema.classes().size() : 32;
+    StringBuilder sb = new StringBuilder(64 + rows * perRow);
     sb.append("{\"model_id\":");
     string(sb, request.modelId());
     sb.append(",\"version\":").append(request.version());

@@ -33,12 +33,13 @@ final class LoadClient implements AutoCloseable {
 
   /** What a load run measured. */
   record Result(String label, int connections, int seconds, long requests, long errors, double rps, double p50Ms,
-                double p90Ms, double p99Ms, double maxMs, double cpuMsPerRequest) {
+                double p90Ms, double p99Ms, double maxMs, double cpuMsPerRequest, double allocKbPerRequest) {
 
     JsonObject json() {
       return new JsonObject().put("label", label).put("connections", connections).put("seconds", seconds)
         .put("requests", requests).put("errors", errors).put("requests_per_s", rps).put("p50_ms", p50Ms)
-        .put("p90_ms", p90Ms).put("p99_ms", p99Ms).put("max_ms", maxMs).put("cpu_ms_per_request", cpuMsPerRequest);
+        .put("p90_ms", p90Ms).put("p99_ms", p99Ms).put("max_ms", maxMs).put("cpu_ms_per_request", cpuMsPerRequest)
+        .put("alloc_kb_per_request", allocKbPerRequest);
     }
 
     String row() {
@@ -66,13 +67,16 @@ final class LoadClient implements AutoCloseable {
       Histogram h = new Histogram(MAX_MICROS, 3);
       AtomicLong errors = new AtomicLong();
       double cpu0 = cpuMs();
+      long alloc0 = allocatedBytes();
       long t0 = System.nanoTime();
       loop(client, request, body, connections, seconds, h, errors, ok);
       double elapsed = (System.nanoTime() - t0) / 1e9;
       double cpu = cpuMs() - cpu0;
+      long alloc = allocatedBytes() - alloc0;
       return new Result(label, connections, seconds, h.getTotalCount(), errors.get(), h.getTotalCount() / elapsed,
         h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(90) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
-        h.getMaxValue() / 1000.0, cpu / Math.max(1, h.getTotalCount()));
+        h.getMaxValue() / 1000.0, cpu / Math.max(1, h.getTotalCount()),
+        alloc / 1024.0 / Math.max(1, h.getTotalCount()));
     } finally {
       client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
@@ -143,6 +147,20 @@ final class LoadClient implements AutoCloseable {
       ms += stat == null ? 0 : ticksMs(stat, true);
     }
     return ms;
+  }
+
+  /**
+   * Heap bytes allocated so far by the live threads of this JVM (server, load client, embedded Kafka; a thread that
+   * ended meanwhile drops out): per request, what the young collections have to sweep, which load on the machine
+   * does not inflate.
+   */
+  static long allocatedBytes() {
+    var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long total = 0;
+    for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+      total += Math.max(0, bytes);
+    }
+    return total;
   }
 
   private static String stat(java.nio.file.Path file) {

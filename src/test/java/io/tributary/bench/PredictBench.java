@@ -135,6 +135,9 @@ public final class PredictBench {
       + String.format(Locale.ROOT, "%nCPU per request (the Vert.x threads of server and load client, with the embedded "
       + "PostgreSQL and Redis; barely inflated by other load on the machine): 1 row %.3f ms, 1,000 rows %.3f ms.%n",
       single.cpuMsPerRequest(), batch.cpuMsPerRequest())
+      + String.format(Locale.ROOT, "%nHeap allocated per request (every live thread of the JVM, load client included; "
+      + "what the young collections sweep): 1 row %.1f KB, 1,000 rows %.1f KB.%n", single.allocKbPerRequest(),
+      batch.allocKbPerRequest())
       + String.format(Locale.ROOT, "%nSingle-row target: p99 < 10 ms at 64 connections: %s.%n",
       single.p99Ms() < 10 ? "met" : "NOT met");
     Files.writeString(out.resolve("predict.md"), md);
