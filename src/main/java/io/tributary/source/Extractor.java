@@ -3,6 +3,8 @@ package io.tributary.source;
 import io.tributary.bus.ApiException;
 import io.tributary.bus.ErrorCode;
 import io.tributary.parquet.DistinctTally;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,11 +25,14 @@ import java.util.function.LongConsumer;
  */
 final class Extractor {
 
+  private static final Logger LOG = LoggerFactory.getLogger(Extractor.class);
+
   /**
    * What an extraction produced: its rows, the largest value of the incremental column (as a literal) or null, and
-   * per column its exact distinct count where counting it while extracting was cheap, else null.
+   * per column its exact distinct count where counting it while extracting was cheap, else null; and the way the
+   * rows came ({@code csv}, {@code binary} or {@code text} COPY, or {@code jdbc}).
    */
-  record Extracted(long rows, String lastValue, List<Long> distinctCounts) {
+  record Extracted(long rows, String lastValue, List<Long> distinctCounts, String via) {
   }
 
   private final int fetchSize;
@@ -35,6 +40,7 @@ final class Extractor {
   private final int threads;
   private final Path tempDirectory;
   private boolean binary = true;
+  private boolean csv = true;
 
   /** @param memoryLimit, threads, tempDirectory those of the DuckDB instance that writes the file ({@link ImportTable}) */
   Extractor(int fetchSize, String memoryLimit, int threads, Path tempDirectory) {
@@ -47,6 +53,12 @@ final class Extractor {
   /** This extractor copying PostgreSQL's rows in the text format even where the binary one would do (to compare). */
   Extractor textOnly() {
     binary = false;
+    return this;
+  }
+
+  /** This extractor decoding PostgreSQL's rows in the JVM even where the CSV path would do (to compare). */
+  Extractor withoutCsv() {
+    csv = false;
     return this;
   }
 
@@ -95,17 +107,30 @@ final class Extractor {
 
   /**
    * Writes the rows of {@code sql} (with {@code lastValue} for its one parameter, when given) to {@code output}:
-   * PostgreSQL's through {@code COPY ... TO STDOUT} ({@link PgCopyRows}), others' through the JDBC result set.
+   * PostgreSQL's through {@code COPY ... TO STDOUT}: as CSV that DuckDB reads ({@link PgCsvCopy}), or where DuckDB
+   * cannot take it exactly decoded in the JVM ({@link PgCopyRows}); others' through the JDBC result set.
    * Stops with a failure when {@code cancelled} turns true; {@code progress} is told the rows written so far.
    */
   Extracted extract(Connection c, String sql, String lastValue, String incrementalColumn, Path output,
                     BooleanSupplier cancelled, LongConsumer progress) throws SQLException, java.io.IOException {
     if (PgCopyRows.supports(c)) {
       String query = lastValue == null ? sql : withLiteral(sql, lastValue);
+      if (csv) {
+        List<SourceColumn> columns = PgCsvCopy.describe(c, query);
+        int tracked = indexOf(columns, incrementalColumn);
+        PgCsvCopy plan = PgCsvCopy.plan(c, query, columns, tracked);
+        if (plan != null) {
+          try {
+            return plan.copy(c, tempDirectory, output, tracked, fetchSize, cancelled, progress, memoryLimit, threads);
+          } catch (PgCsvCopy.Declined e) {
+            LOG.info("Rows decoded in the JVM instead: {}", e.getMessage());
+          }
+        }
+      }
       PgCopyRows copy = PgCopyRows.describe(c, query, binary);
       try (Rows rows = new Rows(copy.columns(), incrementalColumn, cancelled, progress)) {
         copy.copy(c, rows::inspect, rows::append);
-        return rows.finish(output);
+        return rows.finish(output, copy.binary() ? "binary" : "text");
       }
     }
     try (PreparedStatement st = c.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
@@ -124,7 +149,7 @@ final class Extractor {
             rows.inspect(row);
             rows.append(row);
           }
-          return rows.finish(output);
+          return rows.finish(output, "jdbc");
         }
       }
     }
@@ -190,14 +215,14 @@ final class Extractor {
       }
     }
 
-    Extracted finish(Path output) throws SQLException, java.io.IOException {
+    Extracted finish(Path output, String via) throws SQLException, java.io.IOException {
       table.copyTo(output);
       List<Long> distinct = new ArrayList<>();
       for (int i = 0; i < columns.size(); i++) {
         long n = i < tallies.length ? tallies[i].count() : -1;
         distinct.add(n < 0 ? null : n);
       }
-      return new Extracted(count, max == null ? null : columns.get(tracked).literal(max), distinct);
+      return new Extracted(count, max == null ? null : columns.get(tracked).literal(max), distinct, via);
     }
 
     @Override

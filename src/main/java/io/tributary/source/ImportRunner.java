@@ -110,6 +110,7 @@ final class ImportRunner {
         staged, () -> cancelled.contains(job.getString("job_id")),
         rows -> JobContract.progress(vertx.eventBus(), job, "processing", (int) Math.min(60, 5 + rows / 100_000)));
       c.rollback();
+      LOG.info("Import {}: {} rows read through {}", job.getString("job_id"), extracted.rows(), extracted.via());
     } catch (SQLException e) {
       Files.deleteIfExists(staged);
       throw connector.failedQuery(spec, e);

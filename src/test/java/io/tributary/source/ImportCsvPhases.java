@@ -92,7 +92,7 @@ public final class ImportCsvPhases {
         String chunked = t.lap();
         Path current = dir.resolve("current.parquet");
         Files.deleteIfExists(current);
-        Extractor.Extracted e = new Extractor(10_000, "256MB", 2, dir.resolve("tmp"))
+        Extractor.Extracted e = new Extractor(10_000, "256MB", 2, dir.resolve("tmp")).withoutCsv()
           .extract(c, "SELECT * FROM " + table, null, null, current, () -> false, x -> { });
         String extract = t.lap();
         ImportFiles.Version v = ImportFiles.describe(current, "256MB");

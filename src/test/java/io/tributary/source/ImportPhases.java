@@ -60,7 +60,7 @@ public final class ImportPhases {
           boolean textFirst = r % 2 == 0;
           boolean asText = k == 0 ? textFirst : !textFirst;
           Files.deleteIfExists(out);
-          Extractor ex = new Extractor(10_000, "256MB", 2, dir.resolve("tmp"));
+          Extractor ex = new Extractor(10_000, "256MB", 2, dir.resolve("tmp")).withoutCsv();
           if (asText) {
             ex.textOnly();
           }
