@@ -183,9 +183,15 @@ final class Catalog {
           slots = intersect(slots, clauses[c]);
         }
       }
+      // the partition's instances of the query's words: a document holds a word only as that instance
+      String[] words = new String[tsq.lexemes.size()];
+      for (int w = 0; w < words.length; w++) {
+        CatalogPartition.Ints posting = v.part().postings.get(tsq.lexemes.get(w));
+        words[w] = posting == null ? null : posting.lexeme;
+      }
       for (int i = 0; i < slots.n; i++) {
         CatalogDoc d = v.part().docs.get(slots.a[i]);
-        if (v.sees(d, kind) && d.matches(tsq)) {
+        if (v.sees(d, kind) && d.matches(tsq, words)) {
           out.put(d, Boolean.TRUE);
           if (++found >= SearchRepository.TEXT_CANDIDATES) {
             return;

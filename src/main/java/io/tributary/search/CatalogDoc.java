@@ -104,6 +104,28 @@ final class CatalogDoc {
     for (int i = 0; i < at.length; i++) {
       at[i] = find(q.lexemes.get(i));
     }
+    return matches(q, at);
+  }
+
+  /**
+   * {@code tsv @@ query}, where {@code words} are the catalog's instances of the query's lexemes (null: in no
+   * document of this owner), so a lexeme is found by identity.
+   */
+  boolean matches(TsQuery q, String[] words) {
+    int[] at = new int[words.length];
+    for (int i = 0; i < at.length; i++) {
+      at[i] = -1;
+      for (int k = 0; words[i] != null && k < lexemes.length; k++) {
+        if (lexemes[k] == words[i]) {
+          at[i] = k;
+          break;
+        }
+      }
+    }
+    return matches(q, at);
+  }
+
+  private boolean matches(TsQuery q, int[] at) {
     return q.matches(new TsQuery.Operands() {
       @Override
       public boolean has(int i) {

@@ -13,10 +13,11 @@ import java.util.Map;
  */
 final class CatalogPartition {
 
-  /** A growable list of ints. */
+  /** A growable list of ints; a posting list also holds its lexeme (the catalog's one instance of it). */
   static final class Ints {
     int[] a = new int[4];
     int n;
+    String lexeme;
 
     /** A list over these values (not copied). */
     static Ints of(int[] values) {
@@ -51,7 +52,11 @@ final class CatalogPartition {
     d.slot = docs.size();
     docs.add(d);
     for (String lexeme : d.lexemes) {
-      postings.computeIfAbsent(lexeme, k -> new Ints()).add(d.slot);
+      postings.computeIfAbsent(lexeme, k -> {
+        Ints l = new Ints();
+        l.lexeme = k;
+        return l;
+      }).add(d.slot);
     }
     Ints named = byName.get(d.name);
     if (named == null) {
