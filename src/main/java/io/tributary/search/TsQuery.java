@@ -99,9 +99,34 @@ final class TsQuery {
     return switch (n.op()) {
       case '&' -> eval(n.left(), ops) && eval(n.right(), ops);
       case '|' -> eval(n.left(), ops) || eval(n.right(), ops);
-      case '<' -> phrase(n, ops) != null;
+      case '<' -> n.left().op() == 'v' && n.right().op() == 'v' ? adjacent(n, ops) : phrase(n, ops) != null;
       default -> ops.has(n.operand());
     };
+  }
+
+  /**
+   * A phrase of two words ({@code a <N> b}, most phrases): whether some position of b is N after one of a, as
+   * {@link #phrase} answers it, without building position lists.
+   */
+  private static boolean adjacent(Node n, Operands ops) {
+    if (!ops.has(n.left().operand()) || !ops.has(n.right().operand())) {
+      return false;
+    }
+    int[] l = ops.positions(n.left().operand());
+    int[] r = ops.positions(n.right().operand());
+    int shift = ops.shift();
+    for (int i = 0, j = 0; i < l.length && j < r.length; ) {
+      int lp = (l[i] >> shift) + n.distance();
+      int rp = r[j] >> shift;
+      if (lp < rp) {
+        i++;
+      } else if (lp > rp) {
+        j++;
+      } else {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
