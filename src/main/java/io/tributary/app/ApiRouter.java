@@ -31,6 +31,7 @@ import io.tributary.http.BearerAuth;
 import io.tributary.http.ContractValidation;
 import io.tributary.http.ErrorHandler;
 import io.tributary.http.RequestIdHandler;
+import io.tributary.http.UnansweredRequests;
 import io.tributary.http.TokenRevocations;
 import io.tributary.ingest.IngestRepository;
 import io.tributary.insight.InsightRoutes;
@@ -135,6 +136,13 @@ final class ApiRouter {
     Router router = Router.router(vertx);
     ErrorHandler errors = new ErrorHandler();
     router.route().handler(new RequestIdHandler());
+    long unansweredMs = cfg.getLong("unanswered_warn_ms", 60_000L);
+    UnansweredRequests unanswered = new UnansweredRequests(unansweredMs);
+    if (unanswered.enabled()) {
+      router.route().handler(unanswered);
+      long every = Math.max(100L, Math.min(5_000L, unansweredMs / 4));
+      vertx.setPeriodic(every, id -> unanswered.sweep(System.nanoTime())); // this instance's event loop
+    }
     router.route().failureHandler(errors);
     router.errorHandler(404, errors);
     router.errorHandler(405, errors);
