@@ -1,7 +1,7 @@
 package io.tributary.redis;
 
+import io.tributary.bus.Deadlines;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
@@ -86,29 +86,18 @@ public final class RedisLink {
 
   /** {@code reply}, or a failure once it has waited {@code redis.command_timeout_ms}. */
   private <T> Future<T> answered(Future<T> reply) {
-    if (commandTimeoutMs <= 0 || reply.isComplete()) {
+    if (commandTimeoutMs <= 0) {
       return reply;
     }
-    Promise<T> out = Promise.promise();
-    long timer = vertx.setTimer(commandTimeoutMs, t -> {
-      if (out.tryFail(new TimeoutException("Redis did not answer within " + commandTimeoutMs + " ms"))) {
-        long now = System.currentTimeMillis();
-        if (now - lastTimeoutWarning > 10_000) { // at most every 10 s: a pause fails every command in flight
-          lastTimeoutWarning = now;
-          LOG.warn("Redis at {} left a command unanswered for {} ms: failed (logged at most every 10 s)", safe(url),
-            commandTimeoutMs);
-        }
+    return Deadlines.within(vertx, reply, commandTimeoutMs, "Redis").onFailure(err -> {
+      long now = System.currentTimeMillis();
+      // at most every 10 s: a pause fails every command in flight
+      if (err instanceof TimeoutException && now - lastTimeoutWarning > 10_000) {
+        lastTimeoutWarning = now;
+        LOG.warn("Redis at {} left a command unanswered for {} ms: failed (logged at most every 10 s)", safe(url),
+          commandTimeoutMs);
       }
     });
-    reply.onComplete(ar -> {
-      vertx.cancelTimer(timer);
-      if (ar.succeeded()) {
-        out.tryComplete(ar.result());
-      } else {
-        out.tryFail(ar.cause());
-      }
-    });
-    return out.future();
   }
 
   /** Every key matching a glob {@code pattern}, read with {@code SCAN} (1,000 per step) so Redis is never blocked. */

@@ -47,22 +47,7 @@ final class CatalogDoc {
         break;
       }
       b.setLength(0);
-      i++; // opening quote
-      while (i < n) {
-        char c = tsv.charAt(i++);
-        if (c == '\\' && i < n) {
-          b.append(tsv.charAt(i++));
-        } else if (c == '\'') {
-          if (i < n && tsv.charAt(i) == '\'') {
-            b.append('\'');
-            i++;
-          } else {
-            break;
-          }
-        } else {
-          b.append(c);
-        }
-      }
+      i = TsQuery.quoted(tsv, i + 1, b); // past the opening quote
       lex.add(intern.computeIfAbsent(b.toString(), k -> k));
       List<Integer> at = new ArrayList<>();
       if (i < n && tsv.charAt(i) == ':') {

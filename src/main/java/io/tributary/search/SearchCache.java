@@ -1,5 +1,6 @@
 package io.tributary.search;
 
+import io.tributary.bus.Deadlines;
 import io.tributary.db.ChangeFeed;
 import io.tributary.db.OwnerCache;
 import io.vertx.core.Future;
@@ -69,7 +70,7 @@ final class SearchCache {
       return uncached(user, q, kind, limit).map(SearchIndex.Result::items);
     }
     // a feed that does not answer its round trip in time is not trusted: the catalog or the SQL answers, uncached
-    return SearchIndex.within(vertx, changes.sync(), syncWaitMs)
+    return Deadlines.within(vertx, changes.sync(), syncWaitMs, "the search cache's change feed")
       .transform(synced -> {
         if (synced.succeeded()) {
           return cached(user, q, kind, limit);

@@ -1,5 +1,6 @@
 package io.tributary.search;
 
+import io.tributary.bus.Deadlines;
 import io.tributary.db.ChangeFeed;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -132,7 +133,7 @@ public final class SearchIndex {
         owners.add(user);
         return new Result(catalog.search(user, shared, q, tsq, kind, limit), owners);
       });
-    return within(vertx, answer, waitMs)
+    return Deadlines.within(vertx, answer, waitMs, "the search index")
       .recover(err -> {
         if (err instanceof TimeoutException) {
           timedOut();
@@ -143,24 +144,6 @@ public final class SearchIndex {
       });
   }
 
-  /**
-   * {@code f}, or a {@link TimeoutException} after {@code ms}, whichever comes first; on the calling event loop (the
-   * timer's context), unlike {@link Future#timeout}, whose timer fires on a global thread when {@code f} has no
-   * context.
-   */
-  static <T> Future<T> within(Vertx vertx, Future<T> f, long ms) {
-    Promise<T> out = Promise.promise();
-    long timer = vertx.setTimer(ms, t -> out.tryFail(new TimeoutException("no answer within " + ms + " ms")));
-    f.onComplete(ar -> {
-      vertx.cancelTimer(timer);
-      if (ar.succeeded()) {
-        out.tryComplete(ar.result());
-      } else {
-        out.tryFail(ar.cause());
-      }
-    });
-    return out.future();
-  }
 
   /**
    * A search gave up waiting: says why (at most every 10 s), lets go of the searches that waited as long, and loads

@@ -199,6 +199,29 @@ final class TsQuery {
     }
   }
 
+  /**
+   * Reads a lexeme as PostgreSQL quotes it in a tsquery's or tsvector's text ({@code 'it''s'}, backslash escapes)
+   * into {@code out}, from {@code at} (just past the opening quote); answers the index past the closing quote.
+   */
+  static int quoted(String s, int at, StringBuilder out) {
+    while (at < s.length()) {
+      char ch = s.charAt(at++);
+      if (ch == '\\' && at < s.length()) {
+        out.append(s.charAt(at++));
+      } else if (ch == '\'') {
+        if (at < s.length() && s.charAt(at) == '\'') {
+          out.append('\'');
+          at++;
+        } else {
+          break;
+        }
+      } else {
+        out.append(ch);
+      }
+    }
+    return at;
+  }
+
   private static final class Parser {
     final String s;
     int at;
@@ -296,22 +319,7 @@ final class TsQuery {
         return null;
       }
       StringBuilder lexeme = new StringBuilder();
-      at++;
-      while (at < s.length()) {
-        char ch = s.charAt(at++);
-        if (ch == '\\' && at < s.length()) {
-          lexeme.append(s.charAt(at++));
-        } else if (ch == '\'') {
-          if (at < s.length() && s.charAt(at) == '\'') {
-            lexeme.append('\'');
-            at++;
-          } else {
-            break;
-          }
-        } else {
-          lexeme.append(ch);
-        }
-      }
+      at = quoted(s, at + 1, lexeme);
       if (at < s.length() && s.charAt(at) == ':') {
         unsupported = true; // a prefix (:*) or weights
       }
