@@ -10,13 +10,18 @@ import java.util.List;
  * (floats' {@code -0} aside, so a float column that has one gives up), so when a column's texts strictly increase in
  * any fixed order, its values are all distinct. The order is the numeric one for numbers written without an
  * exponent (sign, digits before the point, then the digits) and byte order for everything else (ISO dates and
- * timestamps included). A column that stops increasing gives up ({@code null}); the profiler counts it.
+ * timestamps included). A column that stops increasing gives up ({@code null}); the profiler counts it. Also
+ * tells whether every date and timestamp text ended in a digit ({@link #plainTimes}): ISO text, which DuckDB reads
+ * as PostgreSQL wrote it, where {@code BC} and {@code infinity} are not.
  */
 final class CsvTally {
 
   private final boolean[] numeric;
   private final boolean[] floating;
   private final boolean[] increasing;
+  private final boolean[] temporal;
+  private final int lastTemporal;
+  private boolean plainTimes = true;
   private final long[] values;
   private final byte[][] last;
   private final int[] lastLength;
@@ -27,6 +32,7 @@ final class CsvTally {
     numeric = new boolean[n];
     floating = new boolean[n];
     increasing = new boolean[n];
+    temporal = new boolean[n];
     values = new long[n];
     last = new byte[n][16];
     lastLength = new int[n];
@@ -38,16 +44,24 @@ final class CsvTally {
         || kind == SourceColumn.Kind.DECIMAL;
       increasing[i] = kind != SourceColumn.Kind.BOOLEAN;
       left -= increasing[i] ? 0 : 1;
+      temporal[i] = kind == SourceColumn.Kind.DATE || kind == SourceColumn.Kind.TIMESTAMP
+        || kind == SourceColumn.Kind.TIMESTAMPTZ;
     }
+    int lastTime = -1;
+    for (int i = 0; i < n; i++) {
+      lastTime = temporal[i] ? i : lastTime;
+    }
+    lastTemporal = lastTime;
   }
 
   /** Takes one CSV row (fields quoted by {@code "} as PostgreSQL writes them, ending in a newline). */
   void row(byte[] row) {
-    if (left == 0) {
+    if (left == 0 && (lastTemporal < 0 || !plainTimes)) {
       return;
     }
     int from = 0;
-    for (int i = 0; i < numeric.length; i++) {
+    int fields = left == 0 ? lastTemporal + 1 : numeric.length;
+    for (int i = 0; i < fields; i++) {
       int to = from;
       if (to < row.length && row[to] == '"') {
         to++;
@@ -63,7 +77,11 @@ final class CsvTally {
       if (to > row.length) {
         Arrays.fill(increasing, false);
         left = 0;
+        plainTimes = false;
         return;
+      }
+      if (temporal[i] && to > from && (row[to - 1] < '0' || row[to - 1] > '9')) {
+        plainTimes = false;
       }
       if (increasing[i] && to > from) {
         take(i, row, from, to);
@@ -109,6 +127,11 @@ final class CsvTally {
       i++;
     }
     return i - from;
+  }
+
+  /** Whether every date and timestamp text so far ended in a digit (no {@code BC}, no {@code infinity}). */
+  boolean plainTimes() {
+    return plainTimes;
   }
 
   /** Per column its distinct count where its values kept increasing, else null. */

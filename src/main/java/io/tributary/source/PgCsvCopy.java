@@ -30,9 +30,10 @@ import java.util.function.LongConsumer;
  * (FORMAT csv)} streamed byte for byte into a staging file, then DuckDB's multi-threaded {@code read_csv} with every
  * column's type given, into the same Parquet file and types {@link ImportTable} writes. The session's settings are
  * left as the driver set them (so a query computes what it computes on the other path); the text is exact because
- * the output formats it needs are checked ({@link #plan}). Dates and timestamps are read as text and cast, so
- * PostgreSQL's {@code BC} and {@code infinity}, which DuckDB would misread or read as its own, are refused; every
- * refusal of DuckDB is {@link Declined} for the caller to read the rows the other way. Blocking.
+ * the output formats it needs are checked ({@link #plan}). Dates and timestamps are read typed only when every one
+ * of their texts ended in a digit ({@link CsvTally#plainTimes}), so PostgreSQL's {@code BC} and {@code infinity},
+ * which DuckDB would misread or read as its own, are refused; that and every refusal of DuckDB is {@link Declined}
+ * for the caller to read the rows the other way. Blocking.
  */
 final class PgCsvCopy {
 
@@ -112,6 +113,9 @@ final class PgCsvCopy {
       if (cancelled.getAsBoolean()) {
         throw new ApiException(ErrorCode.CONFLICT, "The import was cancelled");
       }
+      if (!tally.plainTimes()) {
+        throw new Declined("a date or timestamp PostgreSQL wrote is not ISO digits (BC or infinity)", null);
+      }
       try (DuckCopy duck = new DuckCopy(memoryLimit, threads, staging)) {
         long written;
         try {
@@ -179,27 +183,18 @@ final class PgCsvCopy {
       + "allow_quoted_nulls = false)";
   }
 
-  /** How DuckDB reads the column's CSV text: as its type where DuckDB reads PostgreSQL's text exactly, else text. */
+  /**
+   * How DuckDB reads the column's CSV text: as its type (dates and timestamps too: the staging saw only ISO digits),
+   * bytea as its hex text.
+   */
   private static String csvType(SourceColumn column) {
-    return switch (column.kind()) {
-      case DATE, TIMESTAMP, TIMESTAMPTZ, BINARY -> "VARCHAR";
-      default -> column.duckType();
-    };
+    return column.kind() == SourceColumn.Kind.BINARY ? "VARCHAR" : column.duckType();
   }
 
-  /**
-   * The column's value from its CSV text: bytea's {@code \x} hex decoded; dates and timestamps cast when they end
-   * in a digit (ISO, an offset included), else refused ({@code BC}, {@code infinity}).
-   */
+  /** The column's value from its CSV text: bytea's {@code \x} hex decoded, others as read. */
   private static String expression(SourceColumn column, String c) {
-    return switch (column.kind()) {
-      case BINARY -> "CASE WHEN " + c + " IS NULL OR starts_with(" + c + ", '\\x') THEN unhex(substr(" + c
-        + ", 3)) ELSE error('not bytea in hex: ' || " + c + ") END";
-      case DATE, TIMESTAMP, TIMESTAMPTZ -> "CASE WHEN " + c + " IS NULL OR right(" + c + ", 1) BETWEEN '0' AND '9' "
-        + "THEN CAST(" + c + " AS " + column.duckType() + ") ELSE error('no exact " + column.duckType() + ": ' || "
-        + c + ") END";
-      default -> c;
-    };
+    return column.kind() != SourceColumn.Kind.BINARY ? c : "CASE WHEN " + c + " IS NULL OR starts_with(" + c
+      + ", '\\x') THEN unhex(substr(" + c + ", 3)) ELSE error('not bytea in hex: ' || " + c + ") END";
   }
 
   /** The incremental column's largest value in {@code file}, as {@link SourceColumn#literal} prints the other path's. */

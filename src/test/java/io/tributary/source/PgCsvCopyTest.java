@@ -117,8 +117,19 @@ class PgCsvCopyTest {
   @Test
   @DisplayName("a date before Christ, which DuckDB cannot take, is read the other way with the same values")
   void beforeChrist() throws Exception {
-    String sql = "SELECT id, dt, ts FROM csv_edges UNION ALL SELECT 0, date '0044-03-15 BC', "
-      + "timestamp '0044-03-15 10:11:12.5 BC'";
+    readTheOtherWay("SELECT id, dt, ts FROM csv_edges UNION ALL SELECT 0, date '0044-03-15 BC', "
+      + "timestamp '0044-03-15 10:11:12.5 BC'");
+  }
+
+  @Test
+  @DisplayName("a timestamp before Christ alone, which DuckDB would read as after, is read the other way")
+  void timestampBeforeChrist() throws Exception {
+    readTheOtherWay("SELECT id, ts, tz FROM csv_edges UNION ALL SELECT 0, timestamp '0044-03-15 10:11:12.5 BC', "
+      + "timestamptz '0044-03-15 10:11:12.5+00 BC'");
+  }
+
+  /** {@code sql}, whose row 0 has a timestamp {@code ts} before Christ, read in the JVM, the same as without CSV. */
+  private void readTheOtherWay(String sql) throws Exception {
     Path csv = dir.resolve("csv.parquet");
     Path jvm = dir.resolve("jvm.parquet");
     assertThat(extract(extractor(), sql, null, csv, new ArrayList<>()).via()).isIn("binary", "text");
@@ -126,6 +137,18 @@ class PgCsvCopyTest {
     assertSame(csv, jvm);
     assertThat(Duck.value("SELECT CAST(ts AS VARCHAR) FROM read_parquet(" + Duck.lit(csv) + ") WHERE id = 0"))
       .isEqualTo("0044-03-15 (BC) 10:11:12.5");
+  }
+
+  @Test
+  @DisplayName("an infinite date or timestamp with time zone fails the extraction as it does when decoded in the JVM")
+  void infiniteDate() {
+    for (String value : List.of("date 'infinity'", "timestamptz '-infinity'")) {
+      String sql = "SELECT id, dt, tz FROM csv_edges UNION ALL SELECT 0, " + (value.startsWith("date")
+        ? value + ", NULL" : "NULL, " + value);
+      assertThatThrownBy(() -> extract(extractor(), sql, null, dir.resolve("c.parquet"), new ArrayList<>()))
+        .as(value).isInstanceOf(SQLException.class).hasMessageContaining("infinity");
+      assertThat(dir.resolve("c.parquet")).doesNotExist();
+    }
   }
 
   @Test
