@@ -109,10 +109,18 @@ final class Extractor {
    * Writes the rows of {@code sql} (with {@code lastValue} for its one parameter, when given) to {@code output}:
    * PostgreSQL's through {@code COPY ... TO STDOUT}: as CSV that DuckDB reads ({@link PgCsvCopy}), or where DuckDB
    * cannot take it exactly decoded in the JVM ({@link PgCopyRows}); others' through the JDBC result set.
-   * Stops with a failure when {@code cancelled} turns true; {@code progress} is told the rows written so far.
+   * Stops with a failure when {@code cancelled} turns true; {@code progress} is told the rows written so far, a
+   * count that only rises (when the CSV path declines, the rows read again are told only past where it stopped).
    */
   Extracted extract(Connection c, String sql, String lastValue, String incrementalColumn, Path output,
-                    BooleanSupplier cancelled, LongConsumer progress) throws SQLException, java.io.IOException {
+                    BooleanSupplier cancelled, LongConsumer rowsWritten) throws SQLException, java.io.IOException {
+    long[] told = {0};
+    LongConsumer progress = rows -> {
+      if (rows > told[0]) {
+        told[0] = rows;
+        rowsWritten.accept(rows);
+      }
+    };
     if (PgCopyRows.supports(c)) {
       String query = lastValue == null ? sql : withLiteral(sql, lastValue);
       if (csv) {

@@ -22,6 +22,7 @@ import java.sql.SQLException;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -105,10 +106,16 @@ final class ImportRunner {
     Path staged = dataDir.resolve("tmp").resolve(job.getString("job_id") + ".import.parquet");
     Files.createDirectories(staged.getParent());
     Extractor.Extracted extracted;
+    AtomicInteger shown = new AtomicInteger(5);
     try (Connection c = connector.open(spec, false)) {
       extracted = new Extractor(fetchSize, memoryLimit, threads, dataDir.resolve("tmp").resolve("import")).extract(c, sql, past ? def.lastValue() : null, def.incrementalColumn(),
         staged, () -> cancelled.contains(job.getString("job_id")),
-        rows -> JobContract.progress(vertx.eventBus(), job, "processing", (int) Math.min(60, 5 + rows / 100_000)));
+        rows -> {
+          int percent = (int) Math.min(60, 5 + rows / 100_000);
+          if (shown.getAndSet(percent) != percent) {
+            JobContract.progress(vertx.eventBus(), job, "processing", percent);
+          }
+        });
       c.rollback();
       LOG.info("Import {}: {} rows read through {}", job.getString("job_id"), extracted.rows(), extracted.via());
     } catch (SQLException e) {

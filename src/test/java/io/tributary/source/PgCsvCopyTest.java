@@ -132,7 +132,10 @@ class PgCsvCopyTest {
   private void readTheOtherWay(String sql) throws Exception {
     Path csv = dir.resolve("csv.parquet");
     Path jvm = dir.resolve("jvm.parquet");
-    assertThat(extract(extractor(), sql, null, csv, new ArrayList<>()).via()).isIn("binary", "text");
+    List<Long> progress = new ArrayList<>();
+    assertThat(extract(extractor(), sql, null, csv, progress).via()).isIn("binary", "text");
+    assertThat(progress).as("rows told while staged as CSV, then read again in the JVM").isSorted()
+      .doesNotHaveDuplicates().contains(1_900L);
     extract(extractor().withoutCsv(), sql, null, jvm, new ArrayList<>());
     assertSame(csv, jvm);
     assertThat(Duck.value("SELECT CAST(ts AS VARCHAR) FROM read_parquet(" + Duck.lit(csv) + ") WHERE id = 0"))
