@@ -133,10 +133,12 @@ final class TimeSeries {
     return out;
   }
 
-  /** Points off a significant line: robust z of the residuals above 3.5, the expected range around the line. */
-  JsonArray offTrend(InsightDuck duck, java.util.Set<String> columns) throws SQLException {
-    JsonArray out = new JsonArray();
+  /** Points off each column's line: robust z of the residuals above 3.5, the expected range around the line. */
+  Map<String, JsonArray> offTrend(InsightDuck duck, List<String> columns) throws SQLException {
+    Map<String, JsonArray> out = new LinkedHashMap<>();
     for (String column : columns) {
+      JsonArray points = new JsonArray();
+      out.put(column, points);
       Fit f = fits.get(column);
       String residual = "(" + InsightDuck.identifier(column) + " - (" + f.intercept() + " + " + f.slope() + " * " + x()
         + "))";
@@ -152,7 +154,7 @@ final class TimeSeries {
         + z + ") DESC, " + InsightDuck.ROW + " LIMIT " + PointAnomalies.PER_COLUMN)) {
         double expected = f.intercept() + f.slope() * num(row[2]) + med;
         double score = num(row[3]);
-        out.add(PointAnomalies.anomaly(column, num(row[1]), count(row[0]), expected - w, expected + w, score,
+        points.add(PointAnomalies.anomaly(column, num(row[1]), count(row[0]), expected - w, expected + w, score,
           "off_trend", Severity.robustZ(score)).put("time", iso(num(row[4]))));
       }
     }
