@@ -117,12 +117,15 @@ final class Analysis {
    */
   static Numeric numeric(InsightDuck d, Column c) throws SQLException {
     String x = c.sql();
-    Object[] r = d.row("SELECT count(" + x + "), quantile_cont(" + x + ", [0.5, 0.25, 0.75, 0.9]), avg(" + x
-      + "), stddev_samp(" + x + "), skewness(" + x + "), min(" + x + "), max(" + x + "), sum(" + x + ") FROM t");
+    Object[] r = d.row("SELECT count(" + x + "), quantile_cont(" + x + ", [0.5, 0.25, 0.75, 0.9]), stddev_samp(" + x
+      + "), skewness(" + x + "), min(" + x + "), max(" + x + "), sum(" + x + ") FROM t");
+    long n = count(r[0]);
     double[] q = quantiles(r[1]);
-    double mad = count(r[0]) == 0 ? Double.NaN : mad(d, x, "t", q[0]);
-    return new Numeric(c, count(r[0]), q[0], mad, q[1], q[2], q[3], num(r[2]), num(r[3]), num(r[4]), num(r[5]),
-      num(r[6]), num(r[7]));
+    double mad = n == 0 ? Double.NaN : mad(d, x, "t", q[0]);
+    // DuckDB's avg of a DOUBLE is its sum (the same additions) over the count
+    double mean = n == 0 ? Double.NaN : num(r[6]) / n;
+    return new Numeric(c, n, q[0], mad, q[1], q[2], q[3], mean, num(r[2]), num(r[3]), num(r[4]), num(r[5]),
+      num(r[6]));
   }
 
   /**

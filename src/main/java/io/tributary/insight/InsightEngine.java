@@ -110,6 +110,10 @@ final class InsightEngine {
     }
     CompletableFuture<List<LevelShifts.Shift>> shifting = b.then(fitted, "level_shifts",
       ts -> d -> ts == null ? List.of() : LevelShifts.find(a, ts, d));
+    // points off the line of every column whose trend may be judged significant (p below ALPHA, the highest level any
+    // report sets), alongside the other findings rather than after them; the report keeps the significant ones
+    CompletableFuture<Map<String, JsonArray>> offTrend = b.then(fitted, "off_trend",
+      ts -> d -> ts == null ? Map.of() : ts.offTrend(d, mayBeSignificant(ts.trends(a.time.name()))));
     List<CompletableFuture<List<JsonObject>>> statics = List.of(
       b.start("correlations", d -> Trends.correlations(a, d)),
       b.start("categories", d -> Trends.categories(a, d)),
@@ -144,7 +148,10 @@ final class InsightEngine {
       Set<String> trending = new HashSet<>();
       trends.stream().filter(t -> "linear_trend".equals(t.getString("type")) && Boolean.TRUE.equals(t.getBoolean("significant")))
         .forEach(t -> trending.add(t.getString("column")));
-      anomalies.addAll(Branches.join(b.start("off_trend", d -> a.series.offTrend(d, trending))));
+      Map<String, JsonArray> off = Branches.join(offTrend);
+      for (String column : trending) {
+        anomalies.addAll(off.get(column));
+      }
       steps.done("off_trend");
     }
     for (LevelShifts.Shift s : shifts) {
@@ -174,6 +181,12 @@ final class InsightEngine {
       Double p = t.getDouble("p_value");
       t.put("significant", p == null ? null : p < level && !t.getBoolean("negligible", false));
     }
+  }
+
+  /** The columns of the linear trends with a p-value below {@link #ALPHA}: those {@link #judge} may find significant. */
+  private static List<String> mayBeSignificant(List<JsonObject> linearTrends) {
+    return linearTrends.stream().filter(t -> t.getDouble("p_value") != null && t.getDouble("p_value") < ALPHA)
+      .map(t -> t.getString("column")).toList();
   }
 
   private static int order(String type) {

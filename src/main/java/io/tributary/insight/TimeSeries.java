@@ -47,12 +47,12 @@ final class TimeSeries {
   /** The series of the analysis, or null when the time column has fewer than 3 distinct instants. */
   static TimeSeries of(Analysis a, InsightDuck duck) throws SQLException {
     Object[] r = duck.row("SELECT min(" + Analysis.TS + "), max(" + Analysis.TS + "), approx_count_distinct("
-      + Analysis.TS + ") FROM t");
+      + Analysis.TS + "), count(" + Analysis.TS + ") FROM t");
     if (r.length == 0 || r[0] == null || count(r[2]) < 3 || num(r[1]) <= num(r[0])) {
       return null;
     }
     TimeSeries ts = new TimeSeries(num(r[0]), num(r[1]));
-    ts.fit(a, duck);
+    ts.fit(a, duck, count(r[3]) < a.rows);
     ts.bucket(a, duck);
     return ts;
   }
@@ -66,26 +66,23 @@ final class TimeSeries {
     return Instant.ofEpochMilli(Math.round(epochSeconds * 1000)).toString();
   }
 
-  private void fit(Analysis a, InsightDuck duck) throws SQLException {
+  private void fit(Analysis a, InsightDuck duck, boolean timeNulls) throws SQLException {
     List<Analysis.Column> cols = a.numericColumns();
     if (cols.isEmpty()) {
       return;
     }
-    StringBuilder sql = new StringBuilder("SELECT ");
+    Regression sql = new Regression(a.rows, true);
+    Regression.Var x = new Regression.Var(x(), timeNulls);
+    List<Regression.Pair> pairs = new ArrayList<>();
     for (Analysis.Column c : cols) {
-      String args = c.sql() + ", " + x();
-      sql.append(sql.length() > 7 ? ", " : "").append("regr_slope(").append(args).append("), regr_intercept(")
-        .append(args).append("), regr_r2(").append(args).append("), regr_count(").append(args).append("), regr_sxx(")
-        .append(args).append("), regr_syy(").append(args).append(")");
+      pairs.add(sql.pair(new Regression.Var(c.sql(), a.nulls(c) > 0), x));
     }
-    Object[] r = duck.row(sql.append(" FROM t").toString());
+    Object[] r = duck.row(sql.select("t"));
     for (int i = 0; i < cols.size(); i++) {
-      int o = i * 6;
-      double slope = num(r[o]);
-      double r2 = Double.isNaN(num(r[o + 2])) ? 0 : num(r[o + 2]);
-      long n = count(r[o + 3]);
-      double t = Stats.slopeT(slope, num(r[o + 4]), num(r[o + 5]), r2, n);
-      fits.put(cols.get(i).name(), new Fit(slope, num(r[o + 1]), r2, n, t, Stats.tPValue(t, n - 2)));
+      Regression.Fit f = sql.fit(pairs.get(i), r);
+      double r2 = Double.isNaN(f.r2()) ? 0 : f.r2();
+      double t = Stats.slopeT(f.slope(), f.sxx(), f.syy(), r2, f.n());
+      fits.put(cols.get(i).name(), new Fit(f.slope(), f.intercept(), r2, f.n(), t, Stats.tPValue(t, f.n() - 2)));
     }
   }
 
@@ -136,10 +133,12 @@ final class TimeSeries {
     return out;
   }
 
-  /** Points off a significant line: robust z of the residuals above 3.5, the expected range around the line. */
-  JsonArray offTrend(InsightDuck duck, java.util.Set<String> columns) throws SQLException {
-    JsonArray out = new JsonArray();
+  /** Points off each column's line: robust z of the residuals above 3.5, the expected range around the line. */
+  Map<String, JsonArray> offTrend(InsightDuck duck, List<String> columns) throws SQLException {
+    Map<String, JsonArray> out = new LinkedHashMap<>();
     for (String column : columns) {
+      JsonArray points = new JsonArray();
+      out.put(column, points);
       Fit f = fits.get(column);
       String residual = "(" + InsightDuck.identifier(column) + " - (" + f.intercept() + " + " + f.slope() + " * " + x()
         + "))";
@@ -155,7 +154,7 @@ final class TimeSeries {
         + z + ") DESC, " + InsightDuck.ROW + " LIMIT " + PointAnomalies.PER_COLUMN)) {
         double expected = f.intercept() + f.slope() * num(row[2]) + med;
         double score = num(row[3]);
-        out.add(PointAnomalies.anomaly(column, num(row[1]), count(row[0]), expected - w, expected + w, score,
+        points.add(PointAnomalies.anomaly(column, num(row[1]), count(row[0]), expected - w, expected + w, score,
           "off_trend", Severity.robustZ(score)).put("time", iso(num(row[4]))));
       }
     }

@@ -38,30 +38,34 @@ final class Trends {
     if (cols.size() < 2) {
       return out;
     }
-    StringBuilder sql = new StringBuilder("SELECT ");
-    List<String[]> pairs = new ArrayList<>();
+    Regression sql = new Regression(a.rows, false);
+    List<Regression.Pair> pairs = new ArrayList<>();
+    List<String[]> names = new ArrayList<>();
     for (int i = 0; i < cols.size(); i++) {
       for (int j = i + 1; j < cols.size(); j++) {
-        String args = cols.get(j).column().sql() + ", " + cols.get(i).column().sql();
-        sql.append(pairs.isEmpty() ? "" : ", ").append("corr(").append(args).append("), regr_slope(").append(args)
-          .append("), regr_count(").append(args).append(")");
-        pairs.add(new String[] {cols.get(i).column().name(), cols.get(j).column().name()});
+        pairs.add(sql.pair(var(a, cols.get(j)), var(a, cols.get(i))));
+        names.add(new String[] {cols.get(i).column().name(), cols.get(j).column().name()});
       }
     }
-    Object[] r = duck.row(sql.append(" FROM t").toString());
+    Object[] r = duck.row(sql.select("t"));
     for (int k = 0; k < pairs.size(); k++) {
-      double rho = num(r[k * 3]);
-      long n = count(r[k * 3 + 2]);
+      Regression.Fit f = sql.fit(pairs.get(k), r);
+      double rho = f.corr();
+      long n = f.n();
       if (Double.isNaN(rho) || n < 3) {
         continue;
       }
       double t = Math.abs(rho) >= 1 ? Double.POSITIVE_INFINITY : rho * Math.sqrt((n - 2) / (1 - rho * rho));
-      out.add(trend("correlation", pairs.get(k)[1], num(r[k * 3 + 1]), Stats.tPValue(t, n - 2), rho * rho, n)
-        .put("with", pairs.get(k)[0]).put("correlation", Stats.round(rho, 4))
+      out.add(trend("correlation", names.get(k)[1], f.slope(), Stats.tPValue(t, n - 2), rho * rho, n)
+        .put("with", names.get(k)[0]).put("correlation", Stats.round(rho, 4))
         .put("direction", rho > 0 ? "positive" : "negative"));
     }
     out.sort((x, y) -> Double.compare(y.getDouble("r2", 0.0), x.getDouble("r2", 0.0)));
     return out.subList(0, Math.min(TOP_CORRELATIONS, out.size()));
+  }
+
+  private static Regression.Var var(Analysis a, Analysis.Numeric s) {
+    return new Regression.Var(s.column().sql(), s.n() < a.rows);
   }
 
   static List<JsonObject> categories(Analysis a, InsightDuck duck) throws SQLException {

@@ -67,7 +67,7 @@ class AnalysisTest {
   }
 
   @Test
-  @DisplayName("give every numeric column the same quantiles and MAD as DuckDB's quantile_cont and mad")
+  @DisplayName("give every numeric column the same quantiles, MAD and mean as DuckDB's quantile_cont, mad and avg")
   void numericSummaryMatchesDuckDb() throws Exception {
     // odd and even counts, ties, nulls, skew, negatives, a constant, one value, none
     List<Path> files = parquet("numbers", "SELECT CASE WHEN i % 9 = 0 THEN NULL ELSE (hash(i) % 100000) / 1000.0 - 30 "
@@ -80,10 +80,11 @@ class AnalysisTest {
       for (Analysis.Column c : cols) {
         Analysis.Numeric n = Analysis.numeric(duck, c);
         Object[] r = duck.row("SELECT quantile_cont(" + c.sql() + ", 0.5), quantile_cont(" + c.sql() + ", 0.25), "
-          + "quantile_cont(" + c.sql() + ", 0.75), quantile_cont(" + c.sql() + ", 0.9), mad(" + c.sql() + ") FROM t");
-        assertThat(new double[] {n.median(), n.q1(), n.q3(), n.q90(), n.mad()}).as(c.name())
+          + "quantile_cont(" + c.sql() + ", 0.75), quantile_cont(" + c.sql() + ", 0.9), mad(" + c.sql() + "), avg("
+          + c.sql() + ") FROM t");
+        assertThat(new double[] {n.median(), n.q1(), n.q3(), n.q90(), n.mad(), n.mean()}).as(c.name())
           .containsExactly(InsightDuck.num(r[0]), InsightDuck.num(r[1]), InsightDuck.num(r[2]), InsightDuck.num(r[3]),
-            InsightDuck.num(r[4]));
+            InsightDuck.num(r[4]), InsightDuck.num(r[5]));
       }
       // the residuals of a line, as the off-trend step computes them
       String residual = "(noisy - (3.5 + 0.001 * mixed))";
