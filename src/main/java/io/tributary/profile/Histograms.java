@@ -137,15 +137,15 @@ final class Histograms {
     if (c.nonNull < QualityReport.MIN_VALUES_FOR_OUTLIERS) {
       return;
     }
-    Integer[] order = new Integer[x.length];
-    Arrays.setAll(order, i -> i);
-    Arrays.sort(order, (a, b) -> Double.compare(x[a], x[b])); // NaN last, as DuckDB sorts it
-    double[] sorted = new double[x.length];
+    double[] sorted = x.clone();
+    Arrays.sort(sorted); // Double.compare's order, without boxing: NaN last, as DuckDB sorts it
     long[] ends = new long[x.length]; // the rank after each value's last row
+    for (int i = 0; i < x.length; i++) {
+      ends[Arrays.binarySearch(sorted, x[i])] += n[i]; // a value's rows at its place (a repeated value at one of them)
+    }
     long total = 0;
-    for (int i = 0; i < order.length; i++) {
-      sorted[i] = x[order[i]];
-      total += n[order[i]];
+    for (int i = 0; i < ends.length; i++) {
+      total += ends[i];
       ends[i] = total;
     }
     double q1 = quantile(sorted, ends, total, 0.25);

@@ -24,7 +24,7 @@ public final class DatasetConverter {
     try {
       result = switch (request.type()) {
         case CSV -> new CsvConverter(request, progress).convert();
-        case JSON -> new JsonConverter(request, progress).convert();
+        case JSON -> new JsonConverter(request, progress, true, true).convert();
         case PARQUET -> new ParquetConverter(request, progress).convert();
       };
     } catch (InputLimitException e) {

@@ -55,6 +55,7 @@ final class JsonConverter {
   private final long size;
   private final Map<String, Integer> columns = new LinkedHashMap<>();
   private final List<Integer> seen = new ArrayList<>();
+  private final List<String> order = new ArrayList<>(); // the keys of columns by index
   private JsonTallies tallies = new JsonTallies();
   private final boolean allowDirect;
   private final boolean lineScan;
@@ -64,16 +65,10 @@ final class JsonConverter {
   private boolean bom;
   private long longestObject;
 
-  JsonConverter(ConvertRequest request, ProgressListener progress) throws IOException {
-    this(request, progress, true);
-  }
-
-  /** @param allowDirect whether DuckDB may write the file where it gives the same values (false: always Java) */
-  JsonConverter(ConvertRequest request, ProgressListener progress, boolean allowDirect) throws IOException {
-    this(request, progress, allowDirect, true);
-  }
-
-  /** @param lineScan whether NDJSON may be scanned a line at a time from its bytes (false: always the exact reading) */
+  /**
+   * @param allowDirect whether DuckDB may write the file where it gives the same values (false: always Java)
+   * @param lineScan    whether NDJSON may be scanned a line at a time from its bytes (false: always the exact reading)
+   */
   JsonConverter(ConvertRequest request, ProgressListener progress, boolean allowDirect, boolean lineScan)
       throws IOException {
     this.allowDirect = allowDirect;
@@ -115,6 +110,7 @@ final class JsonConverter {
         early = null;
       }
       columns.clear();
+      order.clear();
       seen.clear();
       tallies = new JsonTallies();
       longestObject = 0;
@@ -203,9 +199,10 @@ final class JsonConverter {
   private void scan(JsonParser p) throws IOException {
     tallies.object();
     long start = offset(p.currentTokenLocation());
+    int next = 0; // the column after the previous key: its key is the same String (Jackson's canonical names)
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
-      Integer index = columns.get(name);
+      Integer index = next < order.size() && order.get(next) == name ? Integer.valueOf(next) : columns.get(name);
       if (index == null) {
         if (columns.size() == limits.maxColumns()) {
           throw limits.beyond(Limit.COLUMNS, "line " + p.currentLocation().getLineNr(), "the objects have more than",
@@ -213,8 +210,10 @@ final class JsonConverter {
         }
         index = columns.size();
         columns.put(name, index);
+        order.add(name);
         seen.add(0);
       }
+      next = index + 1;
       JsonToken t = p.nextToken();
       int mask = switch (t) {
         case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? JSON_TEXT : LONG;

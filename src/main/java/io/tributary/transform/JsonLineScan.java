@@ -50,8 +50,19 @@ final class JsonLineScan {
     int searched = 0; // where the search for its end goes on
     int end = 0;
     long rows = 0;
+    boolean plain = true; // no byte of the current line searched so far is NUL or beyond ASCII
     while (true) {
-      int nl = indexOf(buf, searched, end);
+      int nl = -1;
+      for (int i = searched; i < end; i++) { // one pass finds the line's end and whether it is plain ASCII
+        byte c = buf[i];
+        if (c <= '\n') {
+          if (c == '\n') {
+            nl = i;
+            break;
+          }
+          plain &= c > 0;
+        }
+      }
       if (nl < 0) {
         if (end - start > maxLineBytes + 1L) { // + 1: a '\r' before the '\n'
           return null;
@@ -79,21 +90,26 @@ final class JsonLineScan {
         }
         nl = end; // the last line has no '\n'
       }
-      int objects = line(buf, start, nl, handler);
+      int objects = line(buf, start, nl, plain, handler);
       if (objects < 0) {
         return null;
       }
       rows += objects;
       start = nl + 1;
       searched = start;
+      plain = true;
       if (nl == end) {
         return rows;
       }
     }
   }
 
-  /** 1 for a line of one object, 0 for a blank line, -1 for any other line. */
-  private int line(byte[] buf, int start, int end, Handler handler) throws IOException {
+  /**
+   * 1 for a line of one object, 0 for a blank line, -1 for any other line.
+   *
+   * @param plain whether the line's bytes are all ASCII without NUL
+   */
+  private int line(byte[] buf, int start, int end, boolean plain, Handler handler) throws IOException {
     int len = end - start;
     if (len > 0 && buf[end - 1] == '\r') {
       len--;
@@ -101,13 +117,13 @@ final class JsonLineScan {
     if (len > maxLineBytes) {
       return -1;
     }
-    int kind = kind(buf, start, len);
-    if (kind == BLANK) {
-      return 0;
-    }
-    if (kind == PLAIN) {
+    if (plain) {
+      if (blank(buf, start, len)) {
+        return 0;
+      }
       return object(factory.createParser(buf, start, len), handler) ? 1 : -1;
     }
+    // other bytes are decoded (malformed ones replaced) as the exact reading decodes them
     String text = new String(buf, start, len, StandardCharsets.UTF_8);
     if (text.isBlank()) {
       return 0;
@@ -115,26 +131,15 @@ final class JsonLineScan {
     return object(factory.createParser(text), handler) ? 1 : -1;
   }
 
-  private static final int BLANK = 0;
-  private static final int PLAIN = 1;
-  private static final int TEXT = 2;
-
-  /** BLANK (whitespace only, ASCII), PLAIN (ASCII without NUL) or TEXT (anything else, read as a string). */
-  private static int kind(byte[] b, int from, int len) {
-    boolean blank = true;
-    int or = 0;
-    boolean nul = false;
+  /** Whether the ASCII line is whitespace only (as {@link String#isBlank} sees it); stops at its first other byte. */
+  private static boolean blank(byte[] b, int from, int len) {
     for (int i = from; i < from + len; i++) {
       byte c = b[i];
-      or |= c;
-      nul |= c == 0;
-      blank &= c == ' ' || c == '\t' || c == '\r' || c == 0x0B || c == '\f' || (c >= 0x1C && c <= 0x1F);
+      if (!(c == ' ' || c == '\t' || c == '\r' || c == 0x0B || c == '\f' || (c >= 0x1C && c <= 0x1F))) {
+        return false;
+      }
     }
-    if (or < 0 || nul) {
-      // a line of other characters is decoded (malformed bytes replaced) as the exact reading decodes it
-      return TEXT;
-    }
-    return blank ? BLANK : PLAIN;
+    return true;
   }
 
   /** Whether the line was one JSON object, given whole to the handler. */
@@ -150,15 +155,6 @@ final class JsonLineScan {
     } catch (Exception e) {
       return false;
     }
-  }
-
-  private static int indexOf(byte[] b, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (b[i] == '\n') {
-        return i;
-      }
-    }
-    return -1;
   }
 
   /** Why a line is not one JSON object, or null when it is. */

@@ -27,16 +27,22 @@ import java.util.UUID;
  * measures the upload reply latency, the time from reply to job completed (profile included; split into {@link Phases}),
  * the server's CPU seconds over it, rows/s and the server's peak heap (from its GC log); in the same run, DuckDB's own COPY of the same file to Parquet, and the ratio.
  * The 1M-row file goes to one server three times: the first job runs on the just-started server (its JIT only
- * partly warm), the two repeats show it in its steady state; the 1 GiB file once, to a fresh server.
+ * partly warm), the repeats show it warmer (its JIT still compiles server code for several jobs); the 1 GiB file
+ * once, to a fresh server.
  * Run with {@code mvn -Pbench verify}; results go to {@code target/bench/ingest.md} and {@code ingest.json}.
  * A 1M-row NDJSON of the same rows and a 3M-row Parquet file shaped like flights-3m are timed the same way, each
  * next to DuckDB's COPY of the same file ({@code read_json}, {@code read_parquet}).
  * System properties: {@code bench.rows} (default 1,000,000), {@code bench.json.rows} (1,000,000; 0 skips),
  * {@code bench.parquet.rows} (3,000,000; 0 skips), {@code bench.large.bytes} (default 1 GiB; 0 skips
  * the large-file run), {@code bench.heap} (default 512m), and for the hostile-size runs of {@link LargeFileRuns}
- * {@code bench.huge.rows} (default 60,000,000; 0 skips) and {@code bench.line.bytes} (default 1 GiB; 0 skips).
+ * {@code bench.huge.rows} (default 60,000,000; 0 skips) and {@code bench.line.bytes} (default 1 GiB; 0 skips);
+ * {@code bench.repeats} (2) uploads after the first of each 1M-row file, {@code bench.poll.ms} (20) between reads of
+ * the job while it runs.
  */
 public final class IngestBench {
+
+  /** Between two reads of the job: each costs the server about 2 ms of CPU (HTTP, token, PostgreSQL). */
+  private static final long POLL_MS = Long.getLong("bench.poll.ms", 20);
 
   public static void main(String[] args) throws Exception {
     Path out = Path.of(args.length > 0 ? args[0] : "target/bench");
@@ -45,6 +51,7 @@ public final class IngestBench {
     long rows = Long.getLong("bench.rows", 1_000_000L);
     long largeBytes = Long.getLong("bench.large.bytes", 1L << 30);
     String heap = System.getProperty("bench.heap", "512m");
+    int repeats = Integer.getInteger("bench.repeats", 2);
 
     List<Result> results = new ArrayList<>();
     long jsonRows = Long.getLong("bench.json.rows", 1_000_000L);
@@ -52,17 +59,17 @@ public final class IngestBench {
     if (rows > 0) {
       Path csv = out.resolve("bench-" + rows + ".csv");
       generate(csv, rows, Long.MAX_VALUE);
-      results.addAll(run("1M rows", csv, rows, jar, out, heap, 2));
+      results.addAll(run("1M rows", csv, rows, jar, out, heap, repeats));
     }
     if (jsonRows > 0) {
       Path json = out.resolve("bench-" + jsonRows + ".ndjson");
       generateJson(json, out.resolve("bench-json-source.csv"), jsonRows);
-      results.addAll(run("NDJSON, 1M rows", json, jsonRows, jar, out, heap, 2));
+      results.addAll(run("NDJSON, 1M rows", json, jsonRows, jar, out, heap, repeats));
     }
     if (parquetRows > 0) {
       Path parquet = out.resolve("bench-" + parquetRows + ".parquet");
       generateParquet(parquet, parquetRows);
-      results.addAll(run("Parquet, 3M rows (flights-3m shape)", parquet, parquetRows, jar, out, heap, 2));
+      results.addAll(run("Parquet, 3M rows (flights-3m shape)", parquet, parquetRows, jar, out, heap, repeats));
     }
     if (largeBytes > 0) {
       Path large = out.resolve("bench-large.csv");
@@ -133,7 +140,7 @@ public final class IngestBench {
         String jobId = new JsonObject(reply.body()).getString("job_id");
         JsonObject job;
         do {
-          Thread.sleep(20);
+          Thread.sleep(POLL_MS);
           job = new JsonObject(server.http.send(HttpRequest.newBuilder(server.uri("/api/v1/data/job/" + jobId))
             .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body());
         } while (!job.getString("status").equals("completed") && !job.getString("status").equals("failed"));

@@ -37,7 +37,7 @@ class JsonDirectCopyTest {
 
   ConvertResult convert(Path in, Path out, boolean direct) throws Exception {
     return new JsonConverter(new ConvertRequest(in, SourceType.JSON, false, out, InputLimits.DEFAULTS), p -> { },
-      direct).convert();
+      direct, true).convert();
   }
 
   /** Converts both ways; asserts same columns and EXCEPT ALL empty both ways; returns whether DuckDB wrote it. */

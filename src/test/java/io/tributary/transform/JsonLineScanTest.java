@@ -1,6 +1,7 @@
 package io.tributary.transform;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.tributary.support.Duck;
 import java.nio.charset.StandardCharsets;
@@ -57,6 +58,17 @@ class JsonLineScanTest {
     assertThat(same("last-line.ndjson", "{\"a\": 1}\n{\"a\": 2}").rows()).isEqualTo(2);
     assertThat(same("unicode-blank.ndjson", "{\"a\": 1}\n\u2003\u2028\n\t \r\n{\"a\": \"\u00e9\"}\n").rows()).isEqualTo(2);
     assertThat(same("bom.ndjson", "\uFEFF{\"a\": 1}\n{\"a\": 2}\n").rows()).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("keys in a different order on each line still land in their own columns")
+  void keyOrder() throws Exception {
+    Outcome o = same("order.ndjson", "{\"a\": 1, \"b\": \"x\"}\n{\"b\": \"y\", \"a\": 2}\n{\"c\": true, \"a\": 3}\n"
+      + "{\"a\": 4, \"c\": false, \"b\": \"x\"}\n");
+    assertThat(o.columns()).extracting(ColumnSpec::name, ColumnSpec::type, ColumnSpec::distinct).containsExactly(
+      tuple("a", "BIGINT", 4L), tuple("b", "VARCHAR", 2L), tuple("c", "BOOLEAN", 2L));
+    assertThat(o.values()).containsExactly("{a=1, b=x, c=null}", "{a=2, b=y, c=null}",
+      "{a=3, b=null, c=true}", "{a=4, b=x, c=false}");
   }
 
   @Test
