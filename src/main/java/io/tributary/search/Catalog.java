@@ -14,9 +14,9 @@ import java.util.UUID;
 
 /**
  * The search documents in memory, by owner, answering {@link SearchRepository#SEARCH} the same way without
- * PostgreSQL: per owner, a posting list per lexeme (document slots in insertion order) and, for names, the documents
- * of each distinct name and the distinct names of each trigram. A removed document leaves a hole that searches skip;
- * a partition with more holes than documents is rebuilt. Not thread-safe: {@link SearchIndex} confines it.
+ * PostgreSQL: per owner, a posting list per lexeme and per pair of adjacent lexemes (document slots in insertion
+ * order) and, for names, the documents of each distinct name and the distinct names of each trigram. A removed
+ * document leaves a hole that searches skip; a partition with more holes than documents is rebuilt. Not thread-safe: {@link SearchIndex} confines it.
  */
 final class Catalog {
 
@@ -164,33 +164,26 @@ final class Catalog {
   private static void text(List<Visible> visible, TsQuery tsq, String kind, Map<CatalogDoc, Boolean> out) {
     int found = 0;
     List<List<Integer>> required = tsq.required();
+    List<int[]> pairs = tsq.requiredPairs();
     for (Visible v : visible) {
-      // every match has one operand of each required clause: the slots in every clause's postings (ascending
-      // merge joins, smallest first), then the exact check (the query's structure and phrase positions) on those
-      CatalogPartition.Ints[] clauses = new CatalogPartition.Ints[required.size()];
-      CatalogPartition.Ints slots = null;
+      // every match has one operand of each required clause and the words of each required pair side by side: the
+      // slots in every such posting list (joined as needed, shortest first), then the exact check (the query's
+      // structure and phrase positions) on those
+      CatalogPartition.Ints[] clauses = new CatalogPartition.Ints[required.size() + pairs.size()];
       for (int c = 0; c < clauses.length; c++) {
-        clauses[c] = union(v.part(), tsq, required.get(c));
-        if (clauses[c].n == 0) {
-          slots = clauses[c];
-          break;
-        }
+        clauses[c] = c < required.size() ? union(v.part(), tsq, required.get(c))
+          : v.part().adjacent(tsq.lexemes.get(pairs.get(c - required.size())[0]),
+            tsq.lexemes.get(pairs.get(c - required.size())[1]));
       }
-      if (slots == null) {
-        Arrays.sort(clauses, Comparator.comparingInt(a -> a.n));
-        slots = clauses[0];
-        for (int c = 1; c < clauses.length && slots.n > 0; c++) {
-          slots = intersect(slots, clauses[c]);
-        }
-      }
+      PostingJoin slots = new PostingJoin(clauses);
       // the partition's instances of the query's words: a document holds a word only as that instance
       String[] words = new String[tsq.lexemes.size()];
       for (int w = 0; w < words.length; w++) {
         CatalogPartition.Ints posting = v.part().postings.get(tsq.lexemes.get(w));
         words[w] = posting == null ? null : posting.lexeme;
       }
-      for (int i = 0; i < slots.n; i++) {
-        CatalogDoc d = v.part().docs.get(slots.a[i]);
+      for (int slot = slots.next(); slot >= 0; slot = slots.next()) {
+        CatalogDoc d = v.part().docs.get(slot);
         if (v.sees(d, kind) && d.matches(tsq, words)) {
           out.put(d, Boolean.TRUE);
           if (++found >= SearchRepository.TEXT_CANDIDATES) {
@@ -225,26 +218,6 @@ final class Catalog {
       }
     }
     return CatalogPartition.Ints.of(Arrays.stream(all).sorted().distinct().toArray());
-  }
-
-  /** The values in both ascending lists, ascending. */
-  private static CatalogPartition.Ints intersect(CatalogPartition.Ints a, CatalogPartition.Ints b) {
-    int[] out = new int[Math.min(a.n, b.n)];
-    int k = 0;
-    for (int i = 0, j = 0; i < a.n && j < b.n; ) {
-      if (a.a[i] < b.a[j]) {
-        i++;
-      } else if (a.a[i] > b.a[j]) {
-        j++;
-      } else {
-        out[k++] = a.a[i];
-        i++;
-        j++;
-      }
-    }
-    CatalogPartition.Ints both = CatalogPartition.Ints.of(out);
-    both.n = k;
-    return both;
   }
 
   /**

@@ -190,6 +190,32 @@ final class TsQuery {
     }
   }
 
+  /**
+   * The pairs of operands that every match has at adjacent positions, first then second: in each required phrase
+   * ({@code ... a <-> b ...}), the last word of a {@code <->}'s left side and the first of its right side.
+   */
+  List<int[]> requiredPairs() {
+    List<int[]> out = new ArrayList<>();
+    pairs(root, out);
+    return out;
+  }
+
+  private static void pairs(Node n, List<int[]> out) {
+    if (n == null || n.op() != '&' && n.op() != '<') {
+      return;
+    }
+    pairs(n.left(), out);
+    pairs(n.right(), out);
+    if (n.op() == '<' && n.distance() == 1) {
+      out.add(new int[] {edge(n.left(), false), edge(n.right(), true)});
+    }
+  }
+
+  /** The first or last word of a phrase. */
+  private static int edge(Node n, boolean first) {
+    return n.op() == 'v' ? n.operand() : edge(first ? n.left() : n.right(), first);
+  }
+
   private static void leaves(Node n, List<Integer> out) {
     if (n.op() == 'v') {
       out.add(n.operand());

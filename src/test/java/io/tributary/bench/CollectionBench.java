@@ -45,7 +45,7 @@ import java.util.function.Function;
 public final class CollectionBench {
 
   private static final int CONNECTIONS = 16;
-  private static final String[] QUERIES = {"customer email", "amount", "sales", "temperatur", "regio", "high nulls",
+  public static final String[] QUERIES = {"customer email", "amount", "sales", "temperatur", "regio", "high nulls",
     "orders status", "payments"};
   /** Words of the seeded catalog, for the novel queries. */
   private static final String[] WORDS = {"customer", "email", "amount", "region", "created", "status", "price",
@@ -53,7 +53,7 @@ public final class CollectionBench {
     "inventory", "payments", "high", "nulls"};
   /** The next novel query of the run. */
   private static final java.util.concurrent.atomic.AtomicLong NOVEL = new java.util.concurrent.atomic.AtomicLong();
-  static final String SEED = "INSERT INTO datasets (id, owner_id, name, status, source_type, row_count, column_count, "
+  public static final String SEED = "INSERT INTO datasets (id, owner_id, name, status, source_type, row_count, column_count, "
     + "size_bytes, schema) SELECT gen_random_uuid(), $1, 'ds_' || g || '_' || (ARRAY['sales','orders','customers',"
     + "'events','sensors','weather','inventory','payments'])[1 + g % 8], 'ready', 'csv', 1000, 20, 10000, "
     + "(SELECT jsonb_agg(jsonb_build_object('name', (ARRAY['customer_email','amount','region','created_at','status',"
@@ -170,7 +170,7 @@ public final class CollectionBench {
    * two letters swapped, and maybe a column number; past the 38,808 such texts, the same with other letters in
    * upper case (the same search, a new text: a cache miss).
    */
-  static String novel(long n) {
+  public static String novel(long n) {
     long k = n;
     String first = variant(WORDS[(int) (k % WORDS.length)], (int) (k / WORDS.length % 4));
     k /= WORDS.length * 4L;

@@ -45,7 +45,12 @@ class SearchIndexTest {
     "Temperature", "the", "zzz", "café", "orders 2024", "ds_1", "sales region", "country_1", "\"customer email\"",
     "-amount sales", "weather sensors", "a", "status_5 created", "pric", "sales_region_1", "orders-2024_3",
     "\"region 5\"", "customer_email_12", "high_nulls", "ds_3_orders", "\"temperature of 8\"", "device_9 price",
-    "café_total", "amount 3 amount_3", "sales region 11 orders");
+    "café_total", "amount 3 amount_3", "sales region 11 orders",
+    // phrases whose words are in the same documents but never side by side, a phrase that is not required (under an
+    // or), a word twice in a phrase, a three-word phrase, a phrase with a stop word inside (<2>) and a phrase of
+    // weight-D words (the dataset's name in its columns)
+    "\"email customer\"", "\"customer email\" or amount", "\"status status\"", "status_5 status", "device_9_ds",
+    "\"customer the email\"", "orders_2 customers", "customer_email or price_3", "ds_1 orders_3 customers");
 
   private static Pool pool;
   private static Context context;
@@ -141,6 +146,8 @@ class SearchIndexTest {
     assertThat(before.stream().map(o -> ((JsonObject) o).getBoolean("shared"))).contains(true);
     Await.result(pool.preparedQuery(SEED).execute(Tuple.of(alice, "fresh_zebra_", 1)));
     assertThat(fromIndex(alice, "fresh zebra", "dataset", 20)).hasSize(1);
+    assertThat(fromIndex(alice, "fresh_zebra", null, 20)).isNotEmpty()
+      .isEqualTo(Await.result(sql.search(alice, "fresh_zebra", null, 20)));
     Await.result(pool.preparedQuery("DELETE FROM collection_shares WHERE collection_id = $1 AND user_id = $2")
       .execute(Tuple.of(collection, alice)));
     JsonArray after = fromIndex(alice, "bob orders", null, 100);
@@ -149,6 +156,7 @@ class SearchIndexTest {
     Await.result(pool.preparedQuery("DELETE FROM datasets WHERE name LIKE 'fresh_zebra_%' AND owner_id = $1")
       .execute(Tuple.of(alice)));
     assertThat(fromIndex(alice, "fresh zebra", "dataset", 20)).isEmpty();
+    assertThat(fromIndex(alice, "fresh_zebra", null, 20)).isEmpty();
     Await.result(pool.preparedQuery("INSERT INTO collection_shares (collection_id, user_id, role) "
       + "VALUES ($1, $2, 'viewer')").execute(Tuple.of(collection, alice)));
   }
