@@ -32,6 +32,8 @@ class SearchCacheTest {
 
   /** Searches asked in a row. */
   private static final int REPEATS = 4;
+  /** How long a search's reply may not begin (a search answers in milliseconds; the catalog gives up after 1 s). */
+  private static final long SILENCE_MS = 30_000;
   private static Pool pool;
   /**
    * Searches go over one kept-alive connection, so to one HTTP verticle instance and its cache (each instance has
@@ -53,9 +55,30 @@ class SearchCacheTest {
     Await.result(oneConnection.close());
   }
 
+  /**
+   * The names a search finds. A reply that has not begun after {@link #SILENCE_MS} is asked for once more, on a new
+   * connection, with a line on stderr. Full-suite runs stopped here three times on 7 Dec 2026 with no reply at all:
+   * the last time the server's watchdog ({@code http.unanswered_warn_ms}) named no request it had received and every
+   * thread was idle; a lost request, not a slow search (not reproduced in 23 runs of this class alone or after
+   * SearchStallTest), and not what this test is about.
+   */
   private static List<String> names(Api api, String q) {
+    try {
+      return ask(api, q);
+    } catch (RuntimeException e) {
+      if (!String.valueOf(e.getMessage()).contains("timeout period")) {
+        throw e;
+      }
+      System.err.println("SearchCacheTest: no reply to a search for " + q + " within " + SILENCE_MS
+        + " ms on the kept-alive connection (" + e.getMessage() + "); asking once more");
+      return ask(api, q);
+    }
+  }
+
+  private static List<String> ask(Api api, String q) {
     JsonObject reply = Await.result(oneConnection.request(new RequestOptions().setHost("127.0.0.1")
-        .setPort(TestApp.get().port).setURI("/api/v1/search?q=" + q).putHeader("Authorization", "Bearer " + api.token()))
+        .setPort(TestApp.get().port).setURI("/api/v1/search?q=" + q).setIdleTimeout(SILENCE_MS)
+        .putHeader("Authorization", "Bearer " + api.token()))
       .compose(req -> req.send()).compose(resp -> resp.body().map(body -> {
         assertThat(resp.statusCode()).as(body.toString()).isEqualTo(200);
         return body.toJsonObject();
