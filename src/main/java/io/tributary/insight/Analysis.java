@@ -2,6 +2,7 @@ package io.tributary.insight;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -111,21 +112,49 @@ final class Analysis {
     categories.putAll(Branches.join(text));
   }
 
-  /**
-   * A numeric column's summary. Its MAD is {@link #mad}: the same figure as DuckDB's {@code mad(x)}, without that
-   * aggregate finding the median a second time.
-   */
+  /** A numeric column's summary: its moments and bounds from DuckDB, its quantiles and MAD from {@link #spread}. */
   static Numeric numeric(InsightDuck d, Column c) throws SQLException {
     String x = c.sql();
-    Object[] r = d.row("SELECT count(" + x + "), quantile_cont(" + x + ", [0.5, 0.25, 0.75, 0.9]), stddev_samp(" + x
-      + "), skewness(" + x + "), min(" + x + "), max(" + x + "), sum(" + x + ") FROM t");
+    Object[] r = d.row("SELECT count(" + x + "), stddev_samp(" + x + "), skewness(" + x + "), min(" + x + "), max("
+      + x + "), sum(" + x + ") FROM t");
     long n = count(r[0]);
-    double[] q = quantiles(r[1]);
-    double mad = n == 0 ? Double.NaN : mad(d, x, "t", q[0]);
+    double[] q = spread(d, x, n, 0.5, 0.25, 0.75, 0.9);
     // DuckDB's avg of a DOUBLE is its sum (the same additions) over the count
-    double mean = n == 0 ? Double.NaN : num(r[6]) / n;
-    return new Numeric(c, n, q[0], mad, q[1], q[2], q[3], mean, num(r[2]), num(r[3]), num(r[4]), num(r[5]),
-      num(r[6]));
+    double mean = n == 0 ? Double.NaN : num(r[5]) / n;
+    return new Numeric(c, n, q[0], q[4], q[1], q[2], q[3], mean, num(r[1]), num(r[2]), num(r[3]), num(r[4]),
+      num(r[5]));
+  }
+
+  /** Values of an expression held in Java for {@link #spread}, at most (8 bytes each). */
+  static final int IN_MEMORY_VALUES = 1 << 21;
+
+  /**
+   * {@code quantile_cont(x, q)} of each {@code q} over table {@code t}, then the unscaled MAD of {@code x} about the
+   * first ({@link #mad}), given that {@code x} has a value in {@code n} rows (NaN for each when none has). Up to
+   * {@value #IN_MEMORY_VALUES} values are read once and their {@link Quantiles} found in Java, with the same bits as
+   * DuckDB's; more are left to DuckDB's aggregates, one scan for the quantiles and one for the MAD.
+   */
+  static double[] spread(InsightDuck d, String x, long n, double... qs) throws SQLException {
+    double[] out = new double[qs.length + 1];
+    if (n == 0) {
+      Arrays.fill(out, Double.NaN);
+      return out;
+    }
+    if (n <= IN_MEMORY_VALUES) {
+      double[] values = d.doubles("SELECT " + x + " FROM t WHERE " + x + " IS NOT NULL", (int) n);
+      Quantiles found = new Quantiles(values, values.length);
+      System.arraycopy(found.of(qs), 0, out, 0, qs.length);
+      out[qs.length] = found.mad(out[0]);
+      return out;
+    }
+    StringBuilder list = new StringBuilder();
+    for (double q : qs) {
+      list.append(list.length() > 0 ? ", " : "").append(q);
+    }
+    System.arraycopy(quantiles(d.row("SELECT quantile_cont(" + x + ", [" + list + "]) FROM t")[0], qs.length), 0,
+      out, 0, qs.length);
+    out[qs.length] = mad(d, x, "t", out[0]);
+    return out;
   }
 
   /**
@@ -196,9 +225,10 @@ final class Analysis {
     return out;
   }
 
-  /** The four quantiles of a {@code quantile_cont(x, [...])} list (NaN when the column has no values). */
-  private static double[] quantiles(Object list) throws SQLException {
-    double[] q = {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+  /** The {@code size} quantiles of a {@code quantile_cont(x, [...])} list (NaN when the column has no values). */
+  private static double[] quantiles(Object list, int size) throws SQLException {
+    double[] q = new double[size];
+    Arrays.fill(q, Double.NaN);
     if (list instanceof java.sql.Array array) {
       Object[] values = (Object[]) array.getArray();
       for (int i = 0; i < q.length && i < values.length; i++) {

@@ -190,6 +190,30 @@ final class InsightDuck implements AutoCloseable {
     return out;
   }
 
+  /** The values of a query's only column, which has no nulls and {@code n} rows (more are read if there are). */
+  double[] doubles(String sql, int n) throws SQLException {
+    double[] out = new double[n];
+    long started = System.nanoTime();
+    try (Statement s = conn.createStatement()) {
+      deadline.enter(s);
+      int i = 0;
+      try (ResultSet rs = s.executeQuery(sql)) {
+        while (rs.next()) {
+          if (i == out.length) {
+            out = java.util.Arrays.copyOf(out, Math.max(16, i * 2));
+          }
+          out[i++] = rs.getDouble(1);
+        }
+      } catch (SQLException e) {
+        throw deadline.translate(e);
+      } finally {
+        deadline.leave(s);
+      }
+      trace(sql, started);
+      return i == out.length ? out : java.util.Arrays.copyOf(out, i);
+    }
+  }
+
   /** The one row of an aggregate query. */
   Object[] row(String sql) throws SQLException {
     List<Object[]> rows = rows(sql);

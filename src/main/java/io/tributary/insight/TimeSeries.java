@@ -142,8 +142,10 @@ final class TimeSeries {
       Fit f = fits.get(column);
       String residual = "(" + InsightDuck.identifier(column) + " - (" + f.intercept() + " + " + f.slope() + " * " + x()
         + "))";
-      double med = num(duck.row("SELECT median(" + residual + ") FROM t")[0]);
-      double mad = Double.isNaN(med) ? Double.NaN : Analysis.mad(duck, residual, "t", med);
+      // the fit's rows are those with a residual
+      double[] spread = Analysis.spread(duck, residual, f.n(), 0.5);
+      double med = spread[0];
+      double mad = spread[1];
       if (!(mad > 0)) {
         continue;
       }

@@ -91,6 +91,55 @@ class AnalysisTest {
       double med = InsightDuck.num(duck.row("SELECT median(" + residual + ") FROM t")[0]);
       assertThat(Analysis.mad(duck, residual, "t", med))
         .isEqualTo(InsightDuck.num(duck.row("SELECT mad(" + residual + ") FROM t")[0]));
+      long n = InsightDuck.count(duck.row("SELECT count(" + residual + ") FROM t")[0]);
+      assertThat(Analysis.spread(duck, residual, n, 0.5)).containsExactly(med,
+        InsightDuck.num(duck.row("SELECT mad(" + residual + ") FROM t")[0]));
+    }
+  }
+
+  @Test
+  @DisplayName("find in Java every quantile and MAD with the bits of DuckDB's quantile_cont, median and mad")
+  void quantilesInJavaMatchDuckDb() throws Exception {
+    // sizes from 1 up, ties, NaN and infinities, signed zeros, tiny and huge magnitudes, sorted and reversed runs
+    String[] shapes = {"(hash(i) % 1000003) / 7.0 - 5e4", "(hash(i) % 4)::DOUBLE", "CASE WHEN i % 7 = 0 THEN 'nan'::DOUBLE "
+      + "ELSE (hash(i) % 1000) * 0.1 END", "CASE i % 5 WHEN 0 THEN 'inf'::DOUBLE WHEN 1 THEN '-inf'::DOUBLE ELSE i END",
+      "CASE WHEN i % 2 = 0 THEN -0.0 ELSE 0.0 END + (i % 3)", "exp((hash(i) % 60000) / 1000.0) * 1e-300",
+      "i * 1e290", "-i * 0.3", "CASE WHEN i % 3 = 0 THEN 'nan'::DOUBLE ELSE 1.0 END", "sin(i) * 1e6 + i % 2"};
+    int[] sizes = {1, 2, 3, 4, 5, 9, 10, 101, 1000, 25_001, 200_000};
+    double[] qs = {0.0, 0.01, 0.1, 0.25, 1.0 / 3, 0.5, 0.75, 0.9, 0.99, 1.0};
+    StringBuilder select = new StringBuilder("SELECT i");
+    for (int s = 0; s < shapes.length; s++) {
+      select.append(", ").append(shapes[s]).append(" AS s").append(s);
+    }
+    List<Path> files = parquet("shapes", select.append(" FROM range(200000) t(i)").toString());
+    List<Analysis.Column> cols = new java.util.ArrayList<>();
+    for (int s = 0; s < shapes.length; s++) {
+      cols.add(number("s" + s));
+    }
+    try (InsightDuck duck = loaded(files, cols)) {
+      for (int size : sizes) {
+        duck.execute("CREATE OR REPLACE TABLE part AS SELECT * FROM t WHERE __row < " + size);
+        for (Analysis.Column c : cols) {
+          String x = c.sql();
+          double[] values = duck.doubles("SELECT " + x + " FROM part", size);
+          StringBuilder sql = new StringBuilder("SELECT median(" + x + "), mad(" + x + ")");
+          for (double q : qs) {
+            sql.append(", quantile_cont(").append(x).append(", ").append(q).append(')');
+          }
+          Object[] r = duck.row(sql.append(" FROM part").toString());
+          Quantiles found = new Quantiles(values, values.length);
+          double[] java = found.of(qs);
+          double[] duckdb = new double[qs.length];
+          for (int i = 0; i < qs.length; i++) {
+            duckdb[i] = InsightDuck.num(r[2 + i]);
+          }
+          String what = c.name() + " over " + size + " rows";
+          assertThat(java).as(what).containsExactly(duckdb);
+          // as arrays: their elements compare as Double.equals does, NaN equal to NaN, 0.0 not -0.0
+          assertThat(new double[] {java[5], found.mad(java[5])}).as(what)
+            .containsExactly(InsightDuck.num(r[0]), InsightDuck.num(r[1]));
+        }
+      }
     }
   }
 
