@@ -91,48 +91,46 @@ final class Catalog {
     if (!tsq.empty()) {
       text(visible, tsq, kind, candidates);
     }
-    int[] trigrams = Trigrams.distinct(q);
+    Trigrams.Query trigrams = new Trigrams.Query(q);
     Map<String, Float> similar = new HashMap<>();
     for (CatalogDoc d : named(visible, trigrams, kind, limit, similar)) {
       candidates.putIfAbsent(d, Boolean.FALSE);
     }
     List<Hit> hits = new ArrayList<>();
-    for (CatalogDoc d : candidates.keySet()) {
-      boolean matched = !tsq.empty() && d.matches(tsq);
-      float similarity = similar.computeIfAbsent(d.name, n -> Trigrams.wordSimilarity(trigrams, Trigrams.of(n)));
+    for (Map.Entry<CatalogDoc, Boolean> c : candidates.entrySet()) {
+      CatalogDoc d = c.getKey();
+      // a full-text candidate matched when found; a name's document may match too
+      boolean matched = c.getValue() || !tsq.empty() && d.matches(tsq);
+      float similarity = similar.computeIfAbsent(d.name, n -> new Trigrams.Word(n).similarity(trigrams));
       if (matched || similarity >= SearchRepository.MIN_SIMILARITY) {
         hits.add(new Hit(d, matched, tsq.empty() ? 0f : CoverDensity.rank(d, tsq), similarity));
       }
     }
-    hits.sort(Comparator.comparing((Hit h) -> h.score(), Comparator.reverseOrder())
-      .thenComparing(Hit::doc, DOC_ORDER));
+    hits.sort((a, b) -> {
+      int byScore = Float.compare(b.score(), a.score());
+      return byScore != 0 ? byScore : DOC_ORDER.compare(a.doc(), b.doc());
+    });
     JsonArray out = new JsonArray();
     hits.stream().limit(limit).forEach(h -> out.add(toJson(h, user)));
     return out;
   }
 
   /** A name, how many of the query's trigrams it has, and its trigrams. */
-  private record Bound(String name, int common, int[] trigrams) {
+  private record Bound(String name, int common, Trigrams.Word word) {
   }
 
   /**
    * The names of one partition with at least half the query's trigrams, by how many they have, then name (a sort
    * of longs over the partition's name order).
    */
-  private static List<Bound> bounds(CatalogPartition p, int[] trigrams) {
-    int[] common = new int[p.names.size()];
-    for (int t : trigrams) {
-      CatalogPartition.Ints names = p.trigramNames.get(t);
-      for (int i = 0; names != null && i < names.n; i++) {
-        common[names.a[i]]++;
-      }
-    }
+  private static List<Bound> bounds(CatalogPartition p, Trigrams.Query trigrams) {
+    int[] common = commonTrigrams(p, trigrams);
     int[] rank = p.nameRank();
     long[] keys = new long[common.length];
     int k = 0;
     for (int id = 0; id < common.length; id++) {
-      if (common[id] > 0 && common[id] * 2 >= trigrams.length) {
-        keys[k++] = (long) (trigrams.length - common[id]) << 32 | rank[id];
+      if (common[id] > 0 && common[id] * 2 >= trigrams.length()) {
+        keys[k++] = (long) (trigrams.length() - common[id]) << 32 | rank[id];
       }
     }
     Arrays.sort(keys, 0, k);
@@ -140,9 +138,21 @@ final class Catalog {
     List<Bound> out = new ArrayList<>(k);
     for (int i = 0; i < k; i++) {
       int id = byRank[(int) keys[i]];
-      out.add(new Bound(p.names.get(id), common[id], p.nameTrigrams.get(id)));
+      out.add(new Bound(p.names.get(id), common[id], p.nameWords.get(id)));
     }
     return out;
+  }
+
+  /** How many of the query's trigrams each name of the partition has, by name id. */
+  private static int[] commonTrigrams(CatalogPartition p, Trigrams.Query trigrams) {
+    int[] common = new int[p.names.size()];
+    for (int t : trigrams.trigrams()) {
+      CatalogPartition.Ints names = p.trigramNames.get(t);
+      for (int i = 0; names != null && i < names.n; i++) {
+        common[names.a[i]]++;
+      }
+    }
+    return common;
   }
 
   /** A name near the query and its word similarity. */
@@ -150,8 +160,10 @@ final class Catalog {
   }
 
   /** By similarity, then name. */
-  private static final Comparator<Near> BY_RANK = Comparator.comparing(Near::similarity, Comparator.<Float>reverseOrder())
-    .thenComparing(Near::name);
+  private static final Comparator<Near> BY_RANK = (a, b) -> {
+    int bySimilarity = Float.compare(b.similarity(), a.similarity());
+    return bySimilarity != 0 ? bySimilarity : a.name().compareTo(b.name());
+  };
 
   /** A partition and the ids of it the caller may see (null: all, their own). */
   private record Visible(CatalogPartition part, Set<UUID> ids) {
@@ -225,23 +237,17 @@ final class Catalog {
    * {@value SearchRepository#NAME_CANDIDATES} names most similar to the query (at least
    * {@value SearchRepository#MIN_SIMILARITY} word similarity) that name a visible document.
    */
-  private static List<CatalogDoc> named(List<Visible> visible, int[] trigrams, String kind, int limit,
+  private static List<CatalogDoc> named(List<Visible> visible, Trigrams.Query trigrams, String kind, int limit,
                                         Map<String, Float> similar) {
     // the names that may reach MIN_SIMILARITY: word similarity is at most the share of the query's trigrams a name has
     List<Bound> order = visible.size() == 1 ? bounds(visible.get(0).part(), trigrams) : new ArrayList<>();
     Map<String, Bound> bounds = new HashMap<>();
     for (Visible v : visible.size() == 1 ? List.<Visible>of() : visible) {
-      int[] common = new int[v.part().names.size()];
-      for (int t : trigrams) {
-        CatalogPartition.Ints names = v.part().trigramNames.get(t);
-        for (int i = 0; names != null && i < names.n; i++) {
-          common[names.a[i]]++;
-        }
-      }
+      int[] common = commonTrigrams(v.part(), trigrams);
       for (int id = 0; id < common.length; id++) {
-        if (common[id] > 0 && common[id] * 2 >= trigrams.length) {
+        if (common[id] > 0 && common[id] * 2 >= trigrams.length()) {
           String name = v.part().names.get(id);
-          bounds.putIfAbsent(name, new Bound(name, common[id], v.part().nameTrigrams.get(id)));
+          bounds.putIfAbsent(name, new Bound(name, common[id], v.part().nameWords.get(id)));
         }
       }
     }
@@ -252,16 +258,23 @@ final class Catalog {
       order.sort(Comparator.comparingInt(Bound::common).reversed().thenComparing(Bound::name));
     }
     List<Near> near = new ArrayList<>();
+    Near best = null;
     for (int i = 0; i < order.size(); i++) {
       Bound b = order.get(i);
-      float s = Trigrams.wordSimilarity(trigrams, b.trigrams());
+      float s = b.word().similarity(trigrams);
       similar.put(b.name(), s);
       if (s >= SearchRepository.MIN_SIMILARITY) {
-        near.add(new Near(b.name(), s));
+        Near n = new Near(b.name(), s);
+        near.add(n);
+        best = best == null || BY_RANK.compare(n, best) < 0 ? n : best;
       }
       // every 16 names and where the bound drops: the best a name not computed yet can be is the next one's bound
+      // (enough only when some name already ranks above that)
       if (i + 1 < order.size() && (i % 16 == 15 || order.get(i + 1).common() < b.common())) {
-        Near next = new Near(order.get(i + 1).name(), (float) order.get(i + 1).common() / (float) trigrams.length);
+        Near next = new Near(order.get(i + 1).name(), (float) order.get(i + 1).common() / (float) trigrams.length());
+        if (best == null || BY_RANK.compare(best, next) >= 0) {
+          continue;
+        }
         near.sort(BY_RANK);
         if (enough(near, next, visible, kind, limit)) {
           break;

@@ -59,8 +59,8 @@ final class CatalogPartition {
   private final Map<Long, Ints> pairs = new HashMap<>();
   final Map<String, Ints> byName = new HashMap<>();
   final List<String> names = new ArrayList<>();
-  /** The trigrams of each distinct name, in order ({@link Trigrams#of}). */
-  final List<int[]> nameTrigrams = new ArrayList<>();
+  /** The trigrams of each distinct name, as word similarity reads them. */
+  final List<Trigrams.Word> nameWords = new ArrayList<>();
   final Map<Integer, Ints> trigramNames = new HashMap<>();
   /** The live documents of a name by id and position, made when first asked and dropped when the name changes. */
   final Map<String, CatalogDoc[]> sortedByName = new HashMap<>();
@@ -89,7 +89,7 @@ final class CatalogPartition {
       byName.put(d.name, named);
       int nameId = names.size();
       names.add(d.name);
-      nameTrigrams.add(Trigrams.of(d.name));
+      nameWords.add(new Trigrams.Word(d.name));
       for (int t : Trigrams.distinct(d.name)) {
         trigramNames.computeIfAbsent(t, k -> new Ints()).add(nameId);
       }

@@ -33,7 +33,8 @@ import java.util.UUID;
  * the {@code websearch_to_tsquery} of its rotating queries and first {@code bench.cpu.novel} (16,000) novel texts;
  * {@code run FILE ANSWERS} loads them, checks every answer once (written to ANSWERS, to compare two builds byte for
  * byte, also for other types and limits; {@code -Dbench.cpu.answers=false} skips it), then times
- * {@code bench.cpu.rounds} (5) rounds (thread CPU per search, wall percentiles; {@code bench.cpu.top} slowest texts).
+ * {@code bench.cpu.rounds} (5) rounds (thread CPU per search, wall percentiles; {@code bench.cpu.top} slowest texts);
+ * {@code bench.cpu.match} keeps only the texts matching a regular expression (to profile the slowest).
  */
 public final class CatalogCpuBench {
 
@@ -102,7 +103,7 @@ public final class CatalogCpuBench {
           f[6].equals("null") ? null : f[6], f[7].equals("null") ? null : f[7], f[8], intern));
       } else {
         TsQuery tsq = TsQuery.parse(f[3]);
-        if (tsq != null) {
+        if (tsq != null && f[2].matches(System.getProperty("bench.cpu.match", ".*"))) {
           queries.add(new Query(f[1], f[2], tsq));
         }
       }
@@ -128,6 +129,9 @@ public final class CatalogCpuBench {
     int rounds = Integer.getInteger("bench.cpu.rounds", 5);
     for (String mix : List.of(ROTATING, NOVEL)) {
       List<Query> of = queries.stream().filter(q -> q.mix().equals(mix)).toList();
+      if (of.isEmpty()) {
+        continue;
+      }
       int repeat = mix.equals(ROTATING) ? 500 : 1;
       long[] each = new long[of.size() * repeat];
       long[] best = new long[of.size()];
