@@ -72,6 +72,7 @@ public final class EnvOverrides {
     m.put("TRIBUTARY_MAX_NUMBER_LENGTH", "transform.max_number_length");
     m.put("TRIBUTARY_PROFILE_MEMORY_LIMIT", "profile.memory_limit");
     m.put("TRIBUTARY_PROFILE_THREADS", "profile.threads");
+    m.put("TRIBUTARY_PROFILE_WARMUP_ROWS", "profile.warmup_rows");
     m.put("TRIBUTARY_QUERY_INSTANCES", "query.instances");
     m.put("TRIBUTARY_QUERY_MEMORY_LIMIT", "query.memory_limit");
     m.put("TRIBUTARY_QUERY_THREADS", "query.threads");

@@ -1,12 +1,15 @@
 package io.tributary.profile;
 
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,6 +104,41 @@ public final class DatasetProfiler implements AutoCloseable {
   /** Opens the shared DuckDB instance now (loading its native library), so the first profile does not wait. */
   public void warmUp() throws SQLException {
     duck.open().close();
+  }
+
+  /**
+   * Opens the shared DuckDB instance, then profiles a generated file of {@code rows} rows three times (integers,
+   * doubles, strings, booleans, timestamps and dates, with nulls, and more distinct values than a histogram holds
+   * from 262,145 rows), so the first real profile runs on compiled code. The file lives in the temp directory and is
+   * removed afterwards. Blocking.
+   */
+  public void warmUp(int rows) throws SQLException, IOException, ProfileTooLargeException {
+    warmUp();
+    if (rows <= 0) {
+      return;
+    }
+    Path file = settings.tempDirectory().resolve("warm-up-" + UUID.randomUUID() + ".parquet");
+    try {
+      try (Connection conn = duck.open(); Statement s = conn.createStatement()) {
+        s.execute("COPY (SELECT i AS id, ['north', 'south', 'east', 'west', 'centre'][i % 5 + 1] AS word, "
+            + "((i * 7919 % 100003) / 100.0)::DOUBLE AS amount, (i * 0.6180339887 % 1000)::DOUBLE AS ratio, "
+            + "CASE WHEN i % 5 = 0 THEN NULL ELSE i % 10000 END AS count, i % 3 = 0 AS flag, "
+            + "TIMESTAMP '2024-01-01' + to_seconds(i * 7) AS at, DATE '2024-01-01' + (i % 400)::INTEGER AS day, "
+            + "strftime(TIMESTAMP '2024-01-01' + to_seconds(i * 7), '%Y-%m-%dT%H:%M:%S') AS created_at "
+            + "FROM range(" + rows + ") t(i)) TO '" + file.toString().replace("'", "''") + "' (FORMAT parquet)");
+      }
+      // the counts a converter's tallies give for some columns, as uploads bring them
+      List<ProfileColumn> columns = List.of(new ProfileColumn("id", "BIGINT", (long) rows),
+          new ProfileColumn("word", "VARCHAR", (long) Math.min(rows, 5)), new ProfileColumn("amount", "DOUBLE"),
+          new ProfileColumn("ratio", "DOUBLE"), new ProfileColumn("count", "BIGINT"),
+          new ProfileColumn("flag", "BOOLEAN"), new ProfileColumn("at", "TIMESTAMP"), new ProfileColumn("day", "DATE"),
+          new ProfileColumn("created_at", "VARCHAR"));
+      for (int pass = 0; pass < 3 && !Thread.currentThread().isInterrupted(); pass++) {
+        profile(file, columns);
+      }
+    } finally {
+      Files.deleteIfExists(file);
+    }
   }
 
   /** Closes the shared DuckDB instance; calls in flight keep their own connections until they end. */

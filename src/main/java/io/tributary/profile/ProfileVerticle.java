@@ -27,11 +27,15 @@ public final class ProfileVerticle extends VerticleBase {
     profiler = new DatasetProfiler(new ProfilerSettings(cfg.getString("memory_limit", "1GB"),
       cfg.getInteger("threads", 2), temp));
     vertx.eventBus().<JsonObject>localConsumer(ProfileContract.COMPUTE, this::compute);
-    // loading DuckDB's native library takes most of a second: pay it now rather than in the first job
+    // loading DuckDB's native library takes most of a second, the JIT's first compilation of the profile's Java side
+    // about as much again: pay both now rather than in the first job
+    int warmUpRows = cfg.getInteger("warmup_rows", 0);
+    long started = System.nanoTime();
     vertx.executeBlocking(() -> {
-      profiler.warmUp();
+      profiler.warmUp(warmUpRows);
       return null;
-    }).onFailure(err -> LOG.warn("Profiler warm-up failed (the first profile opens DuckDB): {}", err.getMessage()));
+    }).onSuccess(v -> LOG.info("Profiler warmed up in {} ms", (System.nanoTime() - started) / 1_000_000))
+      .onFailure(err -> LOG.warn("Profiler warm-up failed (the first profile opens DuckDB): {}", err.getMessage()));
     return Future.succeededFuture();
   }
 

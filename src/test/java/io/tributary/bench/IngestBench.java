@@ -125,8 +125,13 @@ public final class IngestBench {
     ServerProcess.deleteTree(dataDir);
     List<Result> results = new ArrayList<>();
     try (ServerProcess server = new ServerProcess(jar, dataDir, heap, out.resolve("server.log"))) {
-      // a server's first minutes: measure after its converter warm-up, not against it (it takes both cores)
+      // a server's first minutes: measure after its converter and profiler warm-ups, not against them (both cores)
       server.awaitLog(Duration.ofMinutes(2), "Converter warmed up", "Converter warm-up skipped");
+      try {
+        server.awaitLog(Duration.ofSeconds(30), "Profiler warmed up", "Profiler warm-up failed");
+      } catch (IllegalStateException olderBuild) {
+        // a build from before the profiler's warm-up: it logs neither
+      }
       String token = login(server);
       for (int run = 0; run <= repeats; run++) {
         long t0 = System.nanoTime();

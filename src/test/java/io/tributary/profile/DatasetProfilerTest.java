@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +41,17 @@ class DatasetProfilerTest extends ProfilerFixture {
     assertThat(column(p, "day").getString("type")).isEqualTo("DATE");
     // valid JSON that survives a round trip
     assertThat(new JsonObject(p.encode())).isEqualTo(p);
+  }
+
+  @Test
+  @DisplayName("the JIT warm-up profiles a generated file, leaves no file behind and changes no later profile")
+  void warmUp() throws Exception {
+    JsonObject before = profiler.profile(wide, null);
+    profiler.warmUp(3_000);
+    try (Stream<Path> left = Files.list(dir.resolve("duck-tmp"))) {
+      assertThat(left.map(f -> f.getFileName().toString())).noneMatch(f -> f.startsWith("warm-up-"));
+    }
+    assertThat(profiler.profile(wide, null)).isEqualTo(before);
   }
 
   @Test

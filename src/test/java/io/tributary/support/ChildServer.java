@@ -102,7 +102,8 @@ public final class ChildServer implements AutoCloseable {
     env.put("TRIBUTARY_DATA_DIR", dataDir.toString());
     env.put("TRIBUTARY_HTTP_PORT", Integer.toString(port));
     env.put("TRIBUTARY_HTTP_INSTANCES", "1");
-    env.put("TRIBUTARY_TRANSFORM_WARMUP_ROWS", "0"); // the JIT warm-up only costs CPU in tests
+    env.put("TRIBUTARY_TRANSFORM_WARMUP_ROWS", "0"); // the JIT warm-ups only cost CPU in tests
+    env.put("TRIBUTARY_PROFILE_WARMUP_ROWS", "0");
     // its own database, so its own topics, groups and transactional ids on the shared broker (else the test app's
     // consumers would take this server's job events, and the two outbox relays would fence each other)
     env.put("TRIBUTARY_KAFKA_NAMESPACE", namespace);

@@ -93,7 +93,8 @@ public final class TestApp {
     config.getJsonObject("redis").put("url", services.redisUrl());
     config.getJsonObject("kafka").put("bootstrap", services.kafkaBootstrap());
     config.getJsonObject("ingest").put("job_lease_seconds", 6);
-    config.getJsonObject("transform").put("warmup_rows", 0); // the JIT warm-up only costs CPU in tests
+    config.getJsonObject("transform").put("warmup_rows", 0); // the JIT warm-ups only cost CPU in tests
+    config.getJsonObject("profile").put("warmup_rows", 0);
     llm = new FakeLlm(vertx);
     sockets = vertx.createWebSocketClient();
     config.getJsonObject("llm").put("base_url", llm.baseUrl()).put("api_key", "test-key").put("model", "test-model");
