@@ -170,8 +170,11 @@ public final class MainVerticle extends VerticleBase {
         new DeploymentOptions()))
       .compose(v -> deploy(IngestionVerticle::new, Sections.of(cfg, "ingest", services), new DeploymentOptions()))
       .compose(v -> deploy(OutboxRelayVerticle::new, Sections.of(cfg, "ingest", services), new DeploymentOptions()))
-      .compose(v -> deploy(StreamVerticle::new, Sections.of(cfg, "stream", services), new DeploymentOptions()))
-      .compose(v -> deploy(FanoutVerticle::new, Sections.of(cfg, "fanout", services), new DeploymentOptions()))
+      // the stream consumers and the live relay each on a thread of their own, never on an event loop that an
+      // HttpServerVerticle's sockets share: there a record would wait for that instance's socket writes (and the
+      // relay's next poll with it) before reaching any socket, and the writer's steps would delay the writes
+      .compose(v -> deploy(StreamVerticle::new, Sections.of(cfg, "stream", services), ownThread("tributary-stream")))
+      .compose(v -> deploy(FanoutVerticle::new, Sections.of(cfg, "fanout", services), ownThread("tributary-fanout")))
       .compose(v -> deploy(UserExportVerticle::new, Sections.of(cfg, "admin", services), new DeploymentOptions()))
       .compose(v -> !EmbeddingVerticle.enabled(cfg.getJsonObject("search")) ? Future.<Void>succeededFuture()
         : deploy(EmbeddingVerticle::new, Sections.of(cfg, "search", Sections.NODE, "postgres"), new DeploymentOptions()))
@@ -179,6 +182,11 @@ public final class MainVerticle extends VerticleBase {
       .compose(v -> deploy(HttpServerVerticle::new, HttpServerVerticle.config(cfg),
         new DeploymentOptions().setInstances(httpInstances > 0 ? httpInstances : cores)))
       .map(cfg);
+  }
+
+  /** One instance on a worker pool of one thread of its own: ordered, like an event loop, but shared with nothing. */
+  private static DeploymentOptions ownThread(String name) {
+    return new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setWorkerPoolName(name).setWorkerPoolSize(1);
   }
 
   private static DeploymentOptions worker(int instances) {
