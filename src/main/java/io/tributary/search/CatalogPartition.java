@@ -89,8 +89,9 @@ final class CatalogPartition {
       byName.put(d.name, named);
       int nameId = names.size();
       names.add(d.name);
-      nameWords.add(new Trigrams.Word(d.name));
-      for (int t : Trigrams.distinct(d.name)) {
+      Trigrams.Word word = new Trigrams.Word(d.name);
+      nameWords.add(word);
+      for (int t : word.uniq) { // the name's distinct trigrams, found once for both uses
         trigramNames.computeIfAbsent(t, k -> new Ints()).add(nameId);
       }
     }
